@@ -1,0 +1,44 @@
+//! The stable codes of diagnostics raised while loading and lowering a definition.
+//!
+//! Numbering: `PP00xx` reading files and references, `PP01xx` structure of a definition.
+
+use super::{Code, Severity};
+
+macro_rules! codes {
+    ($($(#[$doc:meta])* $ident:ident = $code:literal, $name:literal, $sev:ident;)*) => {
+        $( $(#[$doc])* pub const $ident: Code = Code { code: $code, name: $name, severity: Severity::$sev }; )*
+        /// Every code defined here.
+        pub const ALL: &[Code] = &[$($ident),*];
+    };
+}
+
+codes! {
+    /// The text cannot be read as JSON or YAML.
+    INVALID_SYNTAX = "PP0001", "invalid-syntax", Error;
+    /// A UTF-8 byte-order mark precedes the JSON text.
+    UTF8_BOM = "PP0002", "utf8-bom", Warning;
+    /// A comma before `]` or `}`.
+    TRAILING_COMMA = "PP0003", "trailing-comma", Warning;
+    /// A key written twice in one object.
+    DUPLICATE_KEY = "PP0004", "duplicate-key", Warning;
+    /// The file is not UTF-8.
+    NOT_UTF8 = "PP0005", "not-utf8", Warning;
+    /// A comment in a JSON file.
+    JSON_COMMENT = "PP0006", "json-comment", Warning;
+    /// A `$ref` that points nowhere.
+    UNRESOLVED_REF = "PP0007", "unresolved-ref", Error;
+    /// `$ref`s that only point at each other.
+    REF_LOOP = "PP0008", "ref-loop", Error;
+    /// A `$ref` to a URL (not followed: definitions must be self-contained).
+    UNSUPPORTED_REF = "PP0009", "unsupported-ref", Error;
+    /// The file is not a Swagger 2.0 or OpenAPI 3.x definition.
+    NOT_A_DEFINITION = "PP0101", "not-a-definition", Error;
+    /// A `swagger` / `openapi` version this tool does not read.
+    UNSUPPORTED_VERSION = "PP0102", "unsupported-version", Error;
+    /// A field holds a value of the wrong JSON type.
+    UNEXPECTED_TYPE = "PP0103", "unexpected-type", Warning;
+    /// A file could not be read.
+    READ_ERROR = "PP0106", "read-error", Error;
+    /// `apiProperties.json` or `settings.json` is not usable.
+    INVALID_PROPERTIES = "PP0108", "invalid-api-properties", Error;
+}

@@ -1,0 +1,12 @@
+//! `connector-gen`: read custom connector definitions (Swagger 2.0, OpenAPI 3.0/3.1) into one
+//! model, and inspect, validate, generate and run them.
+//!
+//! The data flow: [`load`] reads files into trees with a source map, [`lower`] turns them into a
+//! [`model::Connector`], and every output reads only the model.
+#![deny(missing_docs)]
+
+pub mod diagnostics;
+pub mod inspect;
+pub mod load;
+pub mod lower;
+pub mod model;

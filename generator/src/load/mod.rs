@@ -1,0 +1,463 @@
+//! Loading: finding definitions on disk, reading them tolerantly into [`node::Node`] trees with a
+//! source map, and lowering them into the model.
+
+pub mod json;
+pub mod node;
+pub mod refs;
+pub mod source;
+pub mod yaml;
+
+use crate::diagnostics::{codes, Diagnostic};
+use crate::model::Connector;
+use node::Span;
+use source::{decode, Encoding, FileId, SourceFile, Sources, Syntax};
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+/// Limits that protect the loader from hostile input.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    /// Nesting depth of arrays/objects.
+    pub max_depth: usize,
+    /// Values a YAML document may expand to, aliases included.
+    pub max_yaml_nodes: usize,
+    /// Largest file read, in bytes.
+    pub max_file_bytes: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_depth: 256,
+            max_yaml_nodes: 5_000_000,
+            max_file_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// One thing to load: a definition file, or a connector folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// The definition file (Swagger/OpenAPI).
+    pub definition: PathBuf,
+    /// `apiProperties.json`, when the input is a connector folder that has one.
+    pub properties: Option<PathBuf>,
+    /// `settings.json`, when present.
+    pub settings: Option<PathBuf>,
+    /// The connector folder, when the input is one.
+    pub folder: Option<PathBuf>,
+}
+
+/// Why a path cannot be loaded at all.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    /// The path does not exist.
+    #[error("{0}: no such file or directory")]
+    Missing(PathBuf),
+    /// The path could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// A directory without any definition in it.
+    #[error("{0}: no connector definition found (looked for apiDefinition.swagger.json folders and *.json/*.yaml/*.yml files with a `swagger` or `openapi` field)")]
+    Empty(PathBuf),
+}
+
+const DEFINITION_FILE: &str = "apidefinition.swagger.json";
+
+fn child_ci(dir: &Path, lower_name: &str) -> Option<PathBuf> {
+    let entries = std::fs::read_dir(dir).ok()?;
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().to_lowercase() == lower_name)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    found.sort();
+    found.into_iter().next()
+}
+
+/// The connector folder input for `dir`, when it holds `apiDefinition.swagger.json` (any case).
+pub fn connector_folder(dir: &Path) -> Option<Input> {
+    let definition = child_ci(dir, DEFINITION_FILE)?;
+    Some(Input {
+        definition,
+        properties: child_ci(dir, "apiproperties.json"),
+        settings: child_ci(dir, "settings.json"),
+        folder: Some(dir.to_path_buf()),
+    })
+}
+
+/// Looks at the start of a file for a top-level `swagger` or `openapi` key.
+fn looks_like_definition(path: &Path) -> bool {
+    use std::io::Read;
+    let mut buf = vec![0u8; 64 * 1024];
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let n = f.read(&mut buf).unwrap_or(0);
+    let head = String::from_utf8_lossy(&buf[..n]);
+    ["\"swagger\"", "\"openapi\"", "swagger:", "openapi:"]
+        .iter()
+        .any(|k| head.contains(k))
+}
+
+fn is_definition_ext(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("json" | "yaml" | "yml")
+    )
+}
+
+/// Finds what to load under `path`: the file itself, the connector folder, or every connector
+/// folder and definition file below a directory (in a stable, sorted order).
+pub fn discover(path: &Path) -> Result<Vec<Input>, DiscoverError> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => DiscoverError::Missing(path.to_path_buf()),
+        _ => DiscoverError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        },
+    })?;
+    if meta.is_file() {
+        // A definition file inside a connector folder brings its folder's properties along.
+        if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().to_lowercase() == DEFINITION_FILE)
+        {
+            if let Some(parent) = path.parent() {
+                let dir = if parent.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    parent
+                };
+                if let Some(mut input) = connector_folder(dir) {
+                    input.definition = path.to_path_buf();
+                    return Ok(vec![input]);
+                }
+            }
+        }
+        return Ok(vec![Input {
+            definition: path.to_path_buf(),
+            properties: None,
+            settings: None,
+            folder: None,
+        }]);
+    }
+    if let Some(input) = connector_folder(path) {
+        return Ok(vec![input]);
+    }
+    let mut inputs = Vec::new();
+    let mut walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = entry.map_err(|e| DiscoverError::Io {
+            path: e.path().unwrap_or(path).to_path_buf(),
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("file system loop")),
+        })?;
+        if entry.file_type().is_dir() {
+            if entry.depth() > 0 {
+                if let Some(input) = connector_folder(entry.path()) {
+                    inputs.push(input);
+                    walker.skip_current_dir();
+                }
+            }
+        } else if entry.file_type().is_file()
+            && is_definition_ext(entry.path())
+            && looks_like_definition(entry.path())
+        {
+            inputs.push(Input {
+                definition: entry.path().to_path_buf(),
+                properties: None,
+                settings: None,
+                folder: None,
+            });
+        }
+    }
+    if inputs.is_empty() {
+        return Err(DiscoverError::Empty(path.to_path_buf()));
+    }
+    Ok(inputs)
+}
+
+/// A loaded connector: its files, its model (when one could be built) and what was found.
+#[derive(Debug)]
+pub struct Loaded {
+    /// What was loaded.
+    pub input: Input,
+    /// Every file read, with its text and tree (the source map).
+    pub sources: Sources,
+    /// The model, unless the definition could not be read at all.
+    pub connector: Option<Connector>,
+    /// Everything found while loading and lowering, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// True when any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Files that could not be read while following `$ref`s, with the reason.
+pub type Unreadable = HashMap<PathBuf, String>;
+
+/// Lexically normalises a path (`a/./b/../c` → `a/c`) so that references to one file match.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Reads one file into `sources`, reporting encoding and syntax findings.
+pub fn read_file(
+    sources: &mut Sources,
+    path: &Path,
+    opts: &LoadOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<FileId, String> {
+    let bytes = match std::fs::metadata(path) {
+        Ok(m) if m.len() > opts.max_file_bytes => {
+            return Err(format!(
+                "the file is {} bytes, more than the limit of {} bytes",
+                m.len(),
+                opts.max_file_bytes
+            ))
+        }
+        _ => std::fs::read(path).map_err(|e| e.to_string())?,
+    };
+    let (text, encoding) = decode(&bytes);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let syntax = match ext.as_deref() {
+        Some("yaml" | "yml") => Syntax::Yaml,
+        Some("json") => Syntax::Json,
+        _ if text.trim_start().starts_with(['{', '[']) => Syntax::Json,
+        _ => Syntax::Yaml,
+    };
+    let file = sources.add(SourceFile::new(path.to_path_buf(), text, encoding, syntax));
+    match encoding {
+        Encoding::Utf8 => {}
+        Encoding::Utf8Bom if syntax == Syntax::Json => diags.push(
+            Diagnostic::new(
+                &codes::UTF8_BOM,
+                "the file starts with a UTF-8 byte-order mark",
+            )
+            .at(file, Span::new(0, 0))
+            .help("save the file as UTF-8 without a BOM; strict JSON readers refuse it"),
+        ),
+        Encoding::Utf8Bom => {}
+        Encoding::Utf16 => diags.push(
+            Diagnostic::new(
+                &codes::NOT_UTF8,
+                "the file is UTF-16; it was decoded as such",
+            )
+            .at(file, Span::new(0, 0))
+            .help("save the file as UTF-8"),
+        ),
+        Encoding::Windows1252 { first_invalid } => {
+            // Locate the first bad byte in the decoded text: count the characters before it.
+            let prefix = String::from_utf8_lossy(&bytes[..first_invalid]);
+            let offset = prefix.len();
+            diags.push(
+                Diagnostic::new(
+                    &codes::NOT_UTF8,
+                    format!(
+                        "the file is not UTF-8 (byte 0x{:02X} at byte offset {first_invalid}); it was decoded as Windows-1252",
+                        bytes[first_invalid]
+                    ),
+                )
+                .at(file, Span::new(offset, offset + 1))
+                .help("save the file as UTF-8"),
+            )
+        }
+    }
+    let f = sources.get(file);
+    let parsed = match syntax {
+        Syntax::Json => json::parse(&f.text, opts.max_depth).map(|p| {
+            for t in &p.tolerances {
+                diags.push(tolerance_diagnostic(file, t));
+            }
+            (p.root, p.refs)
+        }),
+        Syntax::Yaml => yaml::parse(
+            f,
+            yaml::YamlLimits {
+                max_depth: opts.max_depth,
+                max_nodes: opts.max_yaml_nodes,
+            },
+        )
+        .map(|p| {
+            for (key, first, second) in &p.duplicates {
+                diags.push(duplicate_diagnostic(file, key, *first, *second));
+            }
+            (p.root, p.refs)
+        }),
+    };
+    match parsed {
+        Ok((root, refs)) => {
+            let f = sources.get_mut(file);
+            f.root = Some(root);
+            f.refs = refs;
+        }
+        Err(e) => {
+            let mut d = Diagnostic::new(&codes::INVALID_SYNTAX, e.message)
+                .at(file, Span::new(e.offset, e.offset + 1));
+            if let Some(h) = e.help {
+                d = d.help(h);
+            }
+            diags.push(d);
+        }
+    }
+    Ok(file)
+}
+
+fn duplicate_diagnostic(file: FileId, key: &str, first: Span, second: Span) -> Diagnostic {
+    Diagnostic::new(
+        &codes::DUPLICATE_KEY,
+        format!("duplicate key `{key}`: the later value is used"),
+    )
+    .at(file, second)
+    .related(file, first, format!("`{key}` first written here (ignored)"))
+    .help("remove one of the two; strict readers keep either the first or the last")
+}
+
+fn tolerance_diagnostic(file: FileId, t: &json::Tolerance) -> Diagnostic {
+    match t {
+        json::Tolerance::TrailingComma(span) => {
+            Diagnostic::new(&codes::TRAILING_COMMA, "trailing comma")
+                .at(file, *span)
+                .help("remove the comma; strict JSON does not allow a comma before `]` or `}`")
+        }
+        json::Tolerance::DuplicateKey { key, first, second } => {
+            duplicate_diagnostic(file, key, *first, *second)
+        }
+        json::Tolerance::Comment(span) => Diagnostic::new(&codes::JSON_COMMENT, "comment in JSON")
+            .at(file, *span)
+            .help("remove the comment; JSON has no comments"),
+    }
+}
+
+/// Reads every file the `$ref`s of `start` (transitively) point into.
+pub fn read_referenced_files(
+    sources: &mut Sources,
+    start: FileId,
+    opts: &LoadOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Unreadable {
+    let mut unreadable = Unreadable::new();
+    let mut queue = vec![start];
+    while let Some(file) = queue.pop() {
+        let f = sources.get(file);
+        let base = f.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut targets: Vec<PathBuf> = Vec::new();
+        for r in &f.refs {
+            let part = r.target.split('#').next().unwrap_or("");
+            if part.is_empty() || refs::is_url(part) {
+                continue;
+            }
+            let path = normalize(&base.join(refs::percent_decode(part)));
+            if !targets.contains(&path) {
+                targets.push(path);
+            }
+        }
+        for path in targets {
+            if sources.find(&path).is_some() || unreadable.contains_key(&path) {
+                continue;
+            }
+            match read_file(sources, &path, opts, diags) {
+                Ok(id) => queue.push(id),
+                Err(e) => {
+                    unreadable.insert(path, e);
+                }
+            }
+        }
+    }
+    unreadable
+}
+
+/// Loads one input: reads its files, follows references into other files, and lowers the model.
+pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
+    let mut sources = Sources::default();
+    let mut diags = Vec::new();
+    let connector = match read_file(&mut sources, &input.definition, opts, &mut diags) {
+        Err(e) => {
+            diags.push(Diagnostic::new(
+                &codes::READ_ERROR,
+                format!("cannot read {}: {e}", input.definition.display()),
+            ));
+            None
+        }
+        Ok(def) => {
+            let unreadable = read_referenced_files(&mut sources, def, opts, &mut diags);
+            let props = input.properties.as_ref().and_then(|p| {
+                read_file(&mut sources, p, opts, &mut diags)
+                    .map_err(|e| {
+                        diags.push(Diagnostic::new(
+                            &codes::READ_ERROR,
+                            format!("cannot read {}: {e}", p.display()),
+                        ))
+                    })
+                    .ok()
+            });
+            let settings = input.settings.as_ref().and_then(|p| {
+                read_file(&mut sources, p, opts, &mut diags)
+                    .map_err(|e| {
+                        diags.push(Diagnostic::new(
+                            &codes::READ_ERROR,
+                            format!("cannot read {}: {e}", p.display()),
+                        ))
+                    })
+                    .ok()
+            });
+            let files = crate::lower::Files {
+                definition: def,
+                properties: props,
+                settings,
+            };
+            crate::lower::lower(&sources, &unreadable, input, files, &mut diags)
+        }
+    };
+    sort_diagnostics(&sources, &mut diags);
+    Loaded {
+        input: input.clone(),
+        sources,
+        connector,
+        diagnostics: diags,
+    }
+}
+
+/// Orders diagnostics by file, then position, then code: stable output for people and snapshots.
+pub fn sort_diagnostics(_sources: &Sources, diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (a.file, a.span.map(|s| s.start), a.code).cmp(&(b.file, b.span.map(|s| s.start), b.code))
+    });
+}
+
+/// Discovers and loads everything under `path`, in parallel, in a stable order.
+pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Vec<Loaded>, DiscoverError> {
+    use rayon::prelude::*;
+    let inputs = discover(path)?;
+    Ok(inputs.par_iter().map(|i| load(i, opts)).collect())
+}

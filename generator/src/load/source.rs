@@ -1,0 +1,253 @@
+//! Source files as loaded: decoded text, parsed tree, and the line index that turns spans into
+//! line:column.
+
+use super::node::{Node, Span};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Index of a file within [`Sources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
+pub struct FileId(pub u32);
+
+/// The syntax a file was read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// JSON (with the tolerances of [`super::json`]).
+    Json,
+    /// YAML 1.2.
+    Yaml,
+}
+
+/// How the file's bytes were turned into text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 without a byte-order mark.
+    Utf8,
+    /// UTF-8 after a byte-order mark.
+    Utf8Bom,
+    /// UTF-16 (with a byte-order mark).
+    Utf16,
+    /// Not UTF-8: decoded as Windows-1252 (a superset of Latin-1).
+    Windows1252 {
+        /// Byte offset of the first byte that was not valid UTF-8.
+        first_invalid: usize,
+    },
+}
+
+/// A 1-based line and column (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct LineCol {
+    /// Line, from 1.
+    pub line: u32,
+    /// Column in characters, from 1.
+    pub column: u32,
+}
+
+/// One loaded file.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as found (used in messages).
+    pub path: PathBuf,
+    /// The decoded text (without a byte-order mark).
+    pub text: String,
+    /// How it was decoded.
+    pub encoding: Encoding,
+    /// The syntax it was read as.
+    pub syntax: Syntax,
+    /// The parsed tree, when the text could be read.
+    pub root: Option<Node>,
+    /// Every `$ref` string in the file, as read.
+    pub refs: Vec<super::json::RefSite>,
+    line_starts: OnceLock<Vec<u32>>,
+}
+
+impl SourceFile {
+    /// A file of `text`.
+    pub fn new(path: PathBuf, text: String, encoding: Encoding, syntax: Syntax) -> Self {
+        SourceFile {
+            path,
+            text,
+            encoding,
+            syntax,
+            root: None,
+            refs: Vec::new(),
+            line_starts: OnceLock::new(),
+        }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0u32];
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i as u32 + 1),
+            );
+            starts
+        })
+    }
+
+    /// Line and column of a byte offset.
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        let starts = self.line_starts();
+        let offset = offset.min(self.text.len() as u32);
+        let line = starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let line_start = starts[line] as usize;
+        let mut end = offset as usize;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = self.text[line_start..end].chars().count() as u32 + 1;
+        LineCol {
+            line: line as u32 + 1,
+            column,
+        }
+    }
+
+    /// Byte offset of a 1-based line and character column (clamped to the text).
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let starts = self.line_starts();
+        let Some(&start) = starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let start = start as usize;
+        let rest = &self.text[start..];
+        rest.char_indices()
+            .nth(column.saturating_sub(1))
+            .map(|(i, _)| start + i)
+            .unwrap_or(self.text.len())
+    }
+
+    /// The text of the 1-based line `line`, without its line break.
+    pub fn line_text(&self, line: u32) -> &str {
+        let starts = self.line_starts();
+        let Some(&start) = starts.get(line as usize - 1) else {
+            return "";
+        };
+        let end = starts
+            .get(line as usize)
+            .map(|&e| e as usize)
+            .unwrap_or(self.text.len());
+        self.text[start as usize..end].trim_end_matches(['\n', '\r'])
+    }
+
+    /// The span of the node at a JSON pointer, when the file was parsed and the pointer exists.
+    pub fn span_of(&self, pointer: &str) -> Option<Span> {
+        Some(self.root.as_ref()?.pointer(pointer)?.span)
+    }
+}
+
+/// All files that make up one loaded connector.
+#[derive(Debug, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    /// The file with id `id`.
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// The file with id `id`, mutable.
+    pub fn get_mut(&mut self, id: FileId) -> &mut SourceFile {
+        &mut self.files[id.0 as usize]
+    }
+
+    /// The id of an already loaded path.
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        self.files
+            .iter()
+            .position(|f| f.path == path)
+            .map(|i| FileId(i as u32))
+    }
+
+    /// Every file with its id.
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    /// How many files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no file was loaded.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Resolves a JSON pointer in a file to line:column (the source map).
+    pub fn locate(&self, file: FileId, pointer: &str) -> Option<LineCol> {
+        let f = self.get(file);
+        Some(f.line_col(f.span_of(pointer)?.start))
+    }
+}
+
+/// Decodes file bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or else Windows-1252.
+pub fn decode(bytes: &[u8]) -> (String, Encoding) {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        if let Ok(s) = std::str::from_utf8(rest) {
+            return (s.to_string(), Encoding::Utf8Bom);
+        }
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let (text, _, _) = encoding_rs::UTF_16LE.decode(bytes); // BOM sniffing picks LE or BE
+        return (text.into_owned(), Encoding::Utf16);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), Encoding::Utf8),
+        Err(e) => {
+            let first_invalid = e.valid_up_to();
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            (text.into_owned(), Encoding::Windows1252 { first_invalid })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let f = SourceFile::new(
+            "x.json".into(),
+            "{\n  \"é\": 1,\r\n  \"b\": 2\n}".into(),
+            Encoding::Utf8,
+            Syntax::Json,
+        );
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        let b = f.text.find("\"b\"").unwrap() as u32;
+        assert_eq!(f.line_col(b), LineCol { line: 3, column: 3 });
+        let one = f.text.find('1').unwrap() as u32;
+        assert_eq!(f.line_col(one), LineCol { line: 2, column: 8 });
+        assert_eq!(f.line_text(2), "  \"é\": 1,");
+        assert_eq!(f.offset_of(2, 8), one as usize);
+    }
+
+    #[test]
+    fn decoding_reports_what_it_did() {
+        assert_eq!(
+            decode(b"\xEF\xBB\xBF{}"),
+            ("{}".to_string(), Encoding::Utf8Bom)
+        );
+        assert_eq!(decode(b"{}").1, Encoding::Utf8);
+        let (text, enc) = decode(b"{\"a\": \"caf\xE9 \x93x\x94\"}");
+        assert_eq!(text, "{\"a\": \"café “x”\"}");
+        assert_eq!(enc, Encoding::Windows1252 { first_invalid: 10 });
+        let (text, enc) = decode(b"\xFF\xFE{\x00}\x00");
+        assert_eq!((text.as_str(), enc), ("{}", Encoding::Utf16));
+    }
+}

@@ -1,0 +1,378 @@
+//! Schemas: an arena of every named and anonymous schema, with `$ref`s resolved once to ids.
+//!
+//! A `$ref` becomes a [`SchemaId`], so recursive schemas are plain cycles of ids (no infinite
+//! structures, no stack overflow when walking them with a visited set).
+
+use super::{Dynamic, Extensions, Origin, Visibility};
+
+/// Index of a schema in a [`TypeSpace`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SchemaId(pub u32);
+
+/// A JSON Schema primitive type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaType {
+    /// `string`
+    String,
+    /// `integer`
+    Integer,
+    /// `number`
+    Number,
+    /// `boolean`
+    Boolean,
+    /// `array`
+    Array,
+    /// `object`
+    Object,
+    /// `null`
+    Null,
+    /// Swagger 2 `file`
+    File,
+    /// Anything else, as written.
+    Other(String),
+}
+
+impl SchemaType {
+    /// Reads a `type` value.
+    pub fn parse(s: &str) -> SchemaType {
+        match s {
+            "string" => SchemaType::String,
+            "integer" => SchemaType::Integer,
+            "number" => SchemaType::Number,
+            "boolean" => SchemaType::Boolean,
+            "array" => SchemaType::Array,
+            "object" => SchemaType::Object,
+            "null" => SchemaType::Null,
+            "file" => SchemaType::File,
+            other => SchemaType::Other(other.to_string()),
+        }
+    }
+}
+
+/// A property of an object schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Property {
+    /// The property name as written in JSON.
+    pub name: String,
+    /// Its schema.
+    pub schema: SchemaId,
+    /// Listed in `required`.
+    pub required: bool,
+}
+
+/// `additionalProperties`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Additional {
+    /// `true` or `{}`: any values.
+    Any,
+    /// `false`: none.
+    Forbidden,
+    /// Values of this schema.
+    Schema(SchemaId),
+}
+
+/// `discriminator`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discriminator {
+    /// The property naming the variant.
+    pub property: String,
+    /// Explicit value → schema reference mapping (OpenAPI 3).
+    pub mapping: Vec<(String, String)>,
+}
+
+/// Numeric and length constraints.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Constraints {
+    /// `minimum`
+    pub minimum: Option<f64>,
+    /// `maximum`
+    pub maximum: Option<f64>,
+    /// `minLength`
+    pub min_length: Option<u64>,
+    /// `maxLength`
+    pub max_length: Option<u64>,
+    /// `minItems`
+    pub min_items: Option<u64>,
+    /// `maxItems`
+    pub max_items: Option<u64>,
+    /// `pattern`
+    pub pattern: Option<String>,
+}
+
+/// One schema.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Schema {
+    /// The definition name, for schemas under `definitions` / `components.schemas`.
+    pub name: Option<String>,
+    /// When this schema is a `$ref`: the schema it refers to.
+    pub reference: Option<SchemaId>,
+    /// The reference text, when the schema is (or was meant to be) a `$ref`.
+    pub reference_text: Option<String>,
+    /// `type` (several for OpenAPI 3.1 type arrays; empty when not given).
+    pub types: Vec<SchemaType>,
+    /// `format`.
+    pub format: Option<String>,
+    /// `title`.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// Null allowed: OpenAPI 3.0 `nullable`, 3.1 `"null"` in `type`, Swagger `x-nullable`.
+    pub nullable: bool,
+    /// `readOnly`.
+    pub read_only: bool,
+    /// `writeOnly`.
+    pub write_only: bool,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// `properties`, in written order.
+    pub properties: Vec<Property>,
+    /// `required` names (including ones without a property).
+    pub required: Vec<String>,
+    /// `additionalProperties`.
+    pub additional: Option<Additional>,
+    /// `items`.
+    pub items: Option<SchemaId>,
+    /// `allOf`.
+    pub all_of: Vec<SchemaId>,
+    /// `oneOf`.
+    pub one_of: Vec<SchemaId>,
+    /// `anyOf`.
+    pub any_of: Vec<SchemaId>,
+    /// `not`.
+    pub not: Option<SchemaId>,
+    /// `enum` values.
+    pub enum_values: Vec<serde_json::Value>,
+    /// `const`.
+    pub const_value: Option<serde_json::Value>,
+    /// `default`.
+    pub default: Option<serde_json::Value>,
+    /// `example`.
+    pub example: Option<serde_json::Value>,
+    /// `discriminator`.
+    pub discriminator: Option<Discriminator>,
+    /// Constraints.
+    pub constraints: Constraints,
+    /// `x-ms-summary`.
+    pub summary: Option<String>,
+    /// `x-ms-visibility`.
+    pub visibility: Option<Visibility>,
+    /// `x-ms-notification-url: true`.
+    pub notification_url: bool,
+    /// `x-ms-dynamic-*`.
+    pub dynamic: Vec<Dynamic>,
+    /// Extensions.
+    pub extensions: Extensions,
+    /// Where it is written.
+    pub origin: Origin,
+}
+
+impl Schema {
+    /// True when the schema says nothing about its values (no type, no structure): any JSON.
+    pub fn is_free_form(&self) -> bool {
+        self.reference.is_none()
+            && self.types.is_empty()
+            && self.properties.is_empty()
+            && self.items.is_none()
+            && self.all_of.is_empty()
+            && self.one_of.is_empty()
+            && self.any_of.is_empty()
+            && self.enum_values.is_empty()
+            && self.const_value.is_none()
+    }
+
+    /// Every schema this one refers to directly.
+    pub fn children(&self) -> impl Iterator<Item = SchemaId> + '_ {
+        self.reference
+            .iter()
+            .copied()
+            .chain(self.properties.iter().map(|p| p.schema))
+            .chain(match &self.additional {
+                Some(Additional::Schema(id)) => Some(*id),
+                _ => None,
+            })
+            .chain(self.items)
+            .chain(self.all_of.iter().copied())
+            .chain(self.one_of.iter().copied())
+            .chain(self.any_of.iter().copied())
+            .chain(self.not)
+    }
+}
+
+/// Every schema of a connector.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TypeSpace {
+    schemas: Vec<Schema>,
+    named: Vec<SchemaId>,
+}
+
+impl TypeSpace {
+    /// Adds a schema and returns its id.
+    pub fn add(&mut self, schema: Schema) -> SchemaId {
+        let id = SchemaId(self.schemas.len() as u32);
+        if schema.name.is_some() {
+            self.named.push(id);
+        }
+        self.schemas.push(schema);
+        id
+    }
+
+    /// Reserves an id to fill later (for `$ref` targets not yet lowered).
+    pub fn reserve(&mut self) -> SchemaId {
+        let id = SchemaId(self.schemas.len() as u32);
+        self.schemas.push(Schema::default());
+        id
+    }
+
+    /// Fills a reserved id.
+    pub fn fill(&mut self, id: SchemaId, schema: Schema) {
+        if schema.name.is_some() && !self.named.contains(&id) {
+            self.named.push(id);
+        }
+        self.schemas[id.0 as usize] = schema;
+    }
+
+    /// The schema with id `id`.
+    pub fn get(&self, id: SchemaId) -> &Schema {
+        &self.schemas[id.0 as usize]
+    }
+
+    /// How many schemas.
+    pub fn len(&self) -> usize {
+        self.schemas.len()
+    }
+
+    /// True when there is none.
+    pub fn is_empty(&self) -> bool {
+        self.schemas.is_empty()
+    }
+
+    /// Named schemas (definitions), in written order.
+    pub fn named(&self) -> impl Iterator<Item = (SchemaId, &Schema)> {
+        self.named.iter().map(move |&id| (id, self.get(id)))
+    }
+
+    /// Every schema with its id.
+    pub fn iter(&self) -> impl Iterator<Item = (SchemaId, &Schema)> {
+        self.schemas
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (SchemaId(i as u32), s))
+    }
+
+    /// Follows `$ref`s to the schema that defines something (stops on a loop).
+    pub fn resolve(&self, mut id: SchemaId) -> SchemaId {
+        for _ in 0..self.schemas.len() {
+            match self.get(id).reference {
+                Some(next) if next != id => id = next,
+                _ => return id,
+            }
+        }
+        id
+    }
+
+    /// Schemas that take part in a cycle through properties, items or compositions (they need
+    /// indirection, e.g. `Box`, when turned into types). Iterative: safe on any depth.
+    pub fn recursive(&self) -> Vec<SchemaId> {
+        // Tarjan's strongly connected components, iteratively.
+        let n = self.schemas.len();
+        let mut index = vec![u32::MAX; n];
+        let mut low = vec![0u32; n];
+        let mut on_stack = vec![false; n];
+        let mut stack: Vec<u32> = Vec::new();
+        let mut result = Vec::new();
+        let mut next_index = 0u32;
+        let children: Vec<Vec<u32>> = self
+            .schemas
+            .iter()
+            .map(|s| s.children().map(|c| c.0).collect())
+            .collect();
+        for root in 0..n {
+            if index[root] != u32::MAX {
+                continue;
+            }
+            let mut work: Vec<(u32, usize)> = vec![(root as u32, 0)];
+            while let Some(&mut (v, ref mut ci)) = work.last_mut() {
+                let vu = v as usize;
+                if *ci == 0 && index[vu] == u32::MAX {
+                    index[vu] = next_index;
+                    low[vu] = next_index;
+                    next_index += 1;
+                    stack.push(v);
+                    on_stack[vu] = true;
+                }
+                if let Some(&w) = children[vu].get(*ci) {
+                    *ci += 1;
+                    let wu = w as usize;
+                    if index[wu] == u32::MAX {
+                        work.push((w, 0));
+                    } else if on_stack[wu] {
+                        low[vu] = low[vu].min(index[wu]);
+                    }
+                    continue;
+                }
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    let pu = parent as usize;
+                    low[pu] = low[pu].min(low[vu]);
+                }
+                if low[vu] == index[vu] {
+                    let mut component = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on_stack[w as usize] = false;
+                        component.push(w);
+                        if w == v {
+                            break;
+                        }
+                    }
+                    let self_loop = children[vu].contains(&v);
+                    if component.len() > 1 || self_loop {
+                        result.extend(component.into_iter().map(SchemaId));
+                    }
+                }
+            }
+        }
+        result.sort();
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recursion_is_found_without_recursion() {
+        let mut ts = TypeSpace::default();
+        let a = ts.reserve();
+        let b = ts.reserve();
+        let leaf = ts.add(Schema::default());
+        ts.fill(
+            a,
+            Schema {
+                name: Some("A".into()),
+                properties: vec![Property {
+                    name: "b".into(),
+                    schema: b,
+                    required: false,
+                }],
+                ..Schema::default()
+            },
+        );
+        ts.fill(
+            b,
+            Schema {
+                items: Some(a),
+                ..Schema::default()
+            },
+        );
+        let mut chain = leaf;
+        for _ in 0..100_000 {
+            chain = ts.add(Schema {
+                items: Some(chain),
+                ..Schema::default()
+            });
+        }
+        assert_eq!(ts.recursive(), vec![a, b]);
+        assert_eq!(ts.named().count(), 1);
+    }
+}
