@@ -43,13 +43,8 @@ pub fn to_json(c: &Connector) -> Value {
             .map(|p| {
                 let mut v = json!({"name": p.name, "type": p.type_raw});
                 if let Some(o) = &p.oauth {
-                    v["identityProvider"] = json!(o.identity_provider.as_ref().map(|i| match i {
-                        IdentityProvider::OAuth2 => "oauth2".to_string(),
-                        IdentityProvider::Aad => "aad".to_string(),
-                        IdentityProvider::AadCertificate => "aadcertificate".to_string(),
-                        IdentityProvider::OAuth2Generic => "oauth2generic".to_string(),
-                        IdentityProvider::Other(s) => s.clone(),
-                    }));
+                    v["identityProvider"] =
+                        json!(o.identity_provider.as_ref().map(IdentityProvider::as_str));
                     v["redirectMode"] = json!(o.redirect_mode);
                 }
                 v
@@ -146,7 +141,7 @@ pub fn to_human(c: &Connector) -> String {
             let mut line = format!("{} `{}`", p.type_raw.as_deref().unwrap_or("?"), p.name);
             if let Some(o) = &p.oauth {
                 if let Some(idp) = &o.identity_provider {
-                    let _ = write!(line, " identityProvider={idp:?}");
+                    let _ = write!(line, " identityProvider={}", idp.as_str());
                 }
                 let _ = write!(
                     line,

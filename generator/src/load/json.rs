@@ -104,6 +104,15 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
+    /// The 1-based line of a byte offset (only computed for messages).
+    fn line_of(&self, offset: usize) -> usize {
+        self.src[..offset.min(self.src.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
     fn error(&self, message: &str, help: Option<&str>) -> SyntaxError {
         SyntaxError {
             offset: self.pos.min(self.src.len()),
@@ -294,13 +303,18 @@ impl<'a> Parser<'a> {
                     break;
                 }
                 _ => {
+                    let prev_end = members.last().map_or(start, |m| m.value.span.end as usize);
+                    let help = format!(
+                        "a comma is probably missing after the previous member, which ends on line {}",
+                        self.line_of(prev_end)
+                    );
                     return Err(self.error(
                         &format!(
                             "expected `,` or `}}` after an object member, found {}",
                             self.describe_here()
                         ),
-                        Some("a comma is probably missing at the end of the previous member"),
-                    ))
+                        Some(&help),
+                    ));
                 }
             }
         }
@@ -389,13 +403,18 @@ impl<'a> Parser<'a> {
                     break;
                 }
                 _ => {
+                    let prev_end = items.last().map_or(start, |i| i.span.end as usize);
+                    let help = format!(
+                        "a comma is probably missing after the previous item, which ends on line {}",
+                        self.line_of(prev_end)
+                    );
                     return Err(self.error(
                         &format!(
                             "expected `,` or `]` after an array item, found {}",
                             self.describe_here()
                         ),
-                        Some("a comma is probably missing after the previous item"),
-                    ))
+                        Some(&help),
+                    ));
                 }
             }
         }

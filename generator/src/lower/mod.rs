@@ -80,10 +80,17 @@ impl<'a> Ctx<'a> {
         let span = node.member("$ref").map_or(node.span, |m| m.value.span);
         let pointer = ptr.join("$ref");
         self.push(
-            Diagnostic::new(code, format!("unresolved reference: {e}"))
-                .at(file, span)
-                .pointer(pointer.as_str())
-                .help(help),
+            Diagnostic::new(
+                code,
+                match e {
+                    RefError::Url(_) => format!("reference not followed: {e}"),
+                    RefError::Loop(_) => format!("reference loop: {e}"),
+                    _ => format!("unresolved reference: {e}"),
+                },
+            )
+            .at(file, span)
+            .pointer(pointer.as_str())
+            .help(help),
         );
     }
 }

@@ -55,6 +55,17 @@ pub enum IdentityProvider {
 }
 
 impl IdentityProvider {
+    /// The value as the platform spells it (`Other` as written).
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OAuth2 => "oauth2",
+            Self::Aad => "aad",
+            Self::AadCertificate => "aadcertificate",
+            Self::OAuth2Generic => "oauth2generic",
+            Self::Other(s) => s,
+        }
+    }
+
     /// Reads an `identityProvider` value.
     pub fn parse(s: &str) -> Self {
         match s.to_ascii_lowercase().as_str() {
