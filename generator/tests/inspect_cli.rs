@@ -136,3 +136,37 @@ fn the_depth_limit_is_configurable_and_named_when_hit() {
     );
     assert!(r.stderr.contains("--max-depth"), "{}", r.stderr);
 }
+
+/// Nesting is bounded by a limit (a clear error), and raising the limit to its maximum is safe:
+/// neither the reader nor the lowering overflows its stack. Inputs are generated here.
+#[test]
+fn deep_nesting_stops_at_the_limit_or_loads_when_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let brackets = dir.path().join("brackets.json");
+    std::fs::write(&brackets, format!("{}{}", "[".repeat(200_000), "]".repeat(200_000))).unwrap();
+    let path = brackets.to_str().unwrap();
+    let r = run(&["inspect", path]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("nesting deeper than 256 arrays and objects"), "{}", r.stderr);
+    let r = run(&["inspect", path, "--max-depth", "10000"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("nesting deeper than 10000"), "{}", r.stderr);
+    let r = run(&["inspect", path, "--max-depth", "10001"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("must be between 1 and 10000"), "{}", r.stderr);
+
+    let mut schema = String::from(r#"{"type":"string"}"#);
+    for _ in 0..4990 {
+        schema = format!(r#"{{"type":"object","properties":{{"a":{schema}}}}}"#);
+    }
+    let deep = dir.path().join("deep.json");
+    std::fs::write(
+        &deep,
+        format!(r#"{{"swagger":"2.0","info":{{"title":"Deep","version":"1"}},"paths":{{}},"definitions":{{"D":{schema}}}}}"#),
+    )
+    .unwrap();
+    let r = run(&["inspect", deep.to_str().unwrap(), "--max-depth", "10000", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["counts"]["schemas"], 4991);
+}

@@ -455,6 +455,27 @@ pub fn sort_diagnostics(_sources: &Sources, diags: &mut [Diagnostic]) {
     });
 }
 
+/// The largest nesting depth [`LoadOptions::max_depth`] may be set to when loading runs on a
+/// thread with [`LOADER_STACK_BYTES`] of stack (the reader and the lowering recurse once or twice
+/// per level; this bound is tested with nested schemas and arrays).
+pub const MAX_DEPTH_LIMIT: usize = 10_000;
+
+/// Stack size for threads that load definitions (see [`MAX_DEPTH_LIMIT`]).
+pub const LOADER_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+/// Runs `f` on a thread pool whose threads have [`LOADER_STACK_BYTES`] of stack, so that
+/// documents nested up to [`MAX_DEPTH_LIMIT`] levels load without overflowing the stack.
+pub fn with_loader_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    match rayon::ThreadPoolBuilder::new()
+        .stack_size(LOADER_STACK_BYTES)
+        .build()
+    {
+        Ok(pool) => pool.install(f),
+        // No pool (threads refused): run here; the default depth limit fits any normal stack.
+        Err(_) => f(),
+    }
+}
+
 /// Discovers and loads everything under `path`, in parallel, in a stable order.
 pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Vec<Loaded>, DiscoverError> {
     use rayon::prelude::*;

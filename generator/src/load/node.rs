@@ -228,22 +228,31 @@ pub fn escape_segment(seg: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// A JSON pointer built while walking a document.
-#[derive(Debug, Clone, Default)]
-pub struct PointerBuf(String);
+///
+/// Extending a pointer shares its parent (one small allocation per segment), so pointers kept by
+/// every element of a deeply nested document cost memory linear in its size, not quadratic. The
+/// text is made only when asked for ([`PointerBuf::as_string`], `Display`).
+#[derive(Clone, Default)]
+pub struct PointerBuf(Option<std::sync::Arc<Segment>>);
+
+struct Segment {
+    parent: Option<std::sync::Arc<Segment>>,
+    /// One or more escaped segments, without the leading `/`.
+    text: Box<str>,
+}
 
 impl PointerBuf {
     /// The root pointer (`""`).
     pub fn root() -> Self {
-        PointerBuf(String::new())
+        PointerBuf(None)
     }
 
     /// This pointer extended by one segment.
     pub fn join(&self, seg: impl AsRef<str>) -> PointerBuf {
-        let mut s = String::with_capacity(self.0.len() + seg.as_ref().len() + 1);
-        s.push_str(&self.0);
-        s.push('/');
-        s.push_str(&escape_segment(seg.as_ref()));
-        PointerBuf(s)
+        PointerBuf(Some(std::sync::Arc::new(Segment {
+            parent: self.0.clone(),
+            text: escape_segment(seg.as_ref()).into(),
+        })))
     }
 
     /// This pointer extended by an array index.
@@ -251,19 +260,56 @@ impl PointerBuf {
         self.join(i.to_string())
     }
 
-    /// The pointer text.
-    pub fn as_str(&self) -> &str {
-        &self.0
+    /// The pointer text, e.g. `/paths/~1items/get`.
+    pub fn as_string(&self) -> String {
+        let mut parts = Vec::new();
+        let mut cur = self.0.as_deref();
+        while let Some(seg) = cur {
+            parts.push(&*seg.text);
+            cur = seg.parent.as_deref();
+        }
+        let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+        for p in parts.iter().rev() {
+            out.push('/');
+            out.push_str(p);
+        }
+        out
     }
 
-    /// From pointer text.
+    /// From pointer text (`""` or starting with `/`).
     pub fn from_string(s: String) -> Self {
-        PointerBuf(s)
+        match s.strip_prefix('/') {
+            Some(rest) => PointerBuf(Some(std::sync::Arc::new(Segment {
+                parent: None,
+                text: rest.into(),
+            }))),
+            None => PointerBuf(None),
+        }
     }
 }
 
 impl std::fmt::Display for PointerBuf {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.as_string())
+    }
+}
+
+impl std::fmt::Debug for PointerBuf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_string())
+    }
+}
+
+impl PartialEq for PointerBuf {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_string() == other.as_string()
+    }
+}
+
+impl Eq for PointerBuf {}
+
+impl PartialEq<&str> for PointerBuf {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_string() == *other
     }
 }

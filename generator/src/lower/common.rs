@@ -23,7 +23,7 @@ impl<'a> Ctx<'a> {
                 format!("`{key}` should be {expected}, found {}", node.type_name()),
             )
             .at(file, node.span)
-            .pointer(ptr.as_str()),
+            .pointer(ptr.as_string()),
         );
     }
 
@@ -153,7 +153,7 @@ impl<'a> Ctx<'a> {
                     value: m.value.to_json(),
                     origin: Origin {
                         file,
-                        pointer: ptr.join(&m.key).as_str().to_string(),
+                        pointer: ptr.join(&m.key),
                         span: m.key_span,
                     },
                 })
@@ -630,7 +630,7 @@ impl<'a> Ctx<'a> {
                         ),
                     )
                     .at(file, list.span)
-                    .pointer(lptr.as_str()),
+                    .pointer(lptr.as_string()),
                 );
                 continue;
             };

@@ -58,7 +58,7 @@ impl<'a> Ctx<'a> {
     pub fn origin(&self, file: FileId, ptr: &PointerBuf, node: &Node) -> Origin {
         Origin {
             file,
-            pointer: ptr.as_str().to_string(),
+            pointer: ptr.clone(),
             span: node.span,
         }
     }
@@ -89,7 +89,7 @@ impl<'a> Ctx<'a> {
                 },
             )
             .at(file, span)
-            .pointer(pointer.as_str())
+            .pointer(pointer.as_string())
             .help(help),
         );
     }

@@ -112,7 +112,7 @@ impl<'a> Ctx<'a> {
                         ),
                     )
                     .at(file, m.value.span)
-                    .pointer(p.as_str()),
+                    .pointer(p.as_string()),
                 );
                 continue;
             }

@@ -35,7 +35,7 @@ impl<'a> Ctx<'a> {
         };
         for m in members {
             let p = ptr.join(&m.key);
-            self.target_id(file, &m.value, p.as_str().to_string());
+            self.target_id(file, &m.value, p.as_string());
         }
     }
 
@@ -123,7 +123,7 @@ impl<'a> Ctx<'a> {
                         format!("a schema should be an object, found {}", node.type_name()),
                     )
                     .at(file, node.span)
-                    .pointer(ptr.as_str()),
+                    .pointer(ptr.as_string()),
                 );
             }
             return s;
@@ -152,7 +152,7 @@ impl<'a> Ctx<'a> {
                         format!("`$ref` should be a string, found {}", r.type_name()),
                     )
                     .at(file, r.span)
-                    .pointer(ptr.join("$ref").as_str()),
+                    .pointer(ptr.join("$ref").as_string()),
                 ),
             }
             // Swagger 2.0 and OpenAPI 3.0 ignore a `$ref`'s siblings; 3.1 allows a few. Keep the
@@ -178,7 +178,7 @@ impl<'a> Ctx<'a> {
                         format!("`type` should be a string, found {}", t.type_name()),
                     )
                     .at(file, t.span)
-                    .pointer(ptr.join("type").as_str()),
+                    .pointer(ptr.join("type").as_string()),
                 );
             }
             None => {}
@@ -218,7 +218,7 @@ impl<'a> Ctx<'a> {
                         ),
                     )
                     .at(file, v.span)
-                    .pointer(ptr.join("required").as_str())
+                    .pointer(ptr.join("required").as_string())
                     .help("list required properties in the parent object's `required` array"),
                 ),
             }
@@ -342,7 +342,7 @@ impl<'a> Ctx<'a> {
                 format!("{msg}, found {}", node.type_name()),
             )
             .at(file, node.span)
-            .pointer(ptr.as_str()),
+            .pointer(ptr.as_string()),
         );
     }
 
@@ -386,7 +386,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|&m| {
                 let s = self.types.get(SchemaId(m as u32));
-                s.name.clone().unwrap_or_else(|| s.origin.pointer.clone())
+                s.name.clone().unwrap_or_else(|| s.origin.pointer.as_string())
             })
             .collect();
         let first = SchemaId(members[0] as u32);

@@ -17,7 +17,7 @@ pub use operation::*;
 pub use properties::*;
 pub use types::*;
 
-use crate::load::node::Span;
+use crate::load::node::{PointerBuf, Span};
 use crate::load::source::FileId;
 
 /// Where a model element was written.
@@ -25,8 +25,8 @@ use crate::load::source::FileId;
 pub struct Origin {
     /// The file.
     pub file: FileId,
-    /// JSON pointer of the element in that file.
-    pub pointer: String,
+    /// JSON pointer of the element in that file (text made on demand: `origin.pointer.to_string()`).
+    pub pointer: PointerBuf,
     /// Byte span of the element.
     pub span: Span,
 }
