@@ -61,7 +61,9 @@ fn main() -> ExitCode {
 }
 
 fn parse_depth(s: &str) -> Result<usize, String> {
-    let n: usize = s.parse().map_err(|_| format!("`{s}` is not a whole number"))?;
+    let n: usize = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a whole number"))?;
     if (1..=load::MAX_DEPTH_LIMIT).contains(&n) {
         Ok(n)
     } else {

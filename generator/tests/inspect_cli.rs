@@ -143,17 +143,34 @@ fn the_depth_limit_is_configurable_and_named_when_hit() {
 fn deep_nesting_stops_at_the_limit_or_loads_when_allowed() {
     let dir = tempfile::tempdir().unwrap();
     let brackets = dir.path().join("brackets.json");
-    std::fs::write(&brackets, format!("{}{}", "[".repeat(200_000), "]".repeat(200_000))).unwrap();
+    std::fs::write(
+        &brackets,
+        format!("{}{}", "[".repeat(200_000), "]".repeat(200_000)),
+    )
+    .unwrap();
     let path = brackets.to_str().unwrap();
     let r = run(&["inspect", path]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("nesting deeper than 256 arrays and objects"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("nesting deeper than 256 arrays and objects"),
+        "{}",
+        r.stderr
+    );
     let r = run(&["inspect", path, "--max-depth", "10000"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("nesting deeper than 10000"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("nesting deeper than 10000"),
+        "{}",
+        r.stderr
+    );
     let r = run(&["inspect", path, "--max-depth", "10001"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("must be between 1 and 10000"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("must be between 1 and 10000"),
+        "{}",
+        r.stderr
+    );
 
     let mut schema = String::from(r#"{"type":"string"}"#);
     for _ in 0..4990 {
@@ -165,7 +182,14 @@ fn deep_nesting_stops_at_the_limit_or_loads_when_allowed() {
         format!(r#"{{"swagger":"2.0","info":{{"title":"Deep","version":"1"}},"paths":{{}},"definitions":{{"D":{schema}}}}}"#),
     )
     .unwrap();
-    let r = run(&["inspect", deep.to_str().unwrap(), "--max-depth", "10000", "--format", "json"]);
+    let r = run(&[
+        "inspect",
+        deep.to_str().unwrap(),
+        "--max-depth",
+        "10000",
+        "--format",
+        "json",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["counts"]["schemas"], 4991);

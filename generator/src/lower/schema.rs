@@ -386,7 +386,9 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|&m| {
                 let s = self.types.get(SchemaId(m as u32));
-                s.name.clone().unwrap_or_else(|| s.origin.pointer.as_string())
+                s.name
+                    .clone()
+                    .unwrap_or_else(|| s.origin.pointer.as_string())
             })
             .collect();
         let first = SchemaId(members[0] as u32);
