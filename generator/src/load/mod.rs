@@ -411,7 +411,8 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
         }
         Ok(def) => {
             let unreadable = read_referenced_files(&mut sources, def, opts, &mut diags);
-            let props = input.properties.as_ref().and_then(|p| {
+            let mut read_optional = |path: &Option<PathBuf>| {
+                let p = path.as_ref()?;
                 read_file(&mut sources, p, opts, &mut diags)
                     .map_err(|e| {
                         diags.push(Diagnostic::new(
@@ -420,17 +421,9 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
                         ))
                     })
                     .ok()
-            });
-            let settings = input.settings.as_ref().and_then(|p| {
-                read_file(&mut sources, p, opts, &mut diags)
-                    .map_err(|e| {
-                        diags.push(Diagnostic::new(
-                            &codes::READ_ERROR,
-                            format!("cannot read {}: {e}", p.display()),
-                        ))
-                    })
-                    .ok()
-            });
+            };
+            let props = read_optional(&input.properties);
+            let settings = read_optional(&input.settings);
             let files = crate::lower::Files {
                 definition: def,
                 properties: props,

@@ -554,6 +554,26 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The members of a map of `$ref`-able objects (paths, webhooks, callback expressions), each
+    /// followed to what it refers to; `x-` keys are skipped and broken references reported.
+    pub fn resolved_members(
+        &mut self,
+        file: FileId,
+        map: &'a Node,
+        ptr: &PointerBuf,
+    ) -> Vec<(&'a str, FileId, &'a Node, PointerBuf)> {
+        let mut out = Vec::new();
+        for m in map.as_object().unwrap_or(&[]) {
+            if m.key.starts_with("x-") {
+                continue;
+            }
+            if let Some((f, node, p)) = self.follow(file, &m.value, &ptr.join(&m.key)) {
+                out.push((m.key.as_str(), f, node, p));
+            }
+        }
+        out
+    }
+
     /// Common parameter fields; `schema` is decided by the caller.
     pub fn parameter_shell(
         &mut self,

@@ -31,43 +31,19 @@ pub(super) fn lower<'a>(
         }
     }
     let mut operations: Vec<PendingOp<'a>> = Vec::new();
-    if let Some(paths) = ctx.obj_field(file, root, &ptr, "paths") {
-        let pptr = ptr.join("paths");
-        for m in paths.as_object().unwrap_or(&[]) {
-            if m.key.starts_with("x-") {
-                continue;
+    for (section, origin) in [("paths", Origin::Path), ("webhooks", Origin::Webhook)] {
+        if let Some(map) = ctx.obj_field(file, root, &ptr, section) {
+            for (key, ifile, item, iptr) in ctx.resolved_members(file, map, &ptr.join(section)) {
+                path_item(
+                    ctx,
+                    ifile,
+                    item,
+                    &iptr,
+                    key,
+                    origin.clone(),
+                    &mut operations,
+                );
             }
-            let item_ptr = pptr.join(&m.key);
-            let Some((ifile, item, iptr)) = ctx.follow(file, &m.value, &item_ptr) else {
-                continue;
-            };
-            path_item(
-                ctx,
-                ifile,
-                item,
-                &iptr,
-                &m.key,
-                Origin::Path,
-                &mut operations,
-            );
-        }
-    }
-    if let Some(webhooks) = ctx.obj_field(file, root, &ptr, "webhooks") {
-        let wptr = ptr.join("webhooks");
-        for m in webhooks.as_object().unwrap_or(&[]) {
-            let item_ptr = wptr.join(&m.key);
-            let Some((ifile, item, iptr)) = ctx.follow(file, &m.value, &item_ptr) else {
-                continue;
-            };
-            path_item(
-                ctx,
-                ifile,
-                item,
-                &iptr,
-                &m.key,
-                Origin::Webhook,
-                &mut operations,
-            );
         }
     }
     ctx.drain_schemas();
@@ -435,21 +411,15 @@ fn path_item<'a>(
                 let Some((cfile, cnode, cptr)) = ctx.follow(file, &cb.value, &site) else {
                     continue;
                 };
-                for expr in cnode.as_object().unwrap_or(&[]) {
-                    if expr.key.starts_with("x-") {
-                        continue;
-                    }
-                    let esite = cptr.join(&expr.key);
-                    let Some((efile, enode, eptr)) = ctx.follow(cfile, &expr.value, &esite) else {
-                        continue;
-                    };
+                let origin = Origin::Callback(op.id.clone(), cb.key.clone());
+                for (expr, efile, enode, eptr) in ctx.resolved_members(cfile, cnode, &cptr) {
                     path_item(
                         ctx,
                         efile,
                         enode,
                         &eptr,
-                        &expr.key,
-                        Origin::Callback(op.id.clone(), cb.key.clone()),
+                        expr,
+                        origin.clone(),
                         &mut callback_ops,
                     );
                 }

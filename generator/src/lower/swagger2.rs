@@ -22,21 +22,13 @@ pub(super) fn lower<'a>(ctx: &mut Ctx<'a>, file: FileId, root: &'a Node) -> Conn
     }
     let mut operations = Vec::new();
     if let Some(paths) = ctx.obj_field(file, root, &ptr, "paths") {
-        let pptr = ptr.join("paths");
-        for m in paths.as_object().unwrap_or(&[]) {
-            if m.key.starts_with("x-") {
-                continue;
-            }
-            let item_ptr = pptr.join(&m.key);
-            let Some((ifile, item, iptr)) = ctx.follow(file, &m.value, &item_ptr) else {
-                continue;
-            };
+        for (key, ifile, item, iptr) in ctx.resolved_members(file, paths, &ptr.join("paths")) {
             path_item(
                 ctx,
                 ifile,
                 item,
                 &iptr,
-                &m.key,
+                key,
                 &consumes,
                 &produces,
                 &mut operations,
