@@ -6,7 +6,9 @@
 #![deny(missing_docs)]
 
 pub mod diagnostics;
+pub mod fs;
 pub mod inspect;
 pub mod load;
 pub mod lower;
 pub mod model;
+pub mod validate;

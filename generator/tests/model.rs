@@ -62,12 +62,19 @@ fn swagger2_connector_folder_is_fully_modelled() {
         param(list, "labels").serialization,
         Some(Serialization::CollectionFormat("multi".into()))
     );
-    let default = list
+    let bad_request = list
+        .responses
+        .iter()
+        .find(|r| r.status == StatusKey::Code(400))
+        .unwrap();
+    assert_eq!(bad_request.origin.pointer, "/responses/Error");
+    assert_eq!(named(c, bad_request.schema().unwrap()), Some("Error"));
+    let failed = list
         .responses
         .iter()
         .find(|r| r.status == StatusKey::Default)
         .unwrap();
-    assert_eq!(named(c, default.schema().unwrap()), Some("Error"));
+    assert!(failed.schema().is_none());
 
     let create = op(c, "CreateTask");
     let project = param(create, "projectId");
@@ -310,7 +317,7 @@ fn every_model_element_points_back_to_its_source() {
         .unwrap()
         .1;
     assert_eq!(task.origin.pointer, "/definitions/Task");
-    assert_eq!(at(&task.origin).1, 197);
+    assert_eq!(at(&task.origin).1, 198);
     assert_eq!(
         at(&c.settings.as_ref().unwrap().origin),
         ("settings.json".into(), 1, 1)

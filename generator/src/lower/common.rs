@@ -179,41 +179,60 @@ impl<'a> Ctx<'a> {
                 self.wrong_type(file, v, ptr, kind.key(), "an object");
                 continue;
             }
-            let s = |k: &str| v.get_str(k).map(str::to_string);
-            let mut parameters = Vec::new();
-            if let Some(params) = v.get("parameters").and_then(Node::as_object) {
-                for p in params {
-                    let arg = match p.value.as_object() {
-                        Some(_) => {
-                            if let Some(name) = p
-                                .value
-                                .get_str("parameter")
-                                .or_else(|| p.value.get_str("parameterReference"))
-                            {
-                                DynamicArgument::Parameter(name.to_string())
-                            } else if let Some(val) = p.value.get("value") {
-                                DynamicArgument::Value(val.to_json())
-                            } else {
-                                DynamicArgument::Value(p.value.to_json())
-                            }
-                        }
-                        None => DynamicArgument::Value(p.value.to_json()),
-                    };
-                    parameters.push((p.key.clone(), arg));
-                }
+            // `x-ms-dynamic-tree` names its operations under `open` (and `browse`).
+            let parts: Vec<(&Node, PointerBuf)> = if kind == DynamicKind::Tree {
+                ["open", "browse"]
+                    .iter()
+                    .filter_map(|k| {
+                        v.get(k)
+                            .filter(|n| n.as_object().is_some())
+                            .map(|n| (n, dptr.join(k)))
+                    })
+                    .collect()
+            } else {
+                vec![(v, dptr.clone())]
+            };
+            for (v, dptr) in parts {
+                out.push(self.dynamic(file, kind, v, &dptr));
             }
-            out.push(Dynamic {
-                kind,
-                operation_id: s("operationId"),
-                parameters,
-                value_path: s("value-path").or_else(|| s("itemValuePath")),
-                value_title: s("value-title").or_else(|| s("itemTitlePath")),
-                value_collection: s("value-collection").or_else(|| s("itemsPath")),
-                raw: v.to_json(),
-                origin: self.origin(file, &dptr, v),
-            });
         }
         out
+    }
+
+    fn dynamic(&self, file: FileId, kind: DynamicKind, v: &Node, dptr: &PointerBuf) -> Dynamic {
+        let s = |k: &str| v.get_str(k).map(str::to_string);
+        let mut parameters = Vec::new();
+        if let Some(params) = v.get("parameters").and_then(Node::as_object) {
+            for p in params {
+                let arg = match p.value.as_object() {
+                    Some(_) => {
+                        if let Some(name) = p
+                            .value
+                            .get_str("parameter")
+                            .or_else(|| p.value.get_str("parameterReference"))
+                        {
+                            DynamicArgument::Parameter(name.to_string())
+                        } else if let Some(val) = p.value.get("value") {
+                            DynamicArgument::Value(val.to_json())
+                        } else {
+                            DynamicArgument::Value(p.value.to_json())
+                        }
+                    }
+                    None => DynamicArgument::Value(p.value.to_json()),
+                };
+                parameters.push((p.key.clone(), arg));
+            }
+        }
+        Dynamic {
+            kind,
+            operation_id: s("operationId"),
+            parameters,
+            value_path: s("value-path").or_else(|| s("itemValuePath")),
+            value_title: s("value-title").or_else(|| s("itemTitlePath")),
+            value_collection: s("value-collection").or_else(|| s("itemsPath")),
+            raw: v.to_json(),
+            origin: self.origin(file, dptr, v),
+        }
     }
 
     /// `x-ms-notification-content` of an operation or path item.

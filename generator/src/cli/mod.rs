@@ -1,0 +1,107 @@
+//! Command-line parsing and the commands.
+
+mod inspect;
+mod rules;
+mod validate;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use connector_gen::load::{self, LoadOptions};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Generate, validate, inspect and run custom connectors (Swagger 2.0, OpenAPI 3.0/3.1).
+#[derive(Parser)]
+#[command(name = "connector-gen", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show what a connector is: auth, actions, triggers, counts.
+    ///
+    /// PATH is a definition file (JSON or YAML), a connector folder (apiDefinition.swagger.json +
+    /// apiProperties.json [+ settings.json]) or a directory searched recursively for either.
+    /// Exit status: 0 when every connector loaded without errors, 1 when errors were found,
+    /// 2 when nothing could be loaded.
+    Inspect {
+        /// Definition file, connector folder or directory.
+        path: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Deepest nesting of arrays and objects read before giving up (at most 10000).
+        #[arg(long, default_value_t = LoadOptions::default().max_depth, value_parser = parse_depth)]
+        max_depth: usize,
+    },
+    /// Check connector definitions offline: syntax, references, auth, certification rules.
+    ///
+    /// Each PATH is a definition file, a connector folder or a directory searched recursively;
+    /// everything found is checked and reported together. Exit status: 0 no errors (warnings
+    /// allowed), 1 errors found, 2 could not run (missing path, unreadable file, no definition
+    /// found, bad configuration or baseline).
+    ///
+    /// Examples:
+    ///   connector-gen validate connectors/
+    ///   connector-gen validate connectors/ --format sarif > connectors.sarif
+    ///   connector-gen validate connectors/ --write-baseline .connector-baseline.json
+    ///   connector-gen validate connectors/ --baseline .connector-baseline.json
+    #[command(verbatim_doc_comment)]
+    Validate(validate::Args),
+    /// List the validation rules (`--format markdown` writes docs/rules.md).
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = rules::RulesFormat::Human)]
+        format: rules::RulesFormat,
+    },
+}
+
+/// Output format of `inspect`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable summary.
+    Human,
+    /// The stable JSON shape (one object; an array for several connectors).
+    Json,
+}
+
+fn parse_depth(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a whole number"))?;
+    if (1..=load::MAX_DEPTH_LIMIT).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("must be between 1 and {}", load::MAX_DEPTH_LIMIT))
+    }
+}
+
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Colour on stderr: only on a terminal, and never with NO_COLOR.
+pub fn color_stderr() -> bool {
+    !no_color() && std::io::stderr().is_terminal()
+}
+
+/// Colour on stdout: only on a terminal, and never with NO_COLOR.
+pub fn color_stdout() -> bool {
+    !no_color() && std::io::stdout().is_terminal()
+}
+
+/// Parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Inspect {
+            path,
+            format,
+            max_depth,
+        } => load::with_loader_pool(|| inspect::run(path, format, max_depth)),
+        Command::Validate(args) => load::with_loader_pool(|| validate::run(args)),
+        Command::Rules { format } => rules::run(format),
+    }
+}

@@ -1,0 +1,270 @@
+//! Validation: the rule catalogue run over a loaded connector.
+//!
+//! Each rule lives in its own file under `rules/`, declared with [`rule!`]: a stable code, a
+//! kebab-case name, a category, its severity in the `default` and `certification` profiles, and a
+//! doc comment (What it does / Why / Example / Fix) from which `docs/rules.md` is generated.
+//! Rules read only the model (and the source map for locations).
+
+pub mod baseline;
+pub mod config;
+pub mod report;
+pub mod rules;
+
+use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::load::node::{PointerBuf, Span};
+use crate::load::source::{FileId, Sources};
+use crate::load::Loaded;
+use crate::model::{Connector, Origin};
+
+/// Which set of rules runs, and how strictly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// Rules that catch broken connectors.
+    #[default]
+    Default,
+    /// Also the certification rules of the platform's published Swagger Validator.
+    Certification,
+}
+
+/// What area a rule is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    /// Reading files and references.
+    Loading,
+    /// Authentication and connection settings.
+    Auth,
+    /// The document as a whole.
+    Document,
+    /// Operations.
+    Operations,
+    /// Parameters.
+    Parameters,
+    /// Responses and schemas.
+    Responses,
+    /// Triggers.
+    Triggers,
+    /// Dynamic values and schemas.
+    Dynamic,
+    /// `apiProperties.json`: branding, publisher, policies.
+    Properties,
+}
+
+impl Category {
+    /// A heading for documentation.
+    pub fn title(self) -> &'static str {
+        match self {
+            Category::Loading => "Loading",
+            Category::Auth => "Authentication",
+            Category::Document => "Document",
+            Category::Operations => "Operations",
+            Category::Parameters => "Parameters",
+            Category::Responses => "Responses and schemas",
+            Category::Triggers => "Triggers",
+            Category::Dynamic => "Dynamic values and schemas",
+            Category::Properties => "apiProperties.json",
+        }
+    }
+}
+
+/// What a rule is.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleMeta {
+    /// Stable short code, e.g. `PP0012`.
+    pub code: &'static str,
+    /// Stable kebab-case name, e.g. `oauth-redirect-not-per-connector`.
+    pub name: &'static str,
+    /// Area.
+    pub category: Category,
+    /// Severity in the default profile (`None`: only in the certification profile).
+    pub default: Option<Severity>,
+    /// Severity in the certification profile.
+    pub certification: Severity,
+    /// One line.
+    pub summary: &'static str,
+    /// The doc comment: What it does / Why / Example / Fix (markdown).
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// Severity under `profile` (`None`: the rule does not run).
+    pub fn severity(&self, profile: Profile) -> Option<Severity> {
+        match profile {
+            Profile::Default => self.default,
+            Profile::Certification => Some(self.certification),
+        }
+    }
+
+    /// The documentation with the one leading space of each doc-comment line removed.
+    pub fn doc_text(&self) -> String {
+        self.doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// A validation rule.
+pub trait Rule: Sync + Send {
+    /// What it is.
+    fn meta(&self) -> &'static RuleMeta;
+    /// Reports what it finds.
+    fn check(&self, cx: &mut Checker<'_>);
+}
+
+/// Declares a rule: a unit struct with its doc comment and a `META` constant built from it.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            code: $code:literal,
+            name: $kebab:literal,
+            category: $cat:ident,
+            default: $default:expr,
+            certification: $cert:ident,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+        impl $name {
+            /// The rule's metadata and documentation.
+            pub const META: $crate::validate::RuleMeta = $crate::validate::RuleMeta {
+                code: $code,
+                name: $kebab,
+                category: $crate::validate::Category::$cat,
+                default: $default,
+                certification: $crate::diagnostics::Severity::$cert,
+                summary: $summary,
+                doc: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+
+/// What a rule sees and where it reports.
+pub struct Checker<'a> {
+    /// The loaded files.
+    pub sources: &'a Sources,
+    /// The model.
+    pub connector: &'a Connector,
+    /// The profile.
+    pub profile: Profile,
+    meta: &'static RuleMeta,
+    severity: Severity,
+    out: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    /// A diagnostic of the current rule at an element.
+    pub fn at(&self, origin: &Origin, message: impl Into<String>) -> Diagnostic {
+        self.at_span(origin.file, origin.span, &origin.pointer, message)
+    }
+
+    /// A diagnostic at the member `path` below an element (e.g. its `redirectMode`), falling back
+    /// to the element itself when the member is not written.
+    pub fn at_member(
+        &self,
+        origin: &Origin,
+        path: &[&str],
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let mut ptr = origin.pointer.clone();
+        for p in path {
+            ptr = ptr.join(p);
+        }
+        match self.sources.get(origin.file).span_of(&ptr.as_string()) {
+            Some(span) => self.at_span(origin.file, span, &ptr, message),
+            None => self.at(origin, message),
+        }
+    }
+
+    /// A diagnostic at the key (not the value) of an element's member, e.g. a misspelt key.
+    pub fn at_key(
+        &self,
+        file: FileId,
+        key_span: Span,
+        pointer: &PointerBuf,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        self.at_span(file, key_span, pointer, message)
+    }
+
+    fn at_span(
+        &self,
+        file: FileId,
+        span: Span,
+        pointer: &PointerBuf,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(
+            &Code {
+                code: self.meta.code,
+                name: self.meta.name,
+                severity: self.severity,
+            },
+            message,
+        )
+        .at(file, span)
+        .pointer(pointer.as_string())
+    }
+
+    /// A diagnostic for a file as a whole.
+    pub fn in_file(&self, file: FileId, message: impl Into<String>) -> Diagnostic {
+        self.at_span(file, Span::new(0, 0), &PointerBuf::root(), message)
+    }
+
+    /// Records a diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.out.push(d);
+    }
+}
+
+/// Every rule, in code order.
+pub fn all_rules() -> &'static [&'static dyn Rule] {
+    rules::ALL
+}
+
+/// The rule with a code or name.
+pub fn find_rule(code_or_name: &str) -> Option<&'static RuleMeta> {
+    all_rules()
+        .iter()
+        .map(|r| r.meta())
+        .find(|m| m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name)
+}
+
+/// Runs every rule of `profile` over a loaded connector; returns the loader's diagnostics (with
+/// the profile's severities) followed by the rules' findings, in source order.
+pub fn validate(loaded: &Loaded, profile: Profile) -> Vec<Diagnostic> {
+    // The loader's findings take the severity their rule has in this profile (off: dropped).
+    let mut out: Vec<Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .filter_map(|d| match find_rule(d.code) {
+            Some(m) => m.severity(profile).map(|s| d.clone().severity(s)),
+            None => Some(d.clone()),
+        })
+        .collect();
+    if let Some(connector) = &loaded.connector {
+        for rule in all_rules() {
+            let meta = rule.meta();
+            let Some(severity) = meta.severity(profile) else {
+                continue;
+            };
+            let mut cx = Checker {
+                sources: &loaded.sources,
+                connector,
+                profile,
+                meta,
+                severity,
+                out: Vec::new(),
+            };
+            rule.check(&mut cx);
+            out.append(&mut cx.out);
+        }
+    }
+    crate::load::sort_diagnostics(&loaded.sources, &mut out);
+    out
+}

@@ -1,0 +1,78 @@
+//! Rule PP0013 `oauth-redirect-url-mismatch`.
+
+use crate::model::{per_connector_redirect_url, GLOBAL_REDIRECT_URL};
+use crate::validate::{Checker, Rule, RuleMeta};
+
+crate::rule! {
+    /// ## What it does
+    /// Reports an OAuth `redirectUrl` that is the shared global one, or that differs from the
+    /// per-connector URL when the connector id is known (from `settings.json`).
+    ///
+    /// ## Why
+    /// The service redirects to the URL registered in its OAuth app; a stale or global URL makes
+    /// every new sign-in fail.
+    ///
+    /// ## Example
+    /// ```json
+    /// "redirectUrl": "https://global.consent.azure-apim.net/redirect"
+    /// ```
+    ///
+    /// ## Fix
+    /// Use `https://global.consent.azure-apim.net/redirect/<connector id without "shared_">`.
+    pub struct OAuthRedirectUrlMismatch {
+        code: "PP0013",
+        name: "oauth-redirect-url-mismatch",
+        category: Auth,
+        default: Some(crate::diagnostics::Severity::Error),
+        certification: Error,
+        summary: "OAuth redirectUrl is the global one or not this connector's",
+    }
+}
+
+impl Rule for OAuthRedirectUrlMismatch {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+    fn check(&self, cx: &mut Checker<'_>) {
+        let Some(props) = &cx.connector.connection else {
+            return;
+        };
+        let expected = cx
+            .connector
+            .settings
+            .as_ref()
+            .and_then(|s| s.connector_id.as_deref())
+            .map(per_connector_redirect_url);
+        for p in props.all_parameters() {
+            let Some(o) = &p.oauth else { continue };
+            let Some(url) = o.redirect_url.as_deref() else {
+                continue;
+            };
+            let trimmed = url.trim_end_matches('/');
+            let message = if trimmed.eq_ignore_ascii_case(GLOBAL_REDIRECT_URL) {
+                format!(
+                    "OAuth connection `{}` uses the global redirect URL {url}",
+                    p.name
+                )
+            } else if let Some(e) = expected
+                .as_deref()
+                .filter(|e| !trimmed.eq_ignore_ascii_case(e))
+            {
+                format!(
+                    "OAuth connection `{}` has redirectUrl {url}, but this connector's is {e}",
+                    p.name
+                )
+            } else {
+                continue;
+            };
+            let help = match &expected {
+                Some(e) => format!("set \"redirectUrl\": \"{e}\""),
+                None => format!("use {GLOBAL_REDIRECT_URL}/<connector id without \"shared_\">"),
+            };
+            let d = cx
+                .at_member(&o.origin, &["redirectUrl"], message)
+                .help(help);
+            cx.push(d);
+        }
+    }
+}
