@@ -197,6 +197,8 @@ pub struct Loaded {
     pub sources: Sources,
     /// The model, unless the definition could not be read at all.
     pub connector: Option<Connector>,
+    /// When there is no model: what `apiProperties.json` and `settings.json` say on their own.
+    pub connection_only: Option<crate::lower::ConnectionFiles>,
     /// Everything found while loading and lowering, in file order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -401,6 +403,7 @@ pub fn read_referenced_files(
 pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
+    let mut connection_only = None;
     let connector = match read_file(&mut sources, &input.definition, opts, &mut diags) {
         Err(e) => {
             diags.push(Diagnostic::new(
@@ -429,7 +432,16 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
                 properties: props,
                 settings,
             };
-            crate::lower::lower(&sources, &unreadable, input, files, &mut diags)
+            let connector = crate::lower::lower(&sources, &unreadable, input, files, &mut diags);
+            if connector.is_none() && (props.is_some() || settings.is_some()) {
+                connection_only = Some(crate::lower::lower_connection_files(
+                    &sources,
+                    &unreadable,
+                    files,
+                    &mut diags,
+                ));
+            }
+            connector
         }
     };
     sort_diagnostics(&sources, &mut diags);
@@ -437,6 +449,7 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
         input: input.clone(),
         sources,
         connector,
+        connection_only,
         diagnostics: diags,
     }
 }

@@ -95,6 +95,41 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// What `apiProperties.json` and `settings.json` say, read on their own.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectionFiles {
+    /// `apiProperties.json`, when it could be read.
+    pub properties: Option<crate::model::ApiProperties>,
+    /// Its policy templates.
+    pub policies: Vec<crate::model::PolicyTemplate>,
+    /// `settings.json`, when present.
+    pub settings: Option<crate::model::Settings>,
+}
+
+fn connection_files(ctx: &mut Ctx<'_>, files: Files) -> ConnectionFiles {
+    let (properties, policies) = match files.properties {
+        Some(p) => properties::api_properties(ctx, p),
+        None => (None, Vec::new()),
+    };
+    ConnectionFiles {
+        properties,
+        policies,
+        settings: files.settings.and_then(|s| properties::settings(ctx, s)),
+    }
+}
+
+/// Reads only the connection files of a connector (used when its definition cannot be read, so
+/// that their own rules still run).
+pub fn lower_connection_files(
+    sources: &Sources,
+    unreadable: &Unreadable,
+    files: Files,
+    diags: &mut Vec<Diagnostic>,
+) -> ConnectionFiles {
+    let mut ctx = Ctx::new(sources, unreadable, diags);
+    connection_files(&mut ctx, files)
+}
+
 /// Lowers the connector whose files are `files`. Returns `None` when the definition could not
 /// be read at all (its diagnostics say why).
 pub fn lower(
@@ -173,14 +208,10 @@ pub fn lower(
         );
         return None;
     };
-    if let Some(p) = files.properties {
-        let (props, policies) = properties::api_properties(&mut ctx, p);
-        connector.connection = props;
-        connector.policies = policies;
-    }
-    if let Some(s) = files.settings {
-        connector.settings = properties::settings(&mut ctx, s);
-    }
+    let connection = connection_files(&mut ctx, files);
+    connector.connection = connection.properties;
+    connector.policies = connection.policies;
+    connector.settings = connection.settings;
     connector.name = input
         .folder
         .as_ref()

@@ -104,10 +104,23 @@ impl RuleMeta {
     }
 }
 
+/// What a rule needs to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole model (the definition must have been read).
+    Definition,
+    /// Only `apiProperties.json` and `settings.json`: runs even when the definition is unreadable.
+    ConnectionFiles,
+}
+
 /// A validation rule.
 pub trait Rule: Sync + Send {
     /// What it is.
     fn meta(&self) -> &'static RuleMeta;
+    /// What it needs to run.
+    fn scope(&self) -> Scope {
+        Scope::Definition
+    }
     /// Reports what it finds.
     fn check(&self, cx: &mut Checker<'_>);
 }
@@ -236,7 +249,9 @@ pub fn find_rule(code_or_name: &str) -> Option<&'static RuleMeta> {
 }
 
 /// Runs every rule of `profile` over a loaded connector; returns the loader's diagnostics (with
-/// the profile's severities) followed by the rules' findings, in source order.
+/// the profile's severities) followed by the rules' findings, in source order. When the
+/// definition could not be read, the rules about `apiProperties.json` and `settings.json` still
+/// run.
 pub fn validate(loaded: &Loaded, profile: Profile) -> Vec<Diagnostic> {
     // The loader's findings take the severity their rule has in this profile (off: dropped).
     let mut out: Vec<Diagnostic> = loaded
@@ -247,12 +262,25 @@ pub fn validate(loaded: &Loaded, profile: Profile) -> Vec<Diagnostic> {
             None => Some(d.clone()),
         })
         .collect();
-    if let Some(connector) = &loaded.connector {
+    let without_definition;
+    let target: Option<(&Connector, &[Scope])> = match (&loaded.connector, &loaded.connection_only)
+    {
+        (Some(c), _) => Some((c, &[Scope::Definition, Scope::ConnectionFiles])),
+        (None, Some(files)) => {
+            without_definition = connection_files_only(files);
+            Some((&without_definition, &[Scope::ConnectionFiles]))
+        }
+        (None, None) => None,
+    };
+    if let Some((connector, scopes)) = target {
         for rule in all_rules() {
             let meta = rule.meta();
             let Some(severity) = meta.severity(profile) else {
                 continue;
             };
+            if !scopes.contains(&rule.scope()) {
+                continue;
+            }
             let mut cx = Checker {
                 sources: &loaded.sources,
                 connector,
@@ -267,4 +295,31 @@ pub fn validate(loaded: &Loaded, profile: Profile) -> Vec<Diagnostic> {
     }
     crate::load::sort_diagnostics(&loaded.sources, &mut out);
     out
+}
+
+/// A connector that holds only what the connection files say, for the rules scoped to them.
+fn connection_files_only(files: &crate::lower::ConnectionFiles) -> Connector {
+    Connector {
+        name: String::new(),
+        title: String::new(),
+        description: None,
+        version: None,
+        format: crate::model::SpecFormat::Swagger2,
+        host: None,
+        base_path: None,
+        schemes: Vec::new(),
+        servers: Vec::new(),
+        consumes: Vec::new(),
+        produces: Vec::new(),
+        auth: Vec::new(),
+        security: Vec::new(),
+        connection: files.properties.clone(),
+        settings: files.settings.clone(),
+        policies: files.policies.clone(),
+        operations: Vec::new(),
+        types: Default::default(),
+        metadata: Default::default(),
+        extensions: Default::default(),
+        origin: Origin::default(),
+    }
 }

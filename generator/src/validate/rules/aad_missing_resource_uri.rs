@@ -1,7 +1,7 @@
 //! Rule PP0014 `aad-missing-resource-uri`.
 
 use crate::model::IdentityProvider;
-use crate::validate::{Checker, Rule, RuleMeta};
+use crate::validate::{Checker, Rule, RuleMeta, Scope};
 
 crate::rule! {
     /// ## What it does
@@ -31,6 +31,9 @@ crate::rule! {
 impl Rule for AadMissingResourceUri {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+    fn scope(&self) -> Scope {
+        Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
         let Some(props) = &cx.connector.connection else {

@@ -1,7 +1,7 @@
 //! Rule PP0015 `oauth2generic-missing-templates`.
 
 use crate::model::IdentityProvider;
-use crate::validate::{Checker, Rule, RuleMeta};
+use crate::validate::{Checker, Rule, RuleMeta, Scope};
 
 crate::rule! {
     /// ## What it does
@@ -38,6 +38,9 @@ const REQUIRED: [&str; 3] = [
 impl Rule for OAuth2GenericMissingTemplates {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+    fn scope(&self) -> Scope {
+        Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
         let Some(props) = &cx.connector.connection else {

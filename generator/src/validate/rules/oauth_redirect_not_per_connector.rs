@@ -1,6 +1,6 @@
 //! Rule PP0012 `oauth-redirect-not-per-connector`.
 
-use crate::validate::{Checker, Rule, RuleMeta};
+use crate::validate::{Checker, Rule, RuleMeta, Scope};
 
 crate::rule! {
     /// ## What it does
@@ -33,6 +33,9 @@ crate::rule! {
 impl Rule for OAuthRedirectNotPerConnector {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+    fn scope(&self) -> Scope {
+        Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
         let Some(props) = &cx.connector.connection else {

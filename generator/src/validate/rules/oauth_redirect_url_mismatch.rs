@@ -1,7 +1,7 @@
 //! Rule PP0013 `oauth-redirect-url-mismatch`.
 
 use crate::model::{per_connector_redirect_url, GLOBAL_REDIRECT_URL};
-use crate::validate::{Checker, Rule, RuleMeta};
+use crate::validate::{Checker, Rule, RuleMeta, Scope};
 
 crate::rule! {
     /// ## What it does
@@ -32,6 +32,9 @@ crate::rule! {
 impl Rule for OAuthRedirectUrlMismatch {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+    fn scope(&self) -> Scope {
+        Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
         let Some(props) = &cx.connector.connection else {

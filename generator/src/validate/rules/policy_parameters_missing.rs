@@ -1,7 +1,7 @@
 //! Rule PP0703 `policy-parameters-missing`.
 
 use crate::model::PolicyKind;
-use crate::validate::{Checker, Rule, RuleMeta};
+use crate::validate::{Checker, Rule, RuleMeta, Scope};
 
 crate::rule! {
     /// ## What it does
@@ -60,6 +60,9 @@ pub fn required_parameters(kind: &PolicyKind) -> &'static [&'static str] {
 impl Rule for PolicyParametersMissing {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+    fn scope(&self) -> Scope {
+        Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
         for p in &cx.connector.policies {

@@ -1,6 +1,6 @@
 //! Rule PP0702 `publisher-missing`.
 
-use crate::validate::{Checker, Rule, RuleMeta};
+use crate::validate::{Checker, Rule, RuleMeta, Scope};
 
 crate::rule! {
     /// ## What it does
@@ -29,6 +29,9 @@ crate::rule! {
 impl Rule for PublisherMissing {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+    fn scope(&self) -> Scope {
+        Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
         let Some(props) = &cx.connector.connection else {

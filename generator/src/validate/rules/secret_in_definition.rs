@@ -1,7 +1,7 @@
 //! Rule PP0017 `secret-in-definition`.
 
 use crate::model::AuthKind;
-use crate::validate::{Checker, Rule, RuleMeta};
+use crate::validate::{Checker, Rule, RuleMeta, Scope};
 
 crate::rule! {
     /// ## What it does
@@ -90,6 +90,9 @@ fn find_secrets(value: &serde_json::Value, path: &mut Vec<String>, out: &mut Vec
 impl Rule for SecretInDefinition {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+    fn scope(&self) -> Scope {
+        Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
         let c = cx.connector;

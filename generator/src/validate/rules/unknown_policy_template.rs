@@ -1,7 +1,7 @@
 //! Rule PP0704 `unknown-policy-template`.
 
 use crate::model::PolicyKind;
-use crate::validate::{Checker, Rule, RuleMeta};
+use crate::validate::{Checker, Rule, RuleMeta, Scope};
 
 crate::rule! {
     /// ## What it does
@@ -43,6 +43,9 @@ const OTHER_KNOWN: [&str; 5] = [
 impl Rule for UnknownPolicyTemplate {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+    fn scope(&self) -> Scope {
+        Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
         for p in &cx.connector.policies {
