@@ -247,7 +247,7 @@ pub fn read_file(
         }
         _ => std::fs::read(path).map_err(|e| e.to_string())?,
     };
-    let (text, encoding) = decode(&bytes);
+    let (text, encoding) = decode(bytes);
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -278,22 +278,14 @@ pub fn read_file(
             .at(file, Span::new(0, 0))
             .help("save the file as UTF-8"),
         ),
-        Encoding::Windows1252 { first_invalid } => {
-            // Locate the first bad byte in the decoded text: count the characters before it.
-            let prefix = String::from_utf8_lossy(&bytes[..first_invalid]);
-            let offset = prefix.len();
-            diags.push(
-                Diagnostic::new(
-                    &codes::NOT_UTF8,
-                    format!(
-                        "the file is not UTF-8 (byte 0x{:02X} at byte offset {first_invalid}); it was decoded as Windows-1252",
-                        bytes[first_invalid]
-                    ),
-                )
-                .at(file, Span::new(offset, offset + 1))
-                .help("save the file as UTF-8"),
+        Encoding::Windows1252 { first_invalid, byte, text_offset } => diags.push(
+            Diagnostic::new(
+                &codes::NOT_UTF8,
+                format!("the file is not UTF-8 (byte 0x{byte:02X} at byte offset {first_invalid}); it was decoded as Windows-1252"),
             )
-        }
+            .at(file, Span::new(text_offset, text_offset + 1))
+            .help("save the file as UTF-8"),
+        ),
     }
     let f = sources.get(file);
     let parsed = match syntax {

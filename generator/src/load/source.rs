@@ -31,6 +31,10 @@ pub enum Encoding {
     Windows1252 {
         /// Byte offset of the first byte that was not valid UTF-8.
         first_invalid: usize,
+        /// That byte.
+        byte: u8,
+        /// Where it stands in the decoded text.
+        text_offset: usize,
     },
 }
 
@@ -196,22 +200,34 @@ impl Sources {
 }
 
 /// Decodes file bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or else Windows-1252.
-pub fn decode(bytes: &[u8]) -> (String, Encoding) {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        if let Ok(s) = std::str::from_utf8(rest) {
-            return (s.to_string(), Encoding::Utf8Bom);
-        }
+/// UTF-8 input becomes the text without being copied.
+pub fn decode(mut bytes: Vec<u8>) -> (String, Encoding) {
+    if bytes.starts_with(b"\xEF\xBB\xBF") && std::str::from_utf8(&bytes[3..]).is_ok() {
+        bytes.drain(..3);
+        // Checked just above.
+        return (
+            String::from_utf8(bytes).unwrap_or_default(),
+            Encoding::Utf8Bom,
+        );
     }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        let (text, _, _) = encoding_rs::UTF_16LE.decode(bytes); // BOM sniffing picks LE or BE
+        let (text, _, _) = encoding_rs::UTF_16LE.decode(&bytes); // BOM sniffing picks LE or BE
         return (text.into_owned(), Encoding::Utf16);
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), Encoding::Utf8),
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, Encoding::Utf8),
         Err(e) => {
-            let first_invalid = e.valid_up_to();
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            (text.into_owned(), Encoding::Windows1252 { first_invalid })
+            let first_invalid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let (prefix, _) =
+                encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes[..first_invalid]);
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&bytes);
+            let encoding = Encoding::Windows1252 {
+                first_invalid,
+                byte: bytes[first_invalid],
+                text_offset: prefix.len(),
+            };
+            (text.into_owned(), encoding)
         }
     }
 }
@@ -240,14 +256,21 @@ mod tests {
     #[test]
     fn decoding_reports_what_it_did() {
         assert_eq!(
-            decode(b"\xEF\xBB\xBF{}"),
+            decode(b"\xEF\xBB\xBF{}".to_vec()),
             ("{}".to_string(), Encoding::Utf8Bom)
         );
-        assert_eq!(decode(b"{}").1, Encoding::Utf8);
-        let (text, enc) = decode(b"{\"a\": \"caf\xE9 \x93x\x94\"}");
+        assert_eq!(decode(b"{}".to_vec()).1, Encoding::Utf8);
+        let (text, enc) = decode(b"{\"a\": \"caf\xE9 \x93x\x94\"}".to_vec());
         assert_eq!(text, "{\"a\": \"café “x”\"}");
-        assert_eq!(enc, Encoding::Windows1252 { first_invalid: 10 });
-        let (text, enc) = decode(b"\xFF\xFE{\x00}\x00");
+        assert_eq!(
+            enc,
+            Encoding::Windows1252 {
+                first_invalid: 10,
+                byte: 0xE9,
+                text_offset: 10
+            }
+        );
+        let (text, enc) = decode(b"\xFF\xFE{\x00}\x00".to_vec());
         assert_eq!((text.as_str(), enc), ("{}", Encoding::Utf16));
     }
 }
