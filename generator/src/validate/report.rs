@@ -224,7 +224,6 @@ pub fn sarif(findings: &[Finding], profile: Profile) -> Value {
                 "shortDescription": {"text": m.summary},
                 "fullDescription": {"text": m.summary},
                 "help": {"text": m.doc_text(), "markdown": m.doc_text()},
-                "helpUri": format!("https://github.com/connector-toolkit/connector-toolkit/blob/main/docs/rules.md#{}", m.name),
                 "defaultConfiguration": {"level": sarif_level(m.severity(profile).unwrap_or(m.certification))},
                 "properties": {"tags": [format!("{:?}", m.category).to_lowercase()]},
             })
@@ -262,7 +261,6 @@ pub fn sarif(findings: &[Finding], profile: Profile) -> Value {
             "tool": {"driver": {
                 "name": "connector-gen",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/connector-toolkit/connector-toolkit",
                 "rules": rules_json,
             }},
             "columnKind": "unicodeCodePoints",
