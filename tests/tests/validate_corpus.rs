@@ -2,6 +2,8 @@
 //! cross-checked against counts this test takes itself from the JSON. The SARIF report of the
 //! whole corpus is checked against the SARIF 2.1.0 schema.
 
+mod common;
+
 use connector_gen::load::{self, LoadOptions};
 use connector_gen::validate::report::{self, Finding};
 use connector_gen::validate::{validate, Profile};
@@ -10,19 +12,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn certified() -> Option<PathBuf> {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/powerplatform/certified");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("SKIPPED: corpus not found at {}", dir.display());
-        None
-    }
-}
-
-fn read_json(path: &Path) -> Option<Value> {
-    let bytes = std::fs::read(path).ok()?;
-    serde_json::from_slice(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).ok()
+    common::corpus("powerplatform/certified")
 }
 
 fn definition(folder: &Path) -> PathBuf {
@@ -115,7 +105,7 @@ fn the_certified_corpus_validates_and_rules_match_independent_counts() {
     );
     for folder in &folders {
         let name = folder.file_name().unwrap().to_string_lossy().into_owned();
-        if let Some(props) = read_json(&folder.join("apiProperties.json")) {
+        if let Some(props) = common::read_json_independently(&folder.join("apiProperties.json")) {
             for o in oauth_settings(&props) {
                 if o["redirectMode"] != "GlobalPerConnector" {
                     redirect.insert(name.clone());
@@ -135,12 +125,7 @@ fn the_certified_corpus_validates_and_rules_match_independent_counts() {
             }
         }
         let def = definition(folder);
-        let Some(doc) = read_json(&def).or_else(|| {
-            // Files with trailing commas: the loader reads them too.
-            let text = std::fs::read_to_string(&def).ok()?;
-            let cleaned = regex_free_strip(&text);
-            serde_json::from_str(&cleaned).ok()
-        }) else {
+        let Some(doc) = common::read_json_independently(&def) else {
             continue;
         };
         for scheme in doc["securityDefinitions"]
@@ -218,39 +203,6 @@ fn the_certified_corpus_validates_and_rules_match_independent_counts() {
         sarif["runs"][0]["results"].as_array().unwrap().len(),
         all.len()
     );
-}
-
-/// Removes trailing commas outside strings (an independent reading for the 7 files that have them).
-fn regex_free_strip(text: &str) -> String {
-    let t = text.trim_start_matches('\u{feff}');
-    let chars: Vec<char> = t.chars().collect();
-    let mut out = String::with_capacity(t.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for (i, &c) in chars.iter().enumerate() {
-        if in_string {
-            out.push(c);
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        if c == '"' {
-            in_string = true;
-        }
-        if c == ','
-            && matches!(
-                chars[i + 1..].iter().find(|c| !c.is_whitespace()),
-                Some(']' | '}')
-            )
-        {
-            continue;
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[test]

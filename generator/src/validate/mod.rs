@@ -229,6 +229,23 @@ impl<'a> Checker<'a> {
         self.at_span(file, Span::new(0, 0), &PointerBuf::root(), message)
     }
 
+    /// The OAuth connection parameters of `apiProperties.json` (plain and in parameter sets),
+    /// with their settings.
+    pub fn oauth_parameters(
+        &self,
+    ) -> Vec<(
+        &'a crate::model::ConnectionParameter,
+        &'a crate::model::OAuthSettings,
+    )> {
+        let Some(props) = &self.connector.connection else {
+            return Vec::new();
+        };
+        props
+            .all_parameters()
+            .filter_map(|p| Some((p, p.oauth.as_ref()?)))
+            .collect()
+    }
+
     /// Records a diagnostic.
     pub fn push(&mut self, d: Diagnostic) {
         self.out.push(d);

@@ -36,11 +36,7 @@ impl Rule for AadMissingResourceUri {
         Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
-        let Some(props) = &cx.connector.connection else {
-            return;
-        };
-        for p in props.all_parameters() {
-            let Some(o) = &p.oauth else { continue };
+        for (p, o) in cx.oauth_parameters() {
             if !matches!(
                 o.identity_provider,
                 Some(IdentityProvider::Aad | IdentityProvider::AadCertificate)

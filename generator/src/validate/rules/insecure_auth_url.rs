@@ -62,28 +62,23 @@ impl Rule for InsecureAuthUrl {
                 }
             }
         }
-        if let Some(props) = &c.connection {
-            for p in props.all_parameters() {
-                let Some(o) = &p.oauth else { continue };
-                for (k, v) in &o.custom_parameters {
-                    let lower = k.to_ascii_lowercase();
-                    if !(lower.contains("url") || lower.contains("uri"))
-                        || lower.contains("redirect")
-                    {
-                        continue;
-                    }
-                    let Some(url) = v.as_deref().filter(|u| insecure(u)) else {
-                        continue;
-                    };
-                    let d = cx
-                        .at_member(
-                            &o.origin,
-                            &["customParameters", k, "value"],
-                            format!("`{k}` of connection `{}` is not https: {url}", p.name),
-                        )
-                        .help("use the https:// endpoint");
-                    cx.push(d);
+        for (p, o) in cx.oauth_parameters() {
+            for (k, v) in &o.custom_parameters {
+                let lower = k.to_ascii_lowercase();
+                if !(lower.contains("url") || lower.contains("uri")) || lower.contains("redirect") {
+                    continue;
                 }
+                let Some(url) = v.as_deref().filter(|u| insecure(u)) else {
+                    continue;
+                };
+                let d = cx
+                    .at_member(
+                        &o.origin,
+                        &["customParameters", k, "value"],
+                        format!("`{k}` of connection `{}` is not https: {url}", p.name),
+                    )
+                    .help("use the https:// endpoint");
+                cx.push(d);
             }
         }
     }

@@ -43,11 +43,7 @@ impl Rule for OAuth2GenericMissingTemplates {
         Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
-        let Some(props) = &cx.connector.connection else {
-            return;
-        };
-        for p in props.all_parameters() {
-            let Some(o) = &p.oauth else { continue };
+        for (p, o) in cx.oauth_parameters() {
             if o.identity_provider != Some(IdentityProvider::OAuth2Generic) {
                 continue;
             }

@@ -38,9 +38,6 @@ impl Rule for OAuthRedirectNotPerConnector {
         Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
-        let Some(props) = &cx.connector.connection else {
-            return;
-        };
         let connector_id = cx
             .connector
             .settings
@@ -50,8 +47,7 @@ impl Rule for OAuthRedirectNotPerConnector {
             Some(id) => crate::model::per_connector_redirect_url(id),
             None => format!("{}/<connector id>", crate::model::GLOBAL_REDIRECT_URL),
         };
-        for p in props.all_parameters() {
-            let Some(o) = &p.oauth else { continue };
+        for (p, o) in cx.oauth_parameters() {
             let d = match o.redirect_mode.as_deref() {
                 Some("GlobalPerConnector") => continue,
                 Some(mode) => cx.at_member(

@@ -37,17 +37,13 @@ impl Rule for OAuthRedirectUrlMismatch {
         Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
-        let Some(props) = &cx.connector.connection else {
-            return;
-        };
         let expected = cx
             .connector
             .settings
             .as_ref()
             .and_then(|s| s.connector_id.as_deref())
             .map(per_connector_redirect_url);
-        for p in props.all_parameters() {
-            let Some(o) = &p.oauth else { continue };
+        for (p, o) in cx.oauth_parameters() {
             let Some(url) = o.redirect_url.as_deref() else {
                 continue;
             };

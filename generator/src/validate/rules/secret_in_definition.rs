@@ -96,18 +96,15 @@ impl Rule for SecretInDefinition {
     }
     fn check(&self, cx: &mut Checker<'_>) {
         let c = cx.connector;
-        if let Some(props) = &c.connection {
-            for p in props.all_parameters() {
-                let Some(o) = &p.oauth else { continue };
-                let mut found = Vec::new();
-                find_secrets(&o.raw, &mut Vec::new(), &mut found);
-                for path in found {
-                    let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-                    let d = cx
-                        .at_member(&o.origin, &refs, format!("connection `{}` has a secret value at `{}`", p.name, path.join(".")))
-                        .help("remove the value: secrets are entered when a connection is created, never stored in the connector");
-                    cx.push(d);
-                }
+        for (p, o) in cx.oauth_parameters() {
+            let mut found = Vec::new();
+            find_secrets(&o.raw, &mut Vec::new(), &mut found);
+            for path in found {
+                let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+                let d = cx
+                    .at_member(&o.origin, &refs, format!("connection `{}` has a secret value at `{}`", p.name, path.join(".")))
+                    .help("remove the value: secrets are entered when a connection is created, never stored in the connector");
+                cx.push(d);
             }
         }
         let key_names: Vec<String> = c
