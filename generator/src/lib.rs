@@ -5,6 +5,7 @@
 //! [`model::Connector`], and every output reads only the model.
 #![deny(missing_docs)]
 
+pub mod codegen;
 pub mod diagnostics;
 pub mod fs;
 pub mod inspect;

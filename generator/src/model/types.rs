@@ -273,13 +273,21 @@ impl TypeSpace {
     /// Schemas that take part in a cycle through properties, items or compositions (they need
     /// indirection, e.g. `Box`, when turned into types). Iterative: safe on any depth.
     pub fn recursive(&self) -> Vec<SchemaId> {
+        let mut ids: Vec<SchemaId> = self.cycles().into_keys().collect();
+        ids.sort();
+        ids
+    }
+
+    /// For every schema in a cycle, the number of its cycle (strongly connected component):
+    /// two schemas refer to each other, directly or not, exactly when their numbers are equal.
+    pub fn cycles(&self) -> std::collections::HashMap<SchemaId, usize> {
         // Tarjan's strongly connected components, iteratively.
         let n = self.schemas.len();
         let mut index = vec![u32::MAX; n];
         let mut low = vec![0u32; n];
         let mut on_stack = vec![false; n];
         let mut stack: Vec<u32> = Vec::new();
-        let mut result = Vec::new();
+        let mut result = std::collections::HashMap::new();
         let mut next_index = 0u32;
         let children: Vec<Vec<u32>> = self
             .schemas
@@ -326,12 +334,12 @@ impl TypeSpace {
                     }
                     let self_loop = children[vu].contains(&v);
                     if component.len() > 1 || self_loop {
-                        result.extend(component.into_iter().map(SchemaId));
+                        let number = result.len();
+                        result.extend(component.into_iter().map(|c| (SchemaId(c), number)));
                     }
                 }
             }
         }
-        result.sort();
         result
     }
 }

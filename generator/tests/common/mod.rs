@@ -33,3 +33,37 @@ pub fn run(args: &[&str]) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// Type-checks a scratch crate holding `files` (path → source) that depends on this
+/// repository's `connector-sdk`. Compiled dependencies are shared between runs
+/// (`target/codegen-check`). Returns cargo's messages on failure.
+pub fn check_crate(name: &str, files: &[(&str, String)]) -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let sdk = root().join("connector-sdk");
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nconnector-sdk = {{ path = {:?} }}\n\n[workspace]\n",
+            sdk.display().to_string()
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    // The workspace's lock file pins the same dependency versions, so nothing is fetched.
+    let _ = std::fs::copy(root().join("Cargo.lock"), dir.path().join("Cargo.lock"));
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).map_err(|e| e.to_string())?;
+        std::fs::write(p, text).map_err(|e| e.to_string())?;
+    }
+    let out = Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--offline", "--message-format", "short"])
+        .env("CARGO_TARGET_DIR", root().join("target/codegen-check"))
+        .current_dir(dir.path())
+        .output()
+        .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}

@@ -1,0 +1,5 @@
+//! Code generation: the model → Rust source of a connector crate.
+
+pub mod docs;
+pub mod names;
+pub mod types;

@@ -1,0 +1,438 @@
+//! Schemas → Rust types (`serde` models).
+//!
+//! Which schemas become items: objects with properties (structs), string enums (enums with a
+//! fallback variant, so an unknown server value never breaks decoding), `oneOf`/`anyOf`
+//! (untagged enums) and `allOf` (one merged struct). Everything else is written inline: numbers,
+//! strings (formatted ones as the SDK's text types), `Vec`, `BTreeMap`, and `serde_json::Value`
+//! for free-form and `x-ms-dynamic-schema` values. Names come from definitions, or from where an
+//! anonymous schema is used (`TaskOwner`, `ListItemsResponse`); recursion is boxed.
+
+use super::docs::combine;
+use super::names::{field_name, type_name, Namer};
+use crate::model::{Additional, Connector, Schema, SchemaId, SchemaType, TypeSpace};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// What a schema turns into.
+enum Shape {
+    Struct,
+    Enum(Vec<String>),
+    OneOf(Vec<SchemaId>),
+    Inline,
+}
+
+/// Generates the items of a `models` module.
+pub struct ModelsGen<'a> {
+    types: &'a TypeSpace,
+    prefix: TokenStream,
+    names: HashMap<SchemaId, String>,
+    namer: Namer,
+    queue: VecDeque<SchemaId>,
+    done: HashSet<SchemaId>,
+    cycles: HashMap<SchemaId, usize>,
+    items: Vec<TokenStream>,
+}
+
+fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+fn docs(lines: Vec<String>) -> TokenStream {
+    let lines = lines.into_iter().map(|l| format!(" {l}"));
+    quote! { #( #[doc = #lines] )* }
+}
+
+impl<'a> ModelsGen<'a> {
+    /// A generator over `types`; `prefix` is the path of the models module as seen from the code
+    /// that uses the types (e.g. `crate::models`).
+    pub fn new(types: &'a TypeSpace, prefix: TokenStream) -> Self {
+        ModelsGen {
+            types,
+            prefix,
+            names: HashMap::new(),
+            namer: Namer::default(),
+            queue: VecDeque::new(),
+            done: HashSet::new(),
+            cycles: types.cycles(),
+            items: Vec::new(),
+        }
+    }
+
+    /// Every named schema of the connector, and the anonymous ones its operations use, as items.
+    pub fn connector(c: &'a Connector, prefix: TokenStream) -> Self {
+        let mut g = ModelsGen::new(&c.types, prefix);
+        for (id, s) in c.types.named() {
+            if let Some(name) = &s.name {
+                g.type_ref(id, name);
+            }
+        }
+        for op in &c.operations {
+            let base = type_name(&op.id);
+            if let Some(body) = &op.request_body {
+                for m in body.content.iter().filter_map(|m| m.schema) {
+                    g.type_ref(m, &format!("{base}Request"));
+                }
+            }
+            let with_schema: Vec<_> = op
+                .responses
+                .iter()
+                .filter(|r| r.schema().is_some())
+                .collect();
+            for r in &with_schema {
+                let hint = if with_schema.len() == 1 {
+                    format!("{base}Response")
+                } else {
+                    format!("{base}Response{}", status_word(&r.status))
+                };
+                if let Some(s) = r.schema() {
+                    g.type_ref(s, &hint);
+                }
+            }
+            for p in &op.parameters {
+                g.type_ref(p.schema, &format!("{base}{}", type_name(&p.name)));
+            }
+            if let crate::model::OperationKind::WebhookTrigger {
+                notification: Some(n),
+                ..
+            } = &op.kind
+            {
+                if let Some(s) = n.schema {
+                    g.type_ref(s, &format!("{base}Notification"));
+                }
+            }
+        }
+        g
+    }
+
+    fn shape(&self, s: &Schema) -> Shape {
+        if !s.dynamic.is_empty() && s.properties.is_empty() {
+            return Shape::Inline;
+        }
+        let string_enum = !s.enum_values.is_empty()
+            && s.enum_values.iter().all(|v| v.is_string())
+            && (s.types.is_empty() || s.types == [SchemaType::String]);
+        if string_enum {
+            return Shape::Enum(
+                s.enum_values
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+            );
+        }
+        if !self.merged_properties(s).is_empty() {
+            return Shape::Struct;
+        }
+        let variants: Vec<SchemaId> = s
+            .one_of
+            .iter()
+            .chain(&s.any_of)
+            .copied()
+            .filter(|&v| self.types.get(self.types.resolve(v)).types != [SchemaType::Null])
+            .collect();
+        if variants.len() > 1 {
+            return Shape::OneOf(variants);
+        }
+        Shape::Inline
+    }
+
+    /// The properties of a schema with those of its `allOf` parts (recursively, each once).
+    fn merged_properties(&self, s: &Schema) -> Vec<(String, SchemaId, bool)> {
+        let mut out: Vec<(String, SchemaId, bool)> = Vec::new();
+        let mut required: HashSet<String> = HashSet::new();
+        let mut seen = HashSet::new();
+        let mut stack = vec![s];
+        while let Some(part) = stack.pop() {
+            required.extend(part.required.iter().cloned());
+            for p in &part.properties {
+                if let Some(existing) = out.iter_mut().find(|(n, _, _)| n == &p.name) {
+                    existing.1 = p.schema;
+                } else {
+                    out.push((p.name.clone(), p.schema, false));
+                }
+            }
+            for &a in part.all_of.iter().rev() {
+                let r = self.types.resolve(a);
+                if seen.insert(r) {
+                    stack.push(self.types.get(r));
+                }
+            }
+        }
+        for p in &mut out {
+            p.2 = required.contains(&p.0);
+        }
+        out
+    }
+
+    /// The Rust type for a schema used at a place described by `hint` (used to name it when it
+    /// is anonymous). Registers items to emit.
+    pub fn type_ref(&mut self, id: SchemaId, hint: &str) -> TokenStream {
+        let target = self.types.resolve(id);
+        let s = self.types.get(target);
+        match self.shape(s) {
+            Shape::Inline => self.inline(target, s, hint),
+            _ => {
+                let name = match self.names.get(&target) {
+                    Some(n) => n.clone(),
+                    None => {
+                        let base = type_name(s.name.as_deref().unwrap_or(hint));
+                        let n = self.namer.unique(base);
+                        self.names.insert(target, n.clone());
+                        self.queue.push_back(target);
+                        n
+                    }
+                };
+                let prefix = &self.prefix;
+                let i = ident(&name);
+                quote! { #prefix::#i }
+            }
+        }
+    }
+
+    fn inline(&mut self, id: SchemaId, s: &Schema, hint: &str) -> TokenStream {
+        let value = quote! { ::connector_sdk::serde_json::Value };
+        if !s.dynamic.is_empty() || s.types.len() > 1 {
+            return value;
+        }
+        match s.types.first() {
+            Some(SchemaType::String) => match s.format.as_deref() {
+                Some("date-time") => quote! { ::connector_sdk::types::DateTime },
+                Some("date") => quote! { ::connector_sdk::types::Date },
+                Some("uuid") => quote! { ::connector_sdk::types::Uuid },
+                Some("byte") => quote! { ::connector_sdk::types::Base64 },
+                _ => quote! { ::std::string::String },
+            },
+            Some(SchemaType::Integer) => match s.format.as_deref() {
+                Some("int32") => quote! { i32 },
+                Some("uint32") => quote! { u32 },
+                Some("uint64") => quote! { u64 },
+                _ => quote! { i64 },
+            },
+            Some(SchemaType::Number) => match s.format.as_deref() {
+                Some("int32") => quote! { i32 },
+                Some("int64") => quote! { i64 },
+                _ => quote! { f64 },
+            },
+            Some(SchemaType::Boolean) => quote! { bool },
+            Some(SchemaType::Array) | None if s.items.is_some() => {
+                let item = match s.items {
+                    Some(item) => self.type_ref(item, &format!("{hint}Item")),
+                    None => value,
+                };
+                quote! { ::std::vec::Vec<#item> }
+            }
+            Some(SchemaType::Array) => quote! { ::std::vec::Vec<#value> },
+            Some(SchemaType::Object) | None => match &s.additional {
+                Some(Additional::Schema(v)) => {
+                    let v = self.type_ref(*v, &format!("{hint}Value"));
+                    quote! { ::std::collections::BTreeMap<::std::string::String, #v> }
+                }
+                _ => {
+                    // A single `oneOf` variant, or an `allOf` of one part: that type.
+                    let only = s
+                        .one_of
+                        .iter()
+                        .chain(&s.any_of)
+                        .chain(&s.all_of)
+                        .copied()
+                        .find(|&v| {
+                            self.types.get(self.types.resolve(v)).types != [SchemaType::Null]
+                        });
+                    match only {
+                        Some(v) if self.types.resolve(v) != id => self.type_ref(v, hint),
+                        _ => value,
+                    }
+                }
+            },
+            Some(SchemaType::File) => quote! { ::std::vec::Vec<u8> },
+            Some(SchemaType::Null) | Some(SchemaType::Other(_)) => value,
+        }
+    }
+
+    /// Emits every registered item; returns them in registration order.
+    pub fn finish(mut self) -> Vec<TokenStream> {
+        while let Some(id) = self.queue.pop_front() {
+            if !self.done.insert(id) {
+                continue;
+            }
+            let name = self.names[&id].clone();
+            let item = self.item(id, &name);
+            self.items.push(item);
+        }
+        self.items
+    }
+
+    /// True when `target` refers back to `item` (so holding it by value would make an infinitely
+    /// large type).
+    fn same_cycle(&self, item: SchemaId, target: SchemaId) -> bool {
+        match (self.cycles.get(&item), self.cycles.get(&target)) {
+            (Some(a), Some(b)) => a == b && self.names.contains_key(&target),
+            _ => false,
+        }
+    }
+
+    /// True when the schema is written as a `Vec` or a map, which already hold their values on
+    /// the heap.
+    fn behind_indirection(&self, id: SchemaId) -> bool {
+        let s = self.types.get(self.types.resolve(id));
+        matches!(self.shape(s), Shape::Inline)
+            && (s.items.is_some() || matches!(s.additional, Some(Additional::Schema(_))))
+    }
+
+    fn item(&mut self, id: SchemaId, name: &str) -> TokenStream {
+        let s = self.types.get(id);
+        let doc = docs(combine([s.title.as_deref(), s.description.as_deref()]));
+        let name_ident = ident(name);
+        let serde_crate = quote! { #[serde(crate = "::connector_sdk::serde")] };
+        match self.shape(s) {
+            Shape::Enum(values) => {
+                let mut namer = Namer::with_taken(&["Other"]);
+                let variants = values.iter().map(|v| {
+                    let vname = namer.unique(type_name(if v.is_empty() { "Empty" } else { v }));
+                    let vi = ident(&vname);
+                    quote! { #[serde(rename = #v)] #vi, }
+                });
+                quote! {
+                    #doc
+                    #[derive(Debug, Clone, PartialEq, Eq, Hash, ::connector_sdk::serde::Serialize, ::connector_sdk::serde::Deserialize)]
+                    #serde_crate
+                    pub enum #name_ident {
+                        #(#variants)*
+                        /// A value the definition does not list.
+                        #[serde(untagged)]
+                        Other(::std::string::String),
+                    }
+                }
+            }
+            Shape::OneOf(variants) => {
+                let mut namer = Namer::default();
+                let mut arms = Vec::new();
+                for (i, v) in variants.iter().enumerate() {
+                    let target = self.types.resolve(*v);
+                    let vs = self.types.get(target);
+                    let label = vs
+                        .name
+                        .clone()
+                        .or_else(|| vs.title.clone())
+                        .unwrap_or_else(|| match vs.types.first() {
+                            Some(SchemaType::String) => "String".into(),
+                            Some(SchemaType::Integer) => "Integer".into(),
+                            Some(SchemaType::Number) => "Number".into(),
+                            Some(SchemaType::Boolean) => "Boolean".into(),
+                            Some(SchemaType::Array) => "List".into(),
+                            _ => format!("Variant{}", i + 1),
+                        });
+                    let vname = namer.unique(type_name(&label));
+                    let mut ty = self.type_ref(*v, &format!("{name}{vname}"));
+                    if self.same_cycle(id, target) {
+                        ty = quote! { ::std::boxed::Box<#ty> };
+                    }
+                    let vi = ident(&vname);
+                    arms.push(quote! { #vi(#ty), });
+                }
+                quote! {
+                    #doc
+                    #[derive(Debug, Clone, PartialEq, ::connector_sdk::serde::Serialize, ::connector_sdk::serde::Deserialize)]
+                    #serde_crate
+                    #[serde(untagged)]
+                    pub enum #name_ident {
+                        #(#arms)*
+                    }
+                }
+            }
+            Shape::Struct | Shape::Inline => {
+                let props = self.merged_properties(s);
+                let mut namer = Namer::with_taken(&["additional_properties"]);
+                let mut fields = Vec::new();
+                for (pname, pid, required) in props {
+                    let fname = namer.unique(field_name(&pname));
+                    let fi = ident(&fname);
+                    let ps = self.types.get(pid);
+                    let target = self.types.resolve(pid);
+                    let resolved = self.types.get(target);
+                    let mut ty = self.type_ref(pid, &format!("{name}{}", type_name(&pname)));
+                    if self.same_cycle(id, target) && !self.behind_indirection(pid) {
+                        ty = quote! { ::std::boxed::Box<#ty> };
+                    }
+                    let fdoc = docs(combine([
+                        ps.summary.as_deref().or(resolved.summary.as_deref()),
+                        ps.description.as_deref().or(resolved.description.as_deref()),
+                        (!ps.dynamic.is_empty() || !resolved.dynamic.is_empty())
+                            .then_some("The shape of this value is given at run time by another operation (x-ms-dynamic-schema)."),
+                    ]));
+                    let rename = (fname.trim_start_matches("r#") != pname)
+                        .then(|| quote! { #[serde(rename = #pname)] });
+                    let optional = !required || ps.nullable || resolved.nullable;
+                    if optional {
+                        fields.push(quote! {
+                            #fdoc
+                            #rename
+                            #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                            pub #fi: ::std::option::Option<#ty>,
+                        });
+                    } else {
+                        fields.push(quote! {
+                            #fdoc
+                            #rename
+                            pub #fi: #ty,
+                        });
+                    }
+                }
+                if let Some(extra) = &s.additional {
+                    let v = match extra {
+                        Additional::Schema(v) => self.type_ref(*v, &format!("{name}Value")),
+                        _ => quote! { ::connector_sdk::serde_json::Value },
+                    };
+                    if !matches!(extra, Additional::Forbidden) {
+                        fields.push(quote! {
+                            /// Properties beyond the ones listed above.
+                            #[serde(flatten)]
+                            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #v>,
+                        });
+                    }
+                }
+                quote! {
+                    #doc
+                    #[derive(Debug, Clone, PartialEq, ::connector_sdk::serde::Serialize, ::connector_sdk::serde::Deserialize)]
+                    #serde_crate
+                    pub struct #name_ident {
+                        #(#fields)*
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn status_word(s: &crate::model::StatusKey) -> String {
+    use crate::model::StatusKey;
+    match s {
+        StatusKey::Code(c) => c.to_string(),
+        StatusKey::Range(r) => format!("{r}xx"),
+        StatusKey::Default => "Default".into(),
+        StatusKey::Other(o) => type_name(o),
+    }
+}
+
+/// The `models` module of a connector as formatted Rust source; `module_path` is where the
+/// module will stand (`crate::models` in a generated crate).
+pub fn models_source(c: &Connector, module_path: &str) -> Result<String, String> {
+    let path: syn::Path = syn::parse_str(module_path)
+        .map_err(|e| format!("invalid module path `{module_path}`: {e}"))?;
+    let items = ModelsGen::connector(c, quote! { #path }).finish();
+    let file = quote! {
+        //! Types of the connector's requests and responses.
+        #(#items)*
+    };
+    format_file(file)
+}
+
+/// Formats a token stream as a Rust file.
+pub fn format_file(tokens: TokenStream) -> Result<String, String> {
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
