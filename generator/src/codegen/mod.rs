@@ -1,5 +1,6 @@
 //! Code generation: the model → Rust source of a connector crate.
 
+pub mod client;
 pub mod docs;
 pub mod names;
 pub mod types;

@@ -1,0 +1,112 @@
+//! Connections: where the service is and how to authenticate.
+
+/// A secret value: never shown by `Debug` or `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for sending it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Where an API key is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+}
+
+/// How requests authenticate.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Credential {
+    /// No authentication.
+    #[default]
+    None,
+    /// An API key in a header or the query string.
+    ApiKey {
+        /// Header or query parameter name.
+        name: String,
+        /// Where it goes.
+        location: KeyLocation,
+        /// The key.
+        value: Secret,
+    },
+    /// HTTP basic authentication.
+    Basic {
+        /// User name.
+        username: String,
+        /// Password.
+        password: Secret,
+    },
+    /// A bearer token (`Authorization: Bearer ...`).
+    Bearer(Secret),
+}
+
+/// A connection to a service: its base URL and credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    /// Scheme, host and base path, e.g. `https://api.contoso.example/v2`.
+    pub base_url: String,
+    /// How to authenticate.
+    pub credential: Credential,
+}
+
+impl Connection {
+    /// A connection without credentials.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Connection {
+            base_url: base_url.into(),
+            credential: Credential::None,
+        }
+    }
+
+    /// With an API key sent in a header.
+    pub fn with_api_key_header(mut self, name: impl Into<String>, key: impl Into<String>) -> Self {
+        self.credential = Credential::ApiKey {
+            name: name.into(),
+            location: KeyLocation::Header,
+            value: Secret::new(key),
+        };
+        self
+    }
+
+    /// With an API key sent in the query string.
+    pub fn with_api_key_query(mut self, name: impl Into<String>, key: impl Into<String>) -> Self {
+        self.credential = Credential::ApiKey {
+            name: name.into(),
+            location: KeyLocation::Query,
+            value: Secret::new(key),
+        };
+        self
+    }
+
+    /// With HTTP basic authentication.
+    pub fn with_basic(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.credential = Credential::Basic {
+            username: username.into(),
+            password: Secret::new(password),
+        };
+        self
+    }
+
+    /// With a bearer token.
+    pub fn with_bearer(mut self, token: impl Into<String>) -> Self {
+        self.credential = Credential::Bearer(Secret::new(token));
+        self
+    }
+}

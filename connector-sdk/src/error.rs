@@ -1,0 +1,57 @@
+//! The one error type of the runtime.
+
+/// What went wrong when running an operation. Messages name the operation and say what happened;
+/// credentials never appear in them.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request could not be sent or the response not read (DNS, connection, TLS, timeout).
+    #[error("{operation} failed: cannot reach {host}: {message}")]
+    Transport {
+        /// Operation id.
+        operation: String,
+        /// Host the request was for.
+        host: String,
+        /// What the HTTP client reported.
+        message: String,
+    },
+    /// The service answered with a status that is not a success.
+    #[error("{operation} failed: HTTP {status} from {host}\n  body: {body}")]
+    Status {
+        /// Operation id.
+        operation: String,
+        /// HTTP status code.
+        status: u16,
+        /// Host that answered.
+        host: String,
+        /// The response body (at most 4 KiB, as text).
+        body: String,
+    },
+    /// The response body does not match the type the definition declares.
+    #[error("{operation}: the response does not match the definition at `{path}`: {message}")]
+    Decode {
+        /// Operation id.
+        operation: String,
+        /// JSON path where decoding failed, e.g. `value[3].due`.
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// The request could not be built from the values given.
+    #[error("{operation}: {message}")]
+    Request {
+        /// Operation id.
+        operation: String,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The HTTP status, for [`Error::Status`].
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
