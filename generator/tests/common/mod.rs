@@ -38,12 +38,35 @@ pub fn run(args: &[&str]) -> Run {
 /// repository's `connector-sdk`. Compiled dependencies are shared between runs
 /// (`target/codegen-check`). Returns cargo's messages on failure.
 pub fn check_crate(name: &str, files: &[(&str, String)]) -> Result<(), String> {
+    cargo_in_scratch_crate(name, files, "", &["check"]).map(|_| ())
+}
+
+/// Builds and runs a scratch crate (as [`check_crate`], with `extra_deps` lines added to its
+/// `[dependencies]`); returns what it printed on stdout.
+pub fn run_crate(
+    name: &str,
+    files: &[(&str, String)],
+    extra_deps: &str,
+    args: &[&str],
+) -> Result<String, String> {
+    let mut all = vec!["run"];
+    all.push("--");
+    all.extend_from_slice(args);
+    cargo_in_scratch_crate(name, files, extra_deps, &all)
+}
+
+fn cargo_in_scratch_crate(
+    name: &str,
+    files: &[(&str, String)],
+    extra_deps: &str,
+    args: &[&str],
+) -> Result<String, String> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let sdk = root().join("connector-sdk");
     std::fs::write(
         dir.path().join("Cargo.toml"),
         format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nconnector-sdk = {{ path = {:?} }}\n\n[workspace]\n",
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nconnector-sdk = {{ path = {:?} }}\n{extra_deps}\n[workspace]\n",
             sdk.display().to_string()
         ),
     )
@@ -55,14 +78,17 @@ pub fn check_crate(name: &str, files: &[(&str, String)]) -> Result<(), String> {
         std::fs::create_dir_all(p.parent().unwrap()).map_err(|e| e.to_string())?;
         std::fs::write(p, text).map_err(|e| e.to_string())?;
     }
+    let (command, rest) = args.split_first().ok_or("no cargo command")?;
     let out = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--offline", "--message-format", "short"])
+        .arg(command)
+        .args(["--quiet", "--offline", "--message-format", "short"])
+        .args(rest)
         .env("CARGO_TARGET_DIR", root().join("target/codegen-check"))
         .current_dir(dir.path())
         .output()
         .map_err(|e| e.to_string())?;
     if out.status.success() {
-        Ok(())
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {
         Err(String::from_utf8_lossy(&out.stderr).into_owned())
     }

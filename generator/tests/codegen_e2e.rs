@@ -1,0 +1,132 @@
+//! End to end: the crate generated from a fixture is built and its client calls a real HTTP
+//! server on 127.0.0.1, which records exactly what it receives.
+
+mod common;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::IntoResponse;
+use connector_gen::codegen::client::crate_source;
+use connector_gen::load::{self, LoadOptions};
+use std::sync::{Arc, Mutex};
+
+type Log = Arc<Mutex<Vec<String>>>;
+
+async fn handle(
+    log: Log,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> impl IntoResponse {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_string();
+    let extra = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_string();
+    let agent = headers
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    log.lock().unwrap().push(format!(
+        "{method} {uri} auth={auth} x-request-id={extra} agent-ok={} body={}",
+        agent.starts_with("contoso-tasks connector-sdk/"),
+        String::from_utf8_lossy(&body)
+    ));
+    let json = |s: StatusCode, v: &str| (s, [("content-type", "application/json")], v.to_string());
+    match (method.as_str(), uri.path()) {
+        ("GET", "/v2/projects") => json(
+            StatusCode::OK,
+            r#"{"value":[{"id":"p1","name":"First project"}],"@odata.nextLink":null}"#,
+        ),
+        ("GET", p) if p.starts_with("/v2/projects/") && p.contains("/tasks/") => json(
+            StatusCode::OK,
+            r#"{"id":"t2","title":"Write tests","status":"in-review","due":"not a date"}"#,
+        ),
+        ("POST", "/v2/projects/p1/tasks") => {
+            json(StatusCode::CREATED, r#"{"id":"t9","title":"New task"}"#)
+        }
+        _ => json(StatusCode::NOT_FOUND, r#"{"message":"no such task"}"#),
+    }
+}
+
+const PROGRAM: &str = r#"
+use connector_sdk::Connection;
+use contoso_e2e::{models, options, Client};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let base = std::env::args().nth(1).expect("base URL");
+    let client = Client::new(Connection::new(base).with_bearer("t0ken")).expect("client");
+    let projects = client
+        .list_projects(options::ListProjectsOptions { top: Some(5), labels: Some(vec!["a".into(), "b c".into()]) })
+        .await
+        .expect("list projects");
+    println!("projects: {}", projects.value.unwrap_or_default()[0].name.clone().unwrap_or_default());
+    let task = client.get_task("p/1", "t 2").await.expect("get task");
+    println!("task: {} {:?} {}", task.title, task.status, task.due.map(|d| d.to_string()).unwrap_or_default());
+    let new = models::Task { title: "New task".into(), id: None, status: None, due: None, subtasks: None, fields: None, owner: None };
+    let created = client.create_task("p1", &new).await.expect("create task");
+    println!("created: {}", created.id.unwrap_or_default());
+    match client.delete_task("p1", "nope").await {
+        Err(e) => println!("error: {} (status {:?})", e.to_string().lines().next().unwrap_or(""), e.status()),
+        Ok(()) => println!("unexpected success"),
+    }
+}
+"#;
+
+#[test]
+fn a_generated_client_calls_a_real_server() {
+    let log: Log = Arc::default();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app_log = log.clone();
+    let app = axum::Router::new().fallback(move |m: Method, u: Uri, h: HeaderMap, b: Bytes| {
+        handle(app_log.clone(), m, u, h, b)
+    });
+    rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let l = load::load_path(
+        &common::root().join("fixtures/connectors/contoso-tasks"),
+        &LoadOptions::default(),
+    )
+    .unwrap()
+    .remove(0);
+    let lib = crate_source(&l.connector.unwrap(), "crate").unwrap();
+    let files = [("src/lib.rs", lib), ("src/main.rs", PROGRAM.to_string())];
+    let out = common::run_crate(
+        "contoso_e2e",
+        &files,
+        "tokio = { version = \"1\", features = [\"rt\", \"macros\"] }",
+        &[&format!("http://{addr}/v2")],
+    )
+    .unwrap_or_else(|e| panic!("the generated crate did not build or run:\n{e}"));
+    assert_eq!(
+        out,
+        "projects: First project\n\
+         task: Write tests Some(Other(\"in-review\")) not a date\n\
+         created: t9\n\
+         error: DeleteTask failed: HTTP 404 from 127.0.0.1 (status Some(404))\n"
+    );
+    let log = log.lock().unwrap().clone();
+    assert_eq!(
+        log,
+        [
+            "GET /v2/projects?%24top=5&labels=a&labels=b%20c auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+            // projectId is single-encoded, taskId double-encoded, as x-ms-url-encoding says.
+            "GET /v2/projects/p%2F1/tasks/t%25202 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+            // The internal header with a default is sent without being asked for.
+            "POST /v2/projects/p1/tasks auth=Bearer t0ken x-request-id=generated agent-ok=true body={\"title\":\"New task\"}",
+            "DELETE /v2/projects/p1/tasks/nope auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+        ]
+    );
+}
