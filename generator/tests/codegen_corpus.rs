@@ -1,11 +1,11 @@
-//! Models generated from real connectors compile. CI checks a fixed sample that covers the hard
+//! Crates generated from real connectors (models and client) compile. CI checks a fixed sample that covers the hard
 //! cases; `CODEGEN_CORPUS=all` checks every loadable connector of the certified corpus and every
 //! OpenAPI document (the benchmark does that).
 
 mod common;
 
+use connector_gen::codegen::client::crate_source;
 use connector_gen::codegen::names::{field_name, Namer};
-use connector_gen::codegen::types::models_source;
 use connector_gen::load::{self, LoadOptions};
 use std::path::PathBuf;
 
@@ -53,7 +53,7 @@ fn corpus() -> Option<PathBuf> {
 }
 
 #[test]
-fn models_of_real_connectors_compile() {
+fn crates_of_real_connectors_compile() {
     let Some(corpus) = corpus() else { return };
     let all = std::env::var("CODEGEN_CORPUS").is_ok_and(|v| v == "all");
     let certified = corpus.join("powerplatform/certified");
@@ -94,22 +94,22 @@ fn models_of_real_connectors_compile() {
                 .trim_start_matches("r#")
                 .to_string(),
         );
-        let source = models_source(&c, &format!("crate::{module}::models"))
+        let source = crate_source(&c, &format!("crate::{module}"))
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        lib.push_str(&format!("pub mod {module} {{ pub mod models; }}\n"));
-        files.push((format!("src/{module}/models.rs"), source));
+        lib.push_str(&format!("pub mod {module};\n"));
+        files.push((format!("src/{module}.rs"), source));
         generated += 1;
     }
     let mut all_files: Vec<(&str, String)> = vec![("src/lib.rs", lib)];
     all_files.extend(files.iter().map(|(p, t)| (p.as_str(), t.clone())));
     let result = common::check_crate("corpus_models", &all_files);
     println!(
-        "codegen corpus: models of {generated} connectors generated, compile: {}",
+        "codegen corpus: {generated} connectors generated, compile: {}",
         if result.is_ok() { "ok" } else { "FAILED" }
     );
     if let Err(e) = result {
         let first: Vec<&str> = e.lines().take(40).collect();
-        panic!("generated models do not compile:\n{}", first.join("\n"));
+        panic!("generated code does not compile:\n{}", first.join("\n"));
     }
     if !all {
         assert_eq!(generated, SAMPLE.len(), "every sample connector loads");
