@@ -1,5 +1,6 @@
 //! Command-line parsing and the commands.
 
+mod generate;
 mod inspect;
 mod rules;
 mod validate;
@@ -50,6 +51,11 @@ enum Command {
     ///   connector-gen validate connectors/ --baseline .connector-baseline.json
     #[command(verbatim_doc_comment)]
     Validate(validate::Args),
+    /// Write a Rust crate for a connector: typed models and an async client.
+    ///
+    /// Refuses (exit 1, nothing written) when the definition has errors; never overwrites a
+    /// generated file that was edited by hand unless --force (exit 2).
+    Generate(generate::Args),
     /// List the validation rules (`--format markdown` writes docs/rules.md).
     Rules {
         /// Output format.
@@ -102,6 +108,7 @@ pub fn main() -> ExitCode {
             max_depth,
         } => load::with_loader_pool(|| inspect::run(path, format, max_depth)),
         Command::Validate(args) => load::with_loader_pool(|| validate::run(args)),
+        Command::Generate(args) => load::with_loader_pool(|| generate::run(args)),
         Command::Rules { format } => rules::run(format),
     }
 }

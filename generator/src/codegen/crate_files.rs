@@ -1,0 +1,321 @@
+//! The files of a generated crate, and writing them without ever leaving half a crate or
+//! silently overwriting a hand edit.
+
+use super::client::crate_source;
+use super::names::field_name;
+use crate::load::Loaded;
+use crate::model::{Connector, OperationKind};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Where generated crates find `connector-sdk`.
+#[derive(Debug, Clone)]
+pub enum SdkDependency {
+    /// A path (e.g. this repository's `connector-sdk`).
+    Path(PathBuf),
+    /// A published version.
+    Version(String),
+}
+
+/// Choices for the crate's metadata.
+#[derive(Debug, Clone)]
+pub struct CrateOptions {
+    /// Crate name (default: the connector's name in kebab case).
+    pub name: Option<String>,
+    /// The SDK dependency.
+    pub sdk: SdkDependency,
+    /// `license` (default `MIT`).
+    pub license: Option<String>,
+    /// `repository`.
+    pub repository: Option<String>,
+    /// `authors` (default: the publisher from apiProperties.json).
+    pub authors: Vec<String>,
+}
+
+/// One file of the crate: path relative to the crate root, and contents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrateFile {
+    /// Relative path, `/`-separated.
+    pub path: String,
+    /// Contents.
+    pub contents: Vec<u8>,
+}
+
+/// The name of the manifest that records what was generated.
+pub const MANIFEST: &str = ".connector-gen.json";
+
+/// A crate name from a connector name: lower-case kebab case, starting with a letter.
+pub fn crate_name(name: &str) -> String {
+    let n = field_name(name)
+        .trim_start_matches("r#")
+        .trim_end_matches('_')
+        .replace('_', "-");
+    if n.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        n
+    } else {
+        format!("connector-{n}")
+    }
+}
+
+fn toml_string(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', " ")
+        .replace('\r', "")
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
+}
+
+/// Every file of the crate generated from a loaded connector.
+pub fn crate_files(
+    loaded: &Loaded,
+    c: &Connector,
+    opts: &CrateOptions,
+) -> Result<(String, Vec<CrateFile>), String> {
+    let name = opts.name.clone().unwrap_or_else(|| crate_name(&c.name));
+    let crate_ident = name.replace('-', "_");
+    let description = c
+        .description
+        .as_deref()
+        .map(|d| one_line(d).chars().take(300).collect::<String>())
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| {
+            format!(
+                "Client for {}",
+                if c.title.is_empty() {
+                    &c.name
+                } else {
+                    &c.title
+                }
+            )
+        });
+    let sdk_dependency = match &opts.sdk {
+        SdkDependency::Path(p) => format!(
+            "connector-sdk = {{ path = \"{}\" }}",
+            toml_string(&p.display().to_string())
+        ),
+        SdkDependency::Version(v) => format!("connector-sdk = \"{}\"", toml_string(v)),
+    };
+    let authors: Vec<String> = if opts.authors.is_empty() {
+        c.connection
+            .as_ref()
+            .and_then(|p| p.publisher.clone())
+            .into_iter()
+            .collect()
+    } else {
+        opts.authors.clone()
+    };
+    let mut keywords: Vec<String> = vec!["connector".into(), "api".into()];
+    keywords.extend(
+        c.metadata
+            .tags
+            .iter()
+            .take(3)
+            .map(|(t, _)| crate_name(t))
+            .filter(|k| k.len() <= 20),
+    );
+    keywords.dedup();
+    keywords.truncate(5);
+    let env = {
+        let mut env = minijinja::Environment::new();
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        env.add_template(
+            "Cargo.toml",
+            include_str!("../../../templates/Cargo.toml.j2"),
+        )
+        .map_err(|e| e.to_string())?;
+        env.add_template("README.md", include_str!("../../../templates/README.md.j2"))
+            .map_err(|e| e.to_string())?;
+        env
+    };
+    let op_rows = |trigger: bool| -> Vec<minijinja::Value> {
+        c.operations
+            .iter()
+            .filter(|o| o.kind.is_trigger() == trigger)
+            .map(|o| {
+                minijinja::context! {
+                    id => o.id.clone(), method => o.method.as_str(), kind => o.kind.label(),
+                    summary => one_line(o.summary.as_deref().unwrap_or("")),
+                }
+            })
+            .collect()
+    };
+    let example = c
+        .operations
+        .iter()
+        .find(|o| {
+            matches!(o.kind, OperationKind::Action { .. })
+                && o.parameters.iter().all(|p| !p.required)
+                && o.request_body.is_none()
+        })
+        .map(|o| {
+            let method = field_name(&o.id);
+            if o.parameters.is_empty() {
+                format!("{method}()")
+            } else {
+                format!("{method}(Default::default())")
+            }
+        });
+    let cargo = env
+        .get_template("Cargo.toml")
+        .and_then(|t| {
+            t.render(minijinja::context! {
+                crate_name => name.clone(), version => "0.1.0", description => toml_string(&description),
+                license => toml_string(opts.license.as_deref().unwrap_or("MIT")),
+                repository => opts.repository.as_deref().map(toml_string),
+                authors => authors.iter().map(|a| toml_string(a)).collect::<Vec<_>>(),
+                keywords => keywords, sdk_dependency => sdk_dependency,
+            })
+        })
+        .map_err(|e| format!("Cargo.toml template: {e}"))?;
+    let readme = env
+        .get_template("README.md")
+        .and_then(|t| {
+            t.render(minijinja::context! {
+                title => if c.title.is_empty() { c.name.clone() } else { c.title.clone() },
+                description => c.description.clone().unwrap_or_default(),
+                format => c.format.label(),
+                auth => c.auth.iter().map(|a| format!("{} `{}`", a.label(), a.name)).collect::<Vec<_>>(),
+                actions => op_rows(false), triggers => op_rows(true),
+                crate_ident => crate_ident, example => example,
+            })
+        })
+        .map_err(|e| format!("README.md template: {e}"))?;
+    let body = crate_source(c, "crate")?;
+    let header = format!(
+        "//! {}\n//!\n//! Generated by connector-gen {} from {}; see README.md.\n#![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::doc_lazy_continuation)]\n\n",
+        one_line(&description).replace('\\', ""),
+        env!("CARGO_PKG_VERSION"),
+        c.format.label()
+    );
+    let mut files = vec![
+        CrateFile {
+            path: "Cargo.toml".into(),
+            contents: cargo.into_bytes(),
+        },
+        CrateFile {
+            path: "README.md".into(),
+            contents: readme.into_bytes(),
+        },
+        CrateFile {
+            path: "src/lib.rs".into(),
+            contents: (header + &body).into_bytes(),
+        },
+    ];
+    for (_, f) in loaded.sources.iter() {
+        let Some(file_name) = f.path.file_name() else {
+            continue;
+        };
+        let bytes = std::fs::read(&f.path).map_err(|e| format!("{}: {e}", f.path.display()))?;
+        files.push(CrateFile {
+            path: format!("definition/{}", file_name.to_string_lossy()),
+            contents: bytes,
+        });
+    }
+    Ok((name, files))
+}
+
+/// FNV-1a, 64 bits: a stable fingerprint of generated contents (not a security measure).
+fn fingerprint(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Why a crate was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// Generated files were changed by hand since they were generated.
+    #[error("{dir}: these generated files were edited by hand: {files}; nothing was written (use --force to overwrite them, or move your changes out of generated files)")]
+    Edited {
+        /// The crate directory.
+        dir: String,
+        /// The edited files.
+        files: String,
+    },
+    /// The directory holds something that was not generated.
+    #[error("{0}: the directory exists and was not generated by connector-gen; nothing was written (choose another -o, or use --force)")]
+    Foreign(String),
+    /// A file system error.
+    #[error("{0}")]
+    Io(String),
+}
+
+/// Writes a crate into `dir`. A new crate is written into a temporary sibling directory and
+/// renamed into place, so it appears whole or not at all. Regenerating replaces generated files
+/// (each atomically) and removes generated files that are no longer produced; a generated file
+/// changed by hand stops everything unless `force`.
+pub fn write_crate(dir: &Path, files: &[CrateFile], force: bool) -> Result<(), WriteError> {
+    let io = |e: std::io::Error| WriteError::Io(format!("{}: {e}", dir.display()));
+    let manifest: BTreeMap<String, String> = files
+        .iter()
+        .map(|f| (f.path.clone(), fingerprint(&f.contents)))
+        .collect();
+    let manifest_json = serde_json::to_string_pretty(&serde_json::json!({ "generator": concat!("connector-gen ", env!("CARGO_PKG_VERSION")), "files": manifest })).unwrap_or_default() + "\n";
+    if !dir.exists() {
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(io)?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".connector-gen-")
+            .tempdir_in(&parent)
+            .map_err(io)?;
+        for f in files {
+            let p = tmp.path().join(&f.path);
+            std::fs::create_dir_all(p.parent().unwrap_or(tmp.path())).map_err(io)?;
+            std::fs::write(&p, &f.contents).map_err(io)?;
+        }
+        std::fs::write(tmp.path().join(MANIFEST), manifest_json).map_err(io)?;
+        let tmp_path = tmp.keep();
+        return std::fs::rename(&tmp_path, dir).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&tmp_path);
+            io(e)
+        });
+    }
+    let previous: Option<BTreeMap<String, String>> = std::fs::read_to_string(dir.join(MANIFEST))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| serde_json::from_value(v.get("files")?.clone()).ok());
+    match &previous {
+        None if !force && std::fs::read_dir(dir).map_err(io)?.next().is_some() => {
+            return Err(WriteError::Foreign(dir.display().to_string()));
+        }
+        Some(prev) if !force => {
+            let edited: Vec<&str> = prev
+                .iter()
+                .filter(|(path, hash)| {
+                    std::fs::read(dir.join(path)).is_ok_and(|b| &fingerprint(&b) != *hash)
+                })
+                .map(|(p, _)| p.as_str())
+                .collect();
+            if !edited.is_empty() {
+                return Err(WriteError::Edited {
+                    dir: dir.display().to_string(),
+                    files: edited.join(", "),
+                });
+            }
+        }
+        _ => {}
+    }
+    for f in files {
+        let p = dir.join(&f.path);
+        std::fs::create_dir_all(p.parent().unwrap_or(dir)).map_err(io)?;
+        crate::fs::write_atomic(&p, &f.contents).map_err(io)?;
+    }
+    if let Some(prev) = &previous {
+        for stale in prev.keys().filter(|p| !manifest.contains_key(*p)) {
+            let _ = std::fs::remove_file(dir.join(stale));
+        }
+    }
+    crate::fs::write_atomic(&dir.join(MANIFEST), manifest_json.as_bytes()).map_err(io)
+}

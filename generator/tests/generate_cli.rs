@@ -1,0 +1,213 @@
+//! `connector-gen generate`: a crate that builds, written whole or not at all, regenerated
+//! without ever losing a hand edit silently.
+
+mod common;
+use common::run;
+use std::path::Path;
+
+fn read(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn a_connector_folder_becomes_a_crate_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("contoso");
+    let r = run(&[
+        "generate",
+        "fixtures/connectors/contoso-tasks",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("Generated  contoso-tasks (crate `contoso-tasks` 0.1.0"),
+        "{}",
+        r.stderr
+    );
+    for f in [
+        "Cargo.toml",
+        "README.md",
+        "src/lib.rs",
+        ".connector-gen.json",
+        "definition/apiDefinition.swagger.json",
+        "definition/apiProperties.json",
+        "definition/settings.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let cargo = String::from_utf8(read(&out.join("Cargo.toml"))).unwrap();
+    assert!(
+        cargo.contains("name = \"contoso-tasks\"") && cargo.contains("authors = [\"Contoso Ltd\"]"),
+        "{cargo}"
+    );
+    let readme = String::from_utf8(read(&out.join("README.md"))).unwrap();
+    assert!(
+        readme.contains("| `GET` | `ListProjects` | List projects |"),
+        "{readme}"
+    );
+    // It builds on its own (dependencies shared with the other generated-code tests).
+    let build = std::process::Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--offline"])
+        .env(
+            "CARGO_TARGET_DIR",
+            common::root().join("target/codegen-check"),
+        )
+        .current_dir(&out)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+}
+
+#[test]
+fn generation_is_deterministic_and_regeneration_protects_hand_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for out in [&a, &b] {
+        let r = run(&[
+            "generate",
+            "fixtures/openapi30/events.yaml",
+            "-o",
+            out.to_str().unwrap(),
+            "--sdk-version",
+            "0.1.0",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    for f in [
+        "Cargo.toml",
+        "README.md",
+        "src/lib.rs",
+        ".connector-gen.json",
+    ] {
+        assert_eq!(
+            read(&a.join(f)),
+            read(&b.join(f)),
+            "{f} differs between two runs"
+        );
+    }
+    // Regenerating over an untouched crate is fine.
+    let r = run(&[
+        "generate",
+        "fixtures/openapi30/events.yaml",
+        "-o",
+        a.to_str().unwrap(),
+        "--sdk-version",
+        "0.1.0",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // A hand edit stops regeneration, and nothing is written.
+    let lib = a.join("src/lib.rs");
+    let mut edited = read(&lib);
+    edited.extend_from_slice(b"\n// my change\n");
+    std::fs::write(&lib, &edited).unwrap();
+    let r = run(&[
+        "generate",
+        "fixtures/openapi30/events.yaml",
+        "-o",
+        a.to_str().unwrap(),
+        "--sdk-version",
+        "0.1.0",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("edited by hand: src/lib.rs") && r.stderr.contains("--force"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(read(&lib), edited, "the edited file was left alone");
+    // --force overwrites it.
+    let r = run(&[
+        "generate",
+        "fixtures/openapi30/events.yaml",
+        "-o",
+        a.to_str().unwrap(),
+        "--sdk-version",
+        "0.1.0",
+        "--force",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(read(&lib), read(&b.join("src/lib.rs")));
+}
+
+#[test]
+fn a_definition_with_errors_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("broken");
+    let r = run(&[
+        "generate",
+        "fixtures/rules/PP0012-oauth-redirect-not-per-connector",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("error[PP0012]") && r.stderr.contains("nothing was generated"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no temporary directory is left behind"
+    );
+}
+
+#[test]
+fn a_directory_that_was_not_generated_is_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let r = run(&[
+        "generate",
+        "fixtures/connectors/contoso-tasks",
+        "-o",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("was not generated by connector-gen"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn a_directory_of_connectors_becomes_a_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("connectors");
+    for (from, to) in [
+        ("fixtures/connectors/contoso-tasks", "contoso-tasks"),
+        ("fixtures/rules/clean", "fixture-clean"),
+    ] {
+        let target = input.join(to);
+        std::fs::create_dir_all(&target).unwrap();
+        for entry in std::fs::read_dir(common::root().join(from)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), target.join(entry.file_name())).unwrap();
+        }
+    }
+    let out = dir.path().join("ws");
+    let r = run(&[
+        "generate",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ws = String::from_utf8(read(&out.join("Cargo.toml"))).unwrap();
+    assert!(
+        ws.contains("\"contoso-tasks\"") && ws.contains("\"fixture-clean\""),
+        "{ws}"
+    );
+    assert!(
+        out.join("contoso-tasks/src/lib.rs").is_file()
+            && out.join("fixture-clean/src/lib.rs").is_file()
+    );
+}
