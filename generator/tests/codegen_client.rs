@@ -6,13 +6,7 @@ mod common;
 use connector_gen::codegen::client::crate_source;
 use connector_gen::load::{self, LoadOptions};
 
-const FIXTURES: &[(&str, &str)] = &[
-    ("contoso_tasks", "fixtures/connectors/contoso-tasks"),
-    ("acme_keys", "fixtures/connectors/acme-keys"),
-    ("refs", "fixtures/swagger2/refs/main.json"),
-    ("events", "fixtures/openapi30/events.yaml"),
-    ("webhooks", "fixtures/openapi31/webhooks.json"),
-];
+use common::FIXTURES;
 
 fn source(rel: &str, root: &str) -> String {
     let l = load::load_path(&common::root().join(rel), &LoadOptions::default())

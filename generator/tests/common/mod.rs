@@ -4,6 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The fixtures code generation is tested on: (module name, path from the workspace root).
+pub const FIXTURES: &[(&str, &str)] = &[
+    ("contoso_tasks", "fixtures/connectors/contoso-tasks"),
+    ("acme_keys", "fixtures/connectors/acme-keys"),
+    ("refs", "fixtures/swagger2/refs/main.json"),
+    ("events", "fixtures/openapi30/events.yaml"),
+    ("webhooks", "fixtures/openapi31/webhooks.json"),
+];
+
 /// The workspace root (the parent of the `generator` package).
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
