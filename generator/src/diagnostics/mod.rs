@@ -96,12 +96,6 @@ impl Diagnostic {
         self
     }
 
-    /// Names the file without a position.
-    pub fn in_file(mut self, file: FileId) -> Self {
-        self.file = Some(file);
-        self
-    }
-
     /// Records the JSON pointer of the element concerned.
     pub fn pointer(mut self, pointer: impl Into<String>) -> Self {
         self.pointer = Some(pointer.into());

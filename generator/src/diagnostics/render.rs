@@ -5,11 +5,6 @@ use crate::load::source::Sources;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
 
-/// How a file path is shown in messages.
-pub fn display_path(sources: &Sources, file: crate::load::source::FileId) -> String {
-    sources.get(file).path.display().to_string()
-}
-
 /// Renders `d` like a compiler message: header, `--> file:line:col`, the source line with a caret,
 /// related places and a `help:` line. `color` adds ANSI styles.
 pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {

@@ -203,13 +203,6 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Loaded {
-    /// True when any diagnostic is an error.
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-}
-
 /// Files that could not be read while following `$ref`s, with the reason.
 pub type Unreadable = HashMap<PathBuf, String>;
 
@@ -436,7 +429,7 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
             connector
         }
     };
-    sort_diagnostics(&sources, &mut diags);
+    sort_diagnostics(&mut diags);
     Loaded {
         input: input.clone(),
         sources,
@@ -447,7 +440,7 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
 }
 
 /// Orders diagnostics by file, then position, then code: stable output for people and snapshots.
-pub fn sort_diagnostics(_sources: &Sources, diags: &mut [Diagnostic]) {
+pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         (a.file, a.span.map(|s| s.start), a.code).cmp(&(b.file, b.span.map(|s| s.start), b.code))
     });

@@ -158,11 +158,6 @@ impl Config {
         });
         (!ignored).then_some(d)
     }
-
-    /// The override for a rule, if any (rules that are off everywhere need not run).
-    pub fn level(&self, code: &str) -> Option<Level> {
-        self.levels.get(code).copied()
-    }
 }
 
 #[cfg(test)]

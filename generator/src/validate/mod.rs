@@ -163,8 +163,6 @@ pub struct Checker<'a> {
     pub sources: &'a Sources,
     /// The model.
     pub connector: &'a Connector,
-    /// The profile.
-    pub profile: Profile,
     meta: &'static RuleMeta,
     severity: Severity,
     out: Vec<Diagnostic>,
@@ -301,7 +299,6 @@ pub fn validate(loaded: &Loaded, profile: Profile) -> Vec<Diagnostic> {
             let mut cx = Checker {
                 sources: &loaded.sources,
                 connector,
-                profile,
                 meta,
                 severity,
                 out: Vec::new(),
@@ -310,7 +307,7 @@ pub fn validate(loaded: &Loaded, profile: Profile) -> Vec<Diagnostic> {
             out.append(&mut cx.out);
         }
     }
-    crate::load::sort_diagnostics(&loaded.sources, &mut out);
+    crate::load::sort_diagnostics(&mut out);
     out
 }
 

@@ -1,7 +1,7 @@
 //! Findings with resolved locations, and the output formats of `validate`: `human`, `json`,
 //! `sarif` (SARIF 2.1.0 for code scanning) and `github` (workflow-command annotations).
 
-use super::{all_rules, find_rule, Profile};
+use super::{all_rules, Profile};
 use crate::diagnostics::{render, Diagnostic, Severity};
 use crate::load::source::Sources;
 use serde::{Deserialize, Serialize};
@@ -354,9 +354,4 @@ pub fn rules_markdown() -> String {
         }
     }
     out
-}
-
-/// Checks that a code or name names a rule (for configuration and baselines).
-pub fn known_rule(code_or_name: &str) -> bool {
-    find_rule(code_or_name).is_some()
 }
