@@ -9,21 +9,10 @@
 use super::docs::combine;
 use super::names::{field_name, type_name, Namer};
 use super::types::ModelsGen;
+use super::{docs, ident};
 use crate::model::*;
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
-
-fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
-
-fn docs(lines: Vec<String>) -> TokenStream {
-    let lines = lines.into_iter().map(|l| format!(" {l}"));
-    quote! { #( #[doc = #lines] )* }
-}
 
 /// A default value as the text sent on the wire.
 fn default_text(v: &serde_json::Value) -> String {

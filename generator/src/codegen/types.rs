@@ -9,8 +9,9 @@
 
 use super::docs::combine;
 use super::names::{field_name, type_name, Namer};
+use super::{docs, ident};
 use crate::model::{Additional, Connector, Schema, SchemaId, SchemaType, TypeSpace};
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -32,18 +33,6 @@ pub struct ModelsGen<'a> {
     done: HashSet<SchemaId>,
     cycles: HashMap<SchemaId, usize>,
     items: Vec<TokenStream>,
-}
-
-fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
-
-fn docs(lines: Vec<String>) -> TokenStream {
-    let lines = lines.into_iter().map(|l| format!(" {l}"));
-    quote! { #( #[doc = #lines] )* }
 }
 
 impl<'a> ModelsGen<'a> {
