@@ -307,6 +307,10 @@ pub fn validate(loaded: &Loaded, profile: Profile) -> Vec<Diagnostic> {
             out.append(&mut cx.out);
         }
     }
+    // An element shared through `$ref` (a parameter, a schema) is checked once for every
+    // operation that uses it: report each finding once.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|d| seen.insert((d.code, d.file, d.span, d.message.clone())));
     crate::load::sort_diagnostics(&mut out);
     out
 }

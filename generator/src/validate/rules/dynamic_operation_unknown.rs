@@ -44,11 +44,7 @@ impl Rule for DynamicOperationUnknown {
     }
     fn check(&self, cx: &mut Checker<'_>) {
         let c = cx.connector;
-        let mut seen = std::collections::HashSet::new();
         for dy in all_dynamics(c) {
-            if !seen.insert((dy.origin.file, dy.origin.span)) {
-                continue; // a parameter shared through $ref is used by several operations
-            }
             let key = dy.kind.key();
             // The capability form (`"capability": "file-picker"`) is served by the platform, not
             // by an operation of the connector.

@@ -37,11 +37,7 @@ impl Rule for DynamicParametersMissing {
     }
     fn check(&self, cx: &mut Checker<'_>) {
         let c = cx.connector;
-        let mut seen = std::collections::HashSet::new();
         for dy in all_dynamics(c) {
-            if !seen.insert((dy.origin.file, dy.origin.span)) {
-                continue;
-            }
             let Some(target) = dy.operation_id.as_deref().and_then(|id| c.operation(id)) else {
                 continue;
             };

@@ -59,12 +59,7 @@ impl Rule for InvalidExtensionValue {
                 .chain(op.parameters.iter().flat_map(|p| p.extensions.iter()))
         });
         let schemas = c.types.iter().flat_map(|(_, s)| s.extensions.iter());
-        let mut seen = std::collections::HashSet::new();
         for e in operations.chain(schemas) {
-            // A parameter shared through `$ref` appears in every operation that uses it.
-            if !seen.insert((e.origin.file, e.origin.span.start)) {
-                continue;
-            }
             let d = match (e.key.as_str(), &e.value) {
                 ("x-ms-url-encoding", v) if !matches!(v.as_str(), Some("single" | "double")) => {
                     value_at(

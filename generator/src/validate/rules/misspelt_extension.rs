@@ -113,18 +113,11 @@ pub fn suggestion(key: &str) -> Option<&'static str> {
         .map(|(_, k)| *k)
 }
 
-fn report(
-    cx: &mut Checker<'_>,
-    ext: &Extensions,
-    seen: &mut std::collections::HashSet<(crate::load::source::FileId, u32)>,
-) {
+fn report(cx: &mut Checker<'_>, ext: &Extensions) {
     for e in ext.iter() {
         let Some(right) = suggestion(&e.key) else {
             continue;
         };
-        if !seen.insert((e.origin.file, e.origin.span.start)) {
-            continue;
-        }
         let d = cx
             .at_key(
                 e.origin.file,
@@ -143,22 +136,21 @@ impl Rule for MisspeltExtension {
     }
     fn check(&self, cx: &mut Checker<'_>) {
         let c = cx.connector;
-        let mut seen = std::collections::HashSet::new();
-        report(cx, &c.extensions, &mut seen);
+        report(cx, &c.extensions);
         for a in &c.auth {
-            report(cx, &a.extensions, &mut seen);
+            report(cx, &a.extensions);
         }
         for op in &c.operations {
-            report(cx, &op.extensions, &mut seen);
+            report(cx, &op.extensions);
             for p in &op.parameters {
-                report(cx, &p.extensions, &mut seen);
+                report(cx, &p.extensions);
             }
             for r in &op.responses {
-                report(cx, &r.extensions, &mut seen);
+                report(cx, &r.extensions);
             }
         }
         for (_, s) in c.types.iter() {
-            report(cx, &s.extensions, &mut seen);
+            report(cx, &s.extensions);
         }
     }
 }
