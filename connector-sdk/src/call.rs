@@ -197,11 +197,36 @@ impl Call {
         Ok(self)
     }
 
-    /// Sets a JSON body.
+    /// Sets a JSON body (`None`/`null`: no body).
     pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<&mut Self, Error> {
         let v = self.value("body", body)?;
-        self.body = Some(Body::Json(v));
+        self.body = (!v.is_null()).then_some(Body::Json(v));
         Ok(self)
+    }
+
+    /// Sets the string at `path` (property names from the root) inside the JSON body, creating
+    /// the objects on the way: how a webhook trigger's callback URL reaches a body property.
+    pub fn set_body_field(&mut self, path: &[&str], value: &str) -> &mut Self {
+        let mut body = match self.body.take() {
+            Some(Body::Json(v)) if v.is_object() => v,
+            _ => Value::Object(Default::default()),
+        };
+        let mut at = &mut body;
+        for (i, key) in path.iter().enumerate() {
+            if !at.is_object() {
+                *at = Value::Object(Default::default());
+            }
+            let Value::Object(map) = at else { break };
+            if i + 1 == path.len() {
+                map.insert(key.to_string(), Value::String(value.to_string()));
+                break;
+            }
+            at = map
+                .entry(key.to_string())
+                .or_insert_with(|| Value::Object(Default::default()));
+        }
+        self.body = Some(Body::Json(body));
+        self
     }
 
     /// Adds a form field (url-encoded unless a file part makes the body multipart).
@@ -340,6 +365,29 @@ mod tests {
         assert_eq!(
             c.url("https://api.example/v1/").unwrap(),
             "https://api.example/v1/folders/a%252Fb%2520c/files/r%26d.txt?tags=x%2Cy%20z&id=1&id=2"
+        );
+    }
+
+    #[test]
+    fn a_callback_url_is_written_into_the_body() {
+        let mut c = Call::new(SPEC);
+        c.json(&serde_json::json!({"events": ["created"]})).unwrap();
+        c.set_body_field(&["notification", "url"], "https://hooks.example/1");
+        assert_eq!(
+            c.body,
+            Some(Body::Json(serde_json::json!({
+                "events": ["created"],
+                "notification": {"url": "https://hooks.example/1"}
+            })))
+        );
+        // No body yet, or `None`: an object is made.
+        let mut c = Call::new(SPEC);
+        c.json(&Option::<u8>::None).unwrap();
+        assert_eq!(c.body, None);
+        c.set_body_field(&["callbackUrl"], "u");
+        assert_eq!(
+            c.body,
+            Some(Body::Json(serde_json::json!({"callbackUrl": "u"})))
         );
     }
 

@@ -15,6 +15,8 @@ const ERROR_BODY_LIMIT: usize = 4096;
 pub struct Client {
     http: reqwest::Client,
     connection: Connection,
+    max_pages: Option<usize>,
+    long_running_timeout: Duration,
 }
 
 /// A received response.
@@ -22,6 +24,8 @@ pub struct Client {
 pub struct Response {
     /// The operation it answers.
     pub operation: &'static str,
+    /// The host that answered.
+    pub host: String,
     /// HTTP status.
     pub status: u16,
     /// Headers (names in lower case).
@@ -42,7 +46,34 @@ impl Client {
                 operation: String::new(),
                 message: format!("cannot create the HTTP client: {e}"),
             })?;
-        Ok(Client { http, connection })
+        Ok(Client {
+            http,
+            connection,
+            max_pages: None,
+            long_running_timeout: Duration::from_secs(3600),
+        })
+    }
+
+    /// Reads at most `pages` pages of a pageable action (`None`: every page).
+    pub fn with_max_pages(mut self, pages: Option<usize>) -> Self {
+        self.max_pages = pages;
+        self
+    }
+
+    /// The page limit of pageable actions.
+    pub fn max_pages(&self) -> Option<usize> {
+        self.max_pages
+    }
+
+    /// Gives up polling a long-running action after `timeout` (default: one hour).
+    pub fn with_long_running_timeout(mut self, timeout: Duration) -> Self {
+        self.long_running_timeout = timeout;
+        self
+    }
+
+    /// How long a long-running action is polled.
+    pub fn long_running_timeout(&self) -> Duration {
+        self.long_running_timeout
     }
 
     /// The connection it uses.
@@ -51,7 +82,14 @@ impl Client {
     }
 
     /// Sends a request; a status outside 2xx is an [`Error::Status`].
-    pub async fn send(&self, mut call: Call) -> Result<Response, Error> {
+    pub async fn send(&self, call: Call) -> Result<Response, Error> {
+        let response = self.send_raw(call).await?;
+        response.success()
+    }
+
+    /// Sends a request and returns the response whatever its status (transport failures are
+    /// still errors).
+    pub async fn send_raw(&self, mut call: Call) -> Result<Response, Error> {
         let operation = call.spec.id;
         if let Credential::ApiKey {
             name,
@@ -62,30 +100,13 @@ impl Client {
             call.query.push((name.clone(), value.expose().to_string()));
         }
         let url = call.url(&self.connection.base_url)?;
-        let host = reqwest::Url::parse(&url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_string))
-            .unwrap_or_default();
         let method = reqwest::Method::from_bytes(call.spec.method.as_bytes()).map_err(|_| {
             Error::Request {
                 operation: operation.to_string(),
                 message: format!("invalid method {}", call.spec.method),
             }
         })?;
-        let mut req = self.http.request(method, &url);
-        match &self.connection.credential {
-            Credential::None => {}
-            Credential::ApiKey {
-                name,
-                location: KeyLocation::Header,
-                value,
-            } => req = req.header(name.as_str(), value.expose()),
-            Credential::ApiKey { .. } => {}
-            Credential::Basic { username, password } => {
-                req = req.basic_auth(username, Some(password.expose()))
-            }
-            Credential::Bearer(token) => req = req.bearer_auth(token.expose()),
-        }
+        let mut req = self.authorize(self.http.request(method, &url));
         for (k, v) in &call.headers {
             req = req.header(k.as_str(), v.as_str());
         }
@@ -123,6 +144,81 @@ impl Client {
                 req.header("content-type", content_type).body(data)
             }
         };
+        self.execute(operation, &url, req).await
+    }
+
+    /// A `GET` of a URL the service gave (a `Location` to poll, a next link). A relative URL is
+    /// resolved against the base URL. The credential is sent only when the URL has the scheme,
+    /// host and port of the connection's base URL: a link to another host gets no secret.
+    pub async fn follow(&self, operation: &'static str, link: &str) -> Result<Response, Error> {
+        let mut url = self.resolve(operation, link)?;
+        let same_origin = self.same_origin(&url);
+        if let (
+            true,
+            Credential::ApiKey {
+                name,
+                location: KeyLocation::Query,
+                value,
+            },
+        ) = (same_origin, &self.connection.credential)
+        {
+            if !url.query_pairs().any(|(k, _)| k == name.as_str()) {
+                url.query_pairs_mut().append_pair(name, value.expose());
+            }
+        }
+        let mut req = self.http.get(url.as_str());
+        if same_origin {
+            req = self.authorize(req);
+        }
+        self.execute(operation, url.as_str(), req).await
+    }
+
+    fn resolve(&self, operation: &str, link: &str) -> Result<reqwest::Url, Error> {
+        let base = reqwest::Url::parse(&format!(
+            "{}/",
+            self.connection.base_url.trim_end_matches('/')
+        ));
+        // `join` keeps an absolute link as it is and resolves a relative one.
+        base.and_then(|b| b.join(link)).map_err(|e| Error::Request {
+            operation: operation.to_string(),
+            message: format!("the service gave an invalid link `{link}`: {e}"),
+        })
+    }
+
+    fn same_origin(&self, url: &reqwest::Url) -> bool {
+        reqwest::Url::parse(&self.connection.base_url).is_ok_and(|b| b.origin() == url.origin())
+    }
+
+    fn authorize(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.connection.credential {
+            // A key in the query is part of the URL.
+            Credential::None
+            | Credential::ApiKey {
+                location: KeyLocation::Query,
+                ..
+            } => req,
+            Credential::ApiKey {
+                name,
+                location: KeyLocation::Header,
+                value,
+            } => req.header(name.as_str(), value.expose()),
+            Credential::Basic { username, password } => {
+                req.basic_auth(username, Some(password.expose()))
+            }
+            Credential::Bearer(token) => req.bearer_auth(token.expose()),
+        }
+    }
+
+    async fn execute(
+        &self,
+        operation: &'static str,
+        url: &str,
+        req: reqwest::RequestBuilder,
+    ) -> Result<Response, Error> {
+        let host = reqwest::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
         let transport = |e: reqwest::Error| Error::Transport {
             operation: operation.to_string(),
             host: host.clone(),
@@ -141,21 +237,9 @@ impl Client {
             })
             .collect();
         let body = resp.bytes().await.map_err(transport)?.to_vec();
-        if !(200..300).contains(&status) {
-            let mut text =
-                String::from_utf8_lossy(&body[..body.len().min(ERROR_BODY_LIMIT)]).into_owned();
-            if body.len() > ERROR_BODY_LIMIT {
-                text.push_str(" …");
-            }
-            return Err(Error::Status {
-                operation: operation.to_string(),
-                status,
-                host,
-                body: text,
-            });
-        }
         Ok(Response {
             operation,
+            host,
             status,
             headers,
             body,
@@ -164,6 +248,26 @@ impl Client {
 }
 
 impl Response {
+    /// The response itself when its status is 2xx, else an [`Error::Status`] with the start of
+    /// its body.
+    pub fn success(self) -> Result<Response, Error> {
+        if (200..300).contains(&self.status) {
+            return Ok(self);
+        }
+        let body = &self.body;
+        let mut text =
+            String::from_utf8_lossy(&body[..body.len().min(ERROR_BODY_LIMIT)]).into_owned();
+        if body.len() > ERROR_BODY_LIMIT {
+            text.push_str(" …");
+        }
+        Err(Error::Status {
+            operation: self.operation.to_string(),
+            status: self.status,
+            host: self.host,
+            body: text,
+        })
+    }
+
     /// Decodes the JSON body; a mismatch names the JSON path where it was found.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
         let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {

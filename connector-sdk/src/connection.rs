@@ -110,3 +110,24 @@ impl Connection {
         self
     }
 }
+
+/// How a connector's OAuth 2.0 authorization works, as its definition and apiProperties.json
+/// declare it. Running the flow (authorization code with PKCE, refresh) uses these values.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OAuth2Config {
+    /// `identityProvider` of apiProperties.json (`oauth2`, `aad`, `oauth2generic`...), or
+    /// `oauth2` for a definition without one.
+    pub identity_provider: String,
+    /// The client id apiProperties.json gives, if any.
+    pub client_id: Option<String>,
+    /// Where the user authorizes.
+    pub authorization_url: Option<String>,
+    /// Where codes are exchanged for tokens.
+    pub token_url: Option<String>,
+    /// Where tokens are refreshed (the token URL when absent).
+    pub refresh_url: Option<String>,
+    /// Scopes to request.
+    pub scopes: Vec<String>,
+    /// Other settings of the identity provider (`loginUri`, `tenantId`, `resourceUri`...).
+    pub custom_parameters: Vec<(String, String)>,
+}

@@ -36,6 +36,16 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// Waiting took longer than allowed.
+    #[error("{operation} failed: gave up after {after:?} waiting for {waiting_for}")]
+    Timeout {
+        /// Operation id.
+        operation: String,
+        /// The limit that was reached.
+        after: std::time::Duration,
+        /// What was awaited.
+        waiting_for: String,
+    },
     /// The request could not be built from the values given.
     #[error("{operation}: {message}")]
     Request {

@@ -11,14 +11,20 @@ pub mod call;
 pub mod client;
 pub mod connection;
 pub mod error;
+pub mod long_running;
+pub mod paging;
+pub mod trigger;
 pub mod types;
 
 pub use call::{ArrayFormat, Call, OperationSpec, PathEncoding};
 pub use client::{Client, Response};
-pub use connection::{Connection, Credential, KeyLocation, Secret};
+pub use connection::{Connection, Credential, KeyLocation, OAuth2Config, Secret};
 pub use error::Error;
+pub use futures_util::stream::{Stream, StreamExt};
+pub use paging::{ItemStream, Paging};
 pub use serde;
 pub use serde_json;
+pub use trigger::{Poll, Trigger, TriggerKind, TriggerMode, TriggerSpec};
 
 /// The version of this runtime, sent in the `User-Agent` of every request it makes.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -39,31 +39,84 @@ async fn handle(
         agent.starts_with("contoso-tasks connector-sdk/"),
         String::from_utf8_lossy(&body)
     ));
+    let polls = log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("GET /v2/jobs/1"))
+        .count();
+    let port = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|h| h.rsplit(':').next())
+        .unwrap_or("")
+        .to_string();
+    let query = uri.query().unwrap_or("");
     let json = |s: StatusCode, v: &str| (s, [("content-type", "application/json")], v.to_string());
+    let accepted = |location: String, retry: &str| {
+        (
+            StatusCode::ACCEPTED,
+            [("location", location), ("retry-after", retry.to_string())],
+            String::new(),
+        )
+    };
     match (method.as_str(), uri.path()) {
+        // Pages: the first links to the second on another origin (localhost, not 127.0.0.1).
+        ("GET", "/v2/projects") if query.contains("%24top=2") => json(
+            StatusCode::OK,
+            &format!(
+                r#"{{"value":[{{"id":"p1","name":"One"}},{{"id":"p2","name":"Two"}}],"@odata.nextLink":"http://localhost:{port}/v2/projects?page=2"}}"#
+            ),
+        )
+        .into_response(),
+        ("GET", "/v2/projects") if query == "page=2" => json(
+            StatusCode::OK,
+            r#"{"value":[{"id":"p3","name":"Three"}]}"#,
+        )
+        .into_response(),
+        ("POST", "/v2/exports") => accepted("/v2/jobs/1".into(), "0").into_response(),
+        ("GET", "/v2/jobs/1") if polls <= 2 => {
+            accepted("/v2/jobs/1".into(), "0").into_response()
+        }
+        ("GET", "/v2/jobs/1") => json(StatusCode::OK, r#"{"rows":42}"#).into_response(),
+        ("GET", "/v2/trigger/tasks/new") if !query.contains("since") => {
+            accepted("/v2/trigger/tasks/new?projectId=p1&since=5".into(), "7").into_response()
+        }
+        ("GET", "/v2/trigger/tasks/new") => {
+            json(StatusCode::OK, r#"{"id":"t5","title":"Fresh"}"#).into_response()
+        }
+        ("GET", "/v2/trigger/tasks/batch") => json(
+            StatusCode::OK,
+            r#"{"value":[{"id":"t6","title":"Six"},{"id":"t7","title":"Seven"}]}"#,
+        )
+        .into_response(),
         ("GET", "/v2/projects") => json(
             StatusCode::OK,
             r#"{"value":[{"id":"p1","name":"First project"}],"@odata.nextLink":null}"#,
-        ),
+        )
+        .into_response(),
         ("GET", p) if p.starts_with("/v2/projects/") && p.contains("/tasks/") => json(
             StatusCode::OK,
             r#"{"id":"t2","title":"Write tests","status":"in-review","due":"not a date"}"#,
-        ),
+        )
+        .into_response(),
         ("POST", "/v2/projects/p1/tasks") => {
-            json(StatusCode::CREATED, r#"{"id":"t9","title":"New task"}"#)
+            json(StatusCode::CREATED, r#"{"id":"t9","title":"New task"}"#).into_response()
         }
-        _ => json(StatusCode::NOT_FOUND, r#"{"message":"no such task"}"#),
+        _ => json(StatusCode::NOT_FOUND, r#"{"message":"no such task"}"#).into_response(),
     }
 }
 
 const PROGRAM: &str = r#"
-use connector_sdk::Connection;
-use contoso_e2e::{models, options, Client};
+use connector_sdk::{Connection, StreamExt};
+use contoso_e2e::{auth, models, options, triggers, Client};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let base = std::env::args().nth(1).expect("base URL");
-    let client = Client::new(Connection::new(base).with_bearer("t0ken")).expect("client");
+    let config = auth::oauth2_config();
+    println!("auth: {} {:?}", config.identity_provider, config.scopes);
+    let client = Client::new(Connection { base_url: base, ..auth::oauth2("t0ken") }).expect("client");
     let projects = client
         .list_projects(options::ListProjectsOptions { top: Some(5), labels: Some(vec!["a".into(), "b c".into()]) })
         .await
@@ -78,6 +131,21 @@ async fn main() {
         Err(e) => println!("error: {} (status {:?})", e.to_string().lines().next().unwrap_or(""), e.status()),
         Ok(()) => println!("unexpected success"),
     }
+    let names: Vec<String> = client
+        .list_projects_items(options::ListProjectsOptions { top: Some(2), ..Default::default() })
+        .map(|p| p.expect("page item").name.unwrap_or_default())
+        .collect()
+        .await;
+    println!("all projects: {names:?}");
+    let export = client.export_project("p1").await.expect("export");
+    println!("export: {export}");
+    let new_tasks = triggers::OnNewTaskTrigger { project_id: "p1".into() };
+    let first = client.sdk().poll(&new_tasks, None).await.expect("first poll");
+    println!("poll 1: {} events, next {:?} after {:?}", first.events.len(), first.location, first.retry_after);
+    let second = client.sdk().poll(&new_tasks, first.location.as_deref()).await.expect("second poll");
+    println!("poll 2: {:?}", second.events.iter().map(|t| t.title.clone()).collect::<Vec<_>>());
+    let batch = client.sdk().poll(&triggers::OnTasksChangedTrigger {}, None).await.expect("batch poll");
+    println!("batch: {:?}", batch.events.iter().map(|t| t.title.clone()).collect::<Vec<_>>());
 }
 "#;
 
@@ -112,10 +180,16 @@ fn a_generated_client_calls_a_real_server() {
     .unwrap_or_else(|e| panic!("the generated crate did not build or run:\n{e}"));
     assert_eq!(
         out,
-        "projects: First project\n\
+        "auth: aad [\"Tasks.ReadWrite\"]\n\
+         projects: First project\n\
          task: Write tests Some(Other(\"in-review\")) not a date\n\
          created: t9\n\
-         error: DeleteTask failed: HTTP 404 from 127.0.0.1 (status Some(404))\n"
+         error: DeleteTask failed: HTTP 404 from 127.0.0.1 (status Some(404))\n\
+         all projects: [\"One\", \"Two\", \"Three\"]\n\
+         export: {\"rows\":42}\n\
+         poll 1: 0 events, next Some(\"/v2/trigger/tasks/new?projectId=p1&since=5\") after Some(7s)\n\
+         poll 2: [\"Fresh\"]\n\
+         batch: [\"Six\", \"Seven\"]\n"
     );
     let log = log.lock().unwrap().clone();
     assert_eq!(
@@ -127,6 +201,18 @@ fn a_generated_client_calls_a_real_server() {
             // The internal header with a default is sent without being asked for.
             "POST /v2/projects/p1/tasks auth=Bearer t0ken x-request-id=generated agent-ok=true body={\"title\":\"New task\"}",
             "DELETE /v2/projects/p1/tasks/nope auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+            "GET /v2/projects?%24top=2 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+            // The next link points at another origin: it gets no credential.
+            "GET /v2/projects?page=2 auth=- x-request-id=- agent-ok=true body=",
+            // Long-running: 202 + Location, polled until the result.
+            "POST /v2/exports?projectId=p1 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+            "GET /v2/jobs/1 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+            "GET /v2/jobs/1 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+            "GET /v2/jobs/1 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+            // A polling trigger: the second poll requests the Location of the first.
+            "GET /v2/trigger/tasks/new?projectId=p1 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+            "GET /v2/trigger/tasks/new?projectId=p1&since=5 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+            "GET /v2/trigger/tasks/batch auth=Bearer t0ken x-request-id=- agent-ok=true body=",
         ]
     );
 }

@@ -141,13 +141,13 @@ fn a_definition_with_errors_writes_nothing() {
     let out = dir.path().join("broken");
     let r = run(&[
         "generate",
-        "fixtures/rules/PP0012-oauth-redirect-not-per-connector",
+        "fixtures/broken/missing-comma.json",
         "-o",
         out.to_str().unwrap(),
     ]);
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains("error[PP0012]") && r.stderr.contains("nothing was generated"),
+        r.stderr.contains("error[PP0001]") && r.stderr.contains("nothing was generated"),
         "{}",
         r.stderr
     );
@@ -157,6 +157,21 @@ fn a_definition_with_errors_writes_nothing() {
         0,
         "no temporary directory is left behind"
     );
+}
+
+#[test]
+fn validator_errors_are_listed_and_the_crate_is_generated_anyway() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("c");
+    let r = run(&[
+        "generate",
+        "fixtures/rules/PP0012-oauth-redirect-not-per-connector",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("Error  [PP0012]"), "{}", r.stderr);
+    assert!(out.join("src/lib.rs").is_file());
 }
 
 #[test]
@@ -209,5 +224,63 @@ fn a_directory_of_connectors_becomes_a_workspace() {
     assert!(
         out.join("contoso-tasks/src/lib.rs").is_file()
             && out.join("fixture-clean/src/lib.rs").is_file()
+    );
+}
+
+#[test]
+fn generated_crates_are_clippy_clean() {
+    let ws = tempfile::tempdir().unwrap();
+    let sdk = common::root().join("connector-sdk");
+    let mut members = Vec::new();
+    for (name, path) in common::FIXTURES {
+        let crate_name = name.replace('_', "-");
+        let out = ws.path().join(&crate_name);
+        let r = run(&[
+            "generate",
+            path,
+            "-o",
+            out.to_str().unwrap(),
+            "--name",
+            &crate_name,
+            "--sdk-path",
+            sdk.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{path}: {}", r.stderr);
+        members.push(format!("{crate_name:?}"));
+    }
+    std::fs::write(
+        ws.path().join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .unwrap();
+    std::fs::copy(
+        common::root().join("Cargo.lock"),
+        ws.path().join("Cargo.lock"),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "clippy",
+            "--workspace",
+            "--quiet",
+            "--offline",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .env(
+            "CARGO_TARGET_DIR",
+            common::root().join("target/codegen-check"),
+        )
+        .current_dir(ws.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

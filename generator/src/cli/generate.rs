@@ -46,6 +46,29 @@ fn default_sdk() -> SdkDependency {
     }
 }
 
+/// `12,345`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn auth_label(s: &connector_gen::model::AuthScheme) -> String {
+    use connector_gen::model::AuthKind;
+    match &s.kind {
+        AuthKind::OAuth2 { .. } => "OAuth 2.0".into(),
+        AuthKind::Basic => "basic auth".into(),
+        AuthKind::ApiKey { .. } => "API key".into(),
+        _ => s.label(),
+    }
+}
+
 pub fn run(args: Args) -> ExitCode {
     let inputs = match load::discover(&args.path) {
         Ok(i) => i,
@@ -69,47 +92,85 @@ pub fn run(args: Args) -> ExitCode {
     let color = super::color_stderr();
     let several = inputs.len() > 1;
     let (mut failed, mut members) = (0usize, Vec::new());
+    let all_start = Instant::now();
+    use std::io::IsTerminal;
+    let bar = if several && std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} generating {pos}/{len} connectors {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    // Lines go above the progress bar when there is one.
+    let say = |line: String| {
+        if bar.is_hidden() {
+            eprintln!("{line}");
+        } else {
+            bar.println(line);
+        }
+    };
     for input in &inputs {
+        bar.inc(1);
         let start = Instant::now();
         let loaded = load::load(input, &LoadOptions::default());
         let findings = validate(&loaded, Profile::Default);
-        let errors: Vec<_> = findings
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect();
-        let Some(c) = loaded.connector.as_ref().filter(|_| errors.is_empty()) else {
+        // Only a definition that cannot be read into the model stops generation; the
+        // validator's other errors are listed and the crate is generated anyway.
+        let Some(c) = loaded.connector.as_ref() else {
+            let errors: Vec<_> = findings
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect();
             for d in &errors {
-                eprint!("{}", render::human(d, &loaded.sources, color));
+                let text = render::human(d, &loaded.sources, color && bar.is_hidden());
+                say(text.trim_end().to_string());
             }
-            eprintln!(
+            say(format!(
                 "error: {}: {} error(s); nothing was generated for it",
                 input.definition.display(),
                 errors.len()
-            );
+            ));
             failed += 1;
             continue;
         };
         let (actions, polling, webhooks) = c.counts();
-        eprintln!(
-            "   Loaded  {} ({}, {actions} actions, {} triggers)",
-            if c.title.is_empty() {
-                &c.name
-            } else {
-                &c.title
-            },
-            c.format.label(),
-            polling + webhooks
-        );
-        for d in findings.iter().filter(|d| d.severity == Severity::Warning) {
-            let at = render::location(d, &loaded.sources)
-                .map(|(f, l, col)| format!("  --> {f}:{l}:{col}"))
-                .unwrap_or_default();
-            eprintln!("  Warning  [{}] {}{at}", d.code, d.message);
+        let title = if c.title.is_empty() {
+            &c.name
+        } else {
+            &c.title
+        };
+        if !several {
+            let count =
+                |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+            let mut about = vec![c.format.label().to_string(), count(actions, "action")];
+            if polling > 0 {
+                about.push(count(polling, "polling trigger"));
+            }
+            if webhooks > 0 {
+                about.push(count(webhooks, "webhook trigger"));
+            }
+            about.extend(c.auth.iter().map(auth_label));
+            say(format!("   Loaded  {title} ({})", about.join(", ")));
+            for d in &findings {
+                let at = render::location(d, &loaded.sources)
+                    .map(|(f, l, col)| format!("  --> {f}:{l}:{col}"))
+                    .unwrap_or_default();
+                let label = match d.severity {
+                    Severity::Error => "    Error",
+                    _ => "  Warning",
+                };
+                say(format!("{label}  [{}] {}{at}", d.code, d.message));
+            }
         }
         let (name, files) = match crate_files(&loaded, c, &opts) {
             Ok(x) => x,
             Err(e) => {
-                eprintln!("error: {}: {e}", input.definition.display());
+                say(format!("error: {}: {e}", input.definition.display()));
                 failed += 1;
                 continue;
             }
@@ -120,6 +181,7 @@ pub fn run(args: Args) -> ExitCode {
             args.output.clone()
         };
         if let Err(e) = write_crate(&dir, &files, args.force) {
+            bar.finish_and_clear();
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
@@ -127,11 +189,29 @@ pub fn run(args: Args) -> ExitCode {
             .iter()
             .find(|f| f.path == "src/lib.rs")
             .map_or(0, |f| f.contents.iter().filter(|b| **b == b'\n').count());
-        eprintln!(
-            "Generated  {name} (crate `{name}` 0.1.0, {lines} lines) in {} ms",
+        let reported = findings
+            .iter()
+            .filter(|d| matches!(d.severity, Severity::Error | Severity::Warning))
+            .count();
+        let note = if several && reported > 0 {
+            format!("; {reported} validator findings, see `connector-gen validate`")
+        } else {
+            String::new()
+        };
+        say(format!(
+            "Generated  {name} (crate `{name}` 0.1.0, {} lines) in {} ms{note}",
+            thousands(lines),
             start.elapsed().as_millis()
-        );
+        ));
         members.push(name);
+    }
+    bar.finish_and_clear();
+    if several {
+        eprintln!(
+            " Finished  {} crates generated, {failed} definitions could not be read, in {:.2} s",
+            members.len(),
+            all_start.elapsed().as_secs_f64()
+        );
     }
     if several && !members.is_empty() {
         let list: Vec<String> = members.iter().map(|m| format!("    \"{m}\",")).collect();

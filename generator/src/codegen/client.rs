@@ -1,14 +1,16 @@
-//! Operations → the methods of the generated `Client`.
+//! Operations → the methods of the generated `Client`, and triggers → trigger types.
 //!
 //! Each action becomes one async method that only describes its operation: a constant
 //! `OperationSpec`, the values of its parameters, and the type of its result. Sending, encoding
 //! and decoding live once in `connector-sdk`. Required parameters are arguments; optional ones
 //! are fields of a per-operation `Options` struct (`Default`), so callers never write a wall of
-//! `None`s; internal parameters with a default are sent without being asked for.
+//! `None`s; internal parameters with a default are sent without being asked for. Pageable actions
+//! also get an `_items` method returning a stream of items, long-running ones poll through the
+//! SDK. Each trigger becomes a struct of its parameters implementing `connector_sdk::Trigger`.
 
 use super::docs::combine;
 use super::names::{field_name, type_name, Namer};
-use super::types::ModelsGen;
+use super::types::{status_word, ModelsGen};
 use super::{docs, ident};
 use crate::model::*;
 use proc_macro2::{Ident, TokenStream};
@@ -29,6 +31,13 @@ fn is_plain_string(types: &TypeSpace, id: SchemaId) -> bool {
         && s.format
             .as_deref()
             .is_none_or(|f| !matches!(f, "date-time" | "date" | "uuid" | "byte" | "binary"))
+}
+
+/// True for a schema of raw bytes (`type: file`, or a `binary` string).
+fn is_binary(types: &TypeSpace, id: SchemaId) -> bool {
+    let s = types.get(types.resolve(id));
+    s.types == [SchemaType::File]
+        || (s.types == [SchemaType::String] && s.format.as_deref() == Some("binary"))
 }
 
 fn array_format(p: &Parameter) -> TokenStream {
@@ -52,235 +61,338 @@ fn array_format(p: &Parameter) -> TokenStream {
     quote! { ::connector_sdk::ArrayFormat::#i }
 }
 
-/// How a parameter reaches the method.
-enum Source {
-    /// A required argument.
-    Argument(Ident),
-    /// A field of the options struct.
-    Option(Ident),
-    /// A fixed value (internal with a default).
-    Fixed(String),
+/// Where the values of an operation's parameters come from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// Arguments of a client method and fields of its options struct.
+    Method,
+    /// Fields of a trigger struct (`self`).
+    Trigger,
 }
 
-/// The `Client` struct, its methods and the options structs, for the connector at `root`
-/// (`crate` in a generated crate).
-pub fn client_items(
+/// How one value reaches the request.
+enum Source {
+    /// Required: an argument, or a field of the trigger.
+    Required(Ident),
+    /// Optional: a field of the options struct or of the trigger.
+    Optional(Ident),
+    /// A fixed value (internal with a default).
+    Fixed(String),
+    /// The trigger's callback URL.
+    Callback,
+}
+
+/// The parameter handling of one operation.
+#[derive(Default)]
+struct Parts {
+    /// Method arguments (`name: &T`).
+    args: Vec<TokenStream>,
+    /// Doc lines describing the arguments.
+    arg_docs: Vec<String>,
+    /// Fields of the options struct (methods) or of the trigger struct (both required and
+    /// optional).
+    fields: Vec<TokenStream>,
+    /// Statements filling `call`.
+    sets: Vec<TokenStream>,
+}
+
+impl Parts {
+    fn value(&self, style: Style, source: &Source) -> TokenStream {
+        match (style, source) {
+            (Style::Method, Source::Required(a)) => quote! { #a },
+            (Style::Method, Source::Optional(a)) => quote! { &options.#a },
+            (Style::Trigger, Source::Required(a) | Source::Optional(a)) => quote! { &self.#a },
+            (_, Source::Fixed(text)) => quote! { #text },
+            (_, Source::Callback) => quote! { callback_url },
+        }
+    }
+}
+
+/// The body parameter that carries the notification URL, and the property path inside it
+/// (`body/callbackUrl` → (`body`, [`callbackUrl`])).
+fn notification_target(op: &Operation) -> Option<(String, Vec<String>)> {
+    let OperationKind::WebhookTrigger {
+        notification_url_param: Some(p),
+        ..
+    } = &op.kind
+    else {
+        return None;
+    };
+    let mut segments = p.split('/').map(str::to_string);
+    let first = segments.next()?;
+    Some((first, segments.collect()))
+}
+
+fn operation_parts(
     c: &Connector,
+    op: &Operation,
     models: &mut ModelsGen<'_>,
-    root: &TokenStream,
-) -> (TokenStream, Vec<TokenStream>) {
-    let mut methods = Vec::new();
-    let mut options = Vec::new();
-    let mut method_names = Namer::with_taken(&["new", "connection", "inner"]);
-    let mut option_names = Namer::default();
-    for op in c
-        .operations
-        .iter()
-        .filter(|o| matches!(o.kind, OperationKind::Action { .. }))
-    {
-        let base = type_name(&op.id);
-        let method = ident(&method_names.unique(field_name(&op.id)));
-        let mut arg_names = Namer::with_taken(&["self", "options", "call", "response"]);
-        let mut opt_fields = Vec::new();
-        let mut args = Vec::new();
-        let mut arg_docs: Vec<String> = Vec::new();
-        let mut sets = Vec::new();
-        for p in &op.parameters {
-            let default = c
-                .types
-                .get(p.schema)
-                .default
-                .clone()
-                .or_else(|| c.types.get(c.types.resolve(p.schema)).default.clone());
-            let internal = p.visibility == Some(Visibility::Internal);
-            let source = if internal && default.is_some() && p.location != ParameterLocation::Body {
-                Source::Fixed(default_text(
-                    default.as_ref().unwrap_or(&serde_json::Value::Null),
-                ))
-            } else if internal && !p.required {
-                continue;
-            } else if p.required {
-                Source::Argument(ident(&arg_names.unique(field_name(&p.name))))
-            } else {
-                Source::Option(ident(&arg_names.unique(field_name(&p.name))))
-            };
-            let is_file = c.types.get(p.schema).types == [SchemaType::File];
-            let ty = if is_file {
-                quote! { ::std::vec::Vec<u8> }
-            } else {
-                models.type_ref(p.schema, &format!("{base}{}", type_name(&p.name)))
-            };
-            let pname = p.name.as_str();
-            let pdoc = docs(combine([p.summary.as_deref(), p.description.as_deref()]));
-            // The expression of the value, as a reference.
-            let value = match &source {
-                Source::Argument(a) => {
-                    let about = combine([p.summary.as_deref(), p.description.as_deref()]).join(" ");
-                    let shown = a.to_string();
-                    arg_docs.push(if about.trim().is_empty() {
-                        format!("- `{}`", shown.trim_start_matches("r#"))
-                    } else {
-                        format!("- `{}`: {about}", shown.trim_start_matches("r#"))
-                    });
-                    if is_file {
-                        args.push(quote! { #a: &[u8] });
-                    } else if is_plain_string(&c.types, p.schema) {
-                        args.push(quote! { #a: &str });
-                    } else {
-                        args.push(quote! { #a: &#ty });
-                    }
-                    quote! { #a }
-                }
-                Source::Option(a) => {
-                    opt_fields.push(quote! { #pdoc pub #a: ::std::option::Option<#ty>, });
-                    quote! { &options.#a }
-                }
-                Source::Fixed(text) => quote! { #text },
-            };
-            let set = match (&p.location, &source) {
-                (ParameterLocation::Path, _) => {
-                    let enc = if p.url_encoding == Some(UrlEncoding::Single) {
-                        quote! { Single }
-                    } else {
-                        quote! { Double }
-                    };
-                    quote! { call.path(#pname, #value, ::connector_sdk::PathEncoding::#enc)?; }
-                }
-                (ParameterLocation::Query, _) => {
-                    let fmt = array_format(p);
-                    quote! { call.query(#pname, #value, #fmt)?; }
-                }
-                (ParameterLocation::Header, _) => quote! { call.header(#pname, #value)?; },
-                (ParameterLocation::FormData, Source::Argument(a)) if is_file => {
-                    quote! { call.file(#pname, #pname, #a.to_vec()); }
-                }
-                (ParameterLocation::FormData, Source::Option(a)) if is_file => {
-                    quote! { if let ::std::option::Option::Some(data) = &options.#a { call.file(#pname, #pname, data.clone()); } }
-                }
-                (ParameterLocation::FormData, _) => quote! { call.form(#pname, #value)?; },
-                (ParameterLocation::Body, _) => body_set(op, &value),
-                // Cookies and unknown locations are sent as headers would be wrong; leave them out.
-                _ => continue,
-            };
-            sets.push(set);
-        }
-        // An OpenAPI 3 request body.
-        if op.request_body.as_ref().is_some_and(|b| {
-            b.parameter_name.is_none()
-                || !op
-                    .parameters
-                    .iter()
-                    .any(|p| p.location == ParameterLocation::Body)
-        }) {
-            if let Some(body) = &op.request_body {
-                if let Some(schema) = body.content.iter().find_map(|m| m.schema) {
-                    let ty = models.type_ref(schema, &format!("{base}Request"));
-                    let name = arg_names.unique("body".to_string());
-                    let a = ident(&name);
-                    let value = if body.required {
-                        args.push(quote! { #a: &#ty });
-                        quote! { #a }
-                    } else {
-                        opt_fields.push(quote! { /// The request body.
-                        pub #a: ::std::option::Option<#ty>, });
-                        quote! { &options.#a }
-                    };
-                    sets.push(body_set(op, &value));
+    style: Style,
+) -> Parts {
+    let base = type_name(&op.id);
+    let mut parts = Parts::default();
+    let mut names = Namer::with_taken(&["self", "options", "call", "response", "callback_url"]);
+    let notify = notification_target(op);
+    let mut body_callback: Option<Vec<String>> = None;
+    for p in &op.parameters {
+        let default = c
+            .types
+            .get(p.schema)
+            .default
+            .clone()
+            .or_else(|| c.types.get(c.types.resolve(p.schema)).default.clone());
+        let internal = p.visibility == Some(Visibility::Internal);
+        let is_callback = style == Style::Trigger
+            && notify
+                .as_ref()
+                .is_some_and(|(n, rest)| n == &p.name && rest.is_empty());
+        if style == Style::Trigger {
+            if let Some((n, rest)) = &notify {
+                if n == &p.name && !rest.is_empty() {
+                    body_callback = Some(rest.clone());
                 }
             }
         }
-        let success = op
-            .responses
-            .iter()
-            .filter(|r| r.status.is_success())
-            .find_map(|r| r.schema());
-        let with_schema = op.responses.iter().filter(|r| r.schema().is_some()).count();
-        let (ret, finish) = match success {
-            Some(s) => {
-                let status = op
-                    .responses
-                    .iter()
-                    .find(|r| r.schema() == Some(s))
-                    .map(|r| r.status.clone());
-                let hint = if with_schema == 1 {
-                    format!("{base}Response")
+        let source = if is_callback {
+            Source::Callback
+        } else if internal && default.is_some() && p.location != ParameterLocation::Body {
+            Source::Fixed(default_text(
+                default.as_ref().unwrap_or(&serde_json::Value::Null),
+            ))
+        } else if internal && !p.required {
+            continue;
+        } else if p.required {
+            Source::Required(ident(&names.unique(field_name(&p.name))))
+        } else {
+            Source::Optional(ident(&names.unique(field_name(&p.name))))
+        };
+        let binary = is_binary(&c.types, p.schema);
+        let ty = if binary {
+            quote! { ::std::vec::Vec<u8> }
+        } else {
+            models.type_ref(p.schema, &format!("{base}{}", type_name(&p.name)))
+        };
+        let pname = p.name.as_str();
+        let about = combine([p.summary.as_deref(), p.description.as_deref()]);
+        let pdoc = docs(about.clone());
+        match (&source, style) {
+            (Source::Required(a), Style::Method) => {
+                let about = about.join(" ");
+                let shown = a.to_string();
+                let shown = shown.trim_start_matches("r#");
+                parts.arg_docs.push(if about.trim().is_empty() {
+                    format!("- `{shown}`")
                 } else {
-                    format!(
-                        "{base}Response{}",
-                        match status {
-                            Some(StatusKey::Code(c)) => c.to_string(),
-                            _ => "Default".into(),
-                        }
-                    )
-                };
-                let ty = models.type_ref(s, &hint);
-                (ty, quote! { response.json() })
-            }
-            None => (
-                quote! { () },
-                quote! { let _ = response; ::std::result::Result::Ok(()) },
-            ),
-        };
-        let options_arg = if opt_fields.is_empty() {
-            quote! {}
-        } else {
-            let oname = ident(&option_names.unique(format!("{base}Options")));
-            let odoc = format!(
-                " Optional parameters of [`Client::{}`].",
-                method.to_string().trim_start_matches("r#")
-            );
-            options.push(quote! {
-                #[doc = #odoc]
-                #[derive(Debug, Clone, Default, PartialEq)]
-                pub struct #oname {
-                    #(#opt_fields)*
+                    format!("- `{shown}`: {about}")
+                });
+                if binary {
+                    parts.args.push(quote! { #a: &[u8] });
+                } else if is_plain_string(&c.types, p.schema) {
+                    parts.args.push(quote! { #a: &str });
+                } else {
+                    parts.args.push(quote! { #a: &#ty });
                 }
-            });
-            quote! { options: #root::options::#oname }
-        };
-        let comma = if !args.is_empty() && !opt_fields.is_empty() {
-            quote! {,}
-        } else {
-            quote! {}
-        };
-        let mut doc_lines = combine([op.summary.as_deref(), op.description.as_deref()]);
-        if !arg_docs.is_empty() {
-            if !doc_lines.is_empty() {
-                doc_lines.push(String::new());
             }
-            doc_lines.push("Parameters:".into());
-            doc_lines.extend(arg_docs);
+            (Source::Required(a), Style::Trigger) => {
+                parts.fields.push(quote! { #pdoc pub #a: #ty, });
+            }
+            (Source::Optional(a), _) => {
+                parts
+                    .fields
+                    .push(quote! { #pdoc pub #a: ::std::option::Option<#ty>, });
+            }
+            _ => {}
         }
-        let mdoc = docs(doc_lines);
-        let mutable = (!sets.is_empty()).then(|| quote! { mut });
-        let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
-        let (id, m, path) = (op.id.as_str(), op.method.as_str(), op.path.as_str());
-        methods.push(quote! {
-            #mdoc
-            #deprecated
-            pub async fn #method(&self, #(#args),* #comma #options_arg) -> ::std::result::Result<#ret, ::connector_sdk::Error> {
-                const SPEC: ::connector_sdk::OperationSpec = ::connector_sdk::OperationSpec { id: #id, method: #m, path: #path };
-                let #mutable call = ::connector_sdk::Call::new(SPEC);
-                #(#sets)*
-                let response = self.inner.send(call).await?;
-                #finish
+        let value = parts.value(style, &source);
+        let set = match (&p.location, &source) {
+            (ParameterLocation::Path, _) => {
+                let enc = if p.url_encoding == Some(UrlEncoding::Single) {
+                    quote! { Single }
+                } else {
+                    quote! { Double }
+                };
+                quote! { call.path(#pname, #value, ::connector_sdk::PathEncoding::#enc)?; }
+            }
+            (ParameterLocation::Query, _) => {
+                let fmt = array_format(p);
+                quote! { call.query(#pname, #value, #fmt)?; }
+            }
+            (ParameterLocation::Header, _) => quote! { call.header(#pname, #value)?; },
+            (ParameterLocation::FormData, Source::Required(_)) if binary => {
+                quote! { call.file(#pname, #pname, #value.to_vec()); }
+            }
+            (ParameterLocation::FormData, Source::Optional(_)) if binary => {
+                quote! { if let ::std::option::Option::Some(data) = #value { call.file(#pname, #pname, data.clone()); } }
+            }
+            (ParameterLocation::FormData, _) => quote! { call.form(#pname, #value)?; },
+            (ParameterLocation::Body, Source::Required(_)) if binary => {
+                let media = binary_media(op);
+                quote! { call.bytes(#value.to_vec(), #media); }
+            }
+            (ParameterLocation::Body, Source::Optional(_)) if binary => {
+                let media = binary_media(op);
+                quote! { if let ::std::option::Option::Some(data) = #value { call.bytes(data.clone(), #media); } }
+            }
+            (ParameterLocation::Body, _) => body_set(op, &value),
+            // Cookies and unknown locations cannot be sent as anything else; leave them out.
+            _ => continue,
+        };
+        parts.sets.push(set);
+    }
+    // An OpenAPI 3 request body.
+    let body_from_parameter = op
+        .parameters
+        .iter()
+        .any(|p| p.location == ParameterLocation::Body);
+    if let Some(body) = op.request_body.as_ref().filter(|_| !body_from_parameter) {
+        if let Some(schema) = body.content.iter().find_map(|m| m.schema) {
+            let ty = models.type_ref(schema, &format!("{base}Request"));
+            let a = ident(&names.unique("body".to_string()));
+            let source = if body.required {
+                Source::Required(a.clone())
+            } else {
+                Source::Optional(a.clone())
+            };
+            match (&source, style) {
+                (Source::Required(_), Style::Method) => {
+                    parts.args.push(quote! { #a: &#ty });
+                    parts.arg_docs.push("- `body`: the request body".into());
+                }
+                (Source::Required(_), Style::Trigger) => parts.fields.push(quote! {
+                    /// The request body.
+                    pub #a: #ty,
+                }),
+                _ => parts.fields.push(quote! {
+                    /// The request body.
+                    pub #a: ::std::option::Option<#ty>,
+                }),
+            }
+            let value = parts.value(style, &source);
+            parts.sets.push(body_set(op, &value));
+        }
+    }
+    if let Some(path) = body_callback {
+        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        parts.sets.push(quote! {
+            if let ::std::option::Option::Some(url) = callback_url {
+                call.set_body_field(&[#(#path),*], url);
             }
         });
     }
-    let name = c.name.as_str();
-    let base_url = c
-        .servers
+    parts
+}
+
+fn binary_media(op: &Operation) -> String {
+    op.consumes
+        .iter()
+        .find(|m| !m.to_ascii_lowercase().contains("json"))
+        .cloned()
+        .unwrap_or_else(|| "application/octet-stream".into())
+}
+
+fn body_set(op: &Operation, value: &TokenStream) -> TokenStream {
+    let media = op
+        .consumes
         .first()
-        .map(|s| {
-            let mut url = s.url.clone();
-            for v in &s.variables {
-                if let Some(d) = &v.default {
-                    url = url.replace(&format!("{{{}}}", v.name), d);
-                }
+        .map(|m| m.to_ascii_lowercase())
+        .unwrap_or_else(|| "application/json".into());
+    if media.starts_with("application/x-www-form-urlencoded")
+        || media.starts_with("multipart/form-data")
+    {
+        quote! { call.form_fields(#value)?; }
+    } else {
+        quote! { call.json(#value)?; }
+    }
+}
+
+/// The success responses with a schema, in written order, one per distinct schema.
+fn success_schemas(op: &Operation) -> Vec<(StatusKey, SchemaId)> {
+    let mut out: Vec<(StatusKey, SchemaId)> = Vec::new();
+    for r in op.responses.iter().filter(|r| r.status.is_success()) {
+        if let Some(s) = r.schema() {
+            if !out.iter().any(|(_, x)| *x == s) {
+                out.push((r.status.clone(), s));
             }
-            url
-        })
-        .unwrap_or_default();
+        }
+    }
+    out
+}
+
+/// The naming hint of a response schema (as `ModelsGen::connector` registers them).
+fn response_hint(op: &Operation, status: &StatusKey) -> String {
+    let base = type_name(&op.id);
+    let with_schema = op.responses.iter().filter(|r| r.schema().is_some()).count();
+    if with_schema == 1 {
+        format!("{base}Response")
+    } else {
+        format!("{base}Response{}", status_word(status))
+    }
+}
+
+/// The schema of the items of a page (`itemName` of an object, or the items of an array).
+fn page_item(
+    types: &TypeSpace,
+    models: &ModelsGen<'_>,
+    page: SchemaId,
+    item_name: &str,
+) -> Option<SchemaId> {
+    let s = types.get(types.resolve(page));
+    if s.types == [SchemaType::Array] {
+        return s.items;
+    }
+    let (_, prop, _) = models
+        .merged_properties(s)
+        .into_iter()
+        .find(|(n, _, _)| n == item_name)?;
+    types.get(types.resolve(prop)).items
+}
+
+/// What a generated crate's client, options, responses and triggers are.
+pub struct ClientItems {
+    /// The `Client` struct and its methods.
+    pub client: TokenStream,
+    /// Items of the `options` module.
+    pub options: Vec<TokenStream>,
+    /// Items of the `responses` module (enums of several typed responses).
+    pub responses: Vec<TokenStream>,
+    /// Items of the `triggers` module.
+    pub triggers: Vec<TokenStream>,
+}
+
+/// The `Client` struct, its methods, the options structs, the response enums and the trigger
+/// types of the connector at `root` (`crate` in a generated crate).
+pub fn client_items(c: &Connector, models: &mut ModelsGen<'_>, root: &TokenStream) -> ClientItems {
+    let mut methods = Vec::new();
+    let mut options = Vec::new();
+    let mut responses = Vec::new();
+    let mut triggers = Vec::new();
+    let mut method_names = Namer::with_taken(&["new", "connection", "inner"]);
+    let mut option_names = Namer::default();
+    let mut response_names = Namer::default();
+    let mut trigger_names = Namer::default();
+    for op in &c.operations {
+        match &op.kind {
+            OperationKind::Action { long_running } => {
+                let (method, extra) = action(
+                    c,
+                    op,
+                    *long_running,
+                    models,
+                    root,
+                    &mut method_names,
+                    &mut option_names,
+                    &mut response_names,
+                    &mut options,
+                    &mut responses,
+                );
+                methods.push(method);
+                methods.extend(extra);
+            }
+            _ => triggers.push(trigger(c, op, models, &mut trigger_names)),
+        }
+    }
+    let name = c.name.as_str();
+    let base_url = base_url(c);
     let title_doc = format!(
         " A client of {}.",
         if c.title.is_empty() {
@@ -300,9 +412,20 @@ pub fn client_items(
             /// The service's URL as the definition gives it.
             pub const DEFAULT_BASE_URL: &'static str = #base_url;
 
-            /// A client that sends requests through `connection`.
+            /// A client that sends requests through `connection` (see the `auth` module for
+            /// connections that match this connector's authentication).
             pub fn new(connection: ::connector_sdk::Connection) -> ::std::result::Result<Self, ::connector_sdk::Error> {
                 ::std::result::Result::Ok(Client { inner: ::connector_sdk::Client::new(connection, #name)? })
+            }
+
+            /// A client around a configured SDK client (page limits, timeouts).
+            pub fn from_sdk(inner: ::connector_sdk::Client) -> Self {
+                Client { inner }
+            }
+
+            /// The SDK client it uses (to run triggers, for instance).
+            pub fn sdk(&self) -> &::connector_sdk::Client {
+                &self.inner
             }
 
             /// The connection it uses.
@@ -313,33 +436,355 @@ pub fn client_items(
             #(#methods)*
         }
     };
-    (client, options)
-}
-
-fn body_set(op: &Operation, value: &TokenStream) -> TokenStream {
-    let media = op
-        .consumes
-        .first()
-        .map(|m| m.to_ascii_lowercase())
-        .unwrap_or_else(|| "application/json".into());
-    if media.starts_with("application/x-www-form-urlencoded")
-        || media.starts_with("multipart/form-data")
-    {
-        quote! { call.form_fields(#value)?; }
-    } else {
-        quote! { call.json(#value)?; }
+    ClientItems {
+        client,
+        options,
+        responses,
+        triggers,
     }
 }
 
-/// The Rust source of a connector crate's `lib.rs` (models, options and client in one file)
-/// for the connector placed at `root` (`crate`, or `crate::name` when several share a crate).
+/// The first server's URL with its variables' defaults.
+pub fn base_url(c: &Connector) -> String {
+    c.servers
+        .first()
+        .map(|s| {
+            let mut url = s.url.clone();
+            for v in &s.variables {
+                if let Some(d) = &v.default {
+                    url = url.replace(&format!("{{{}}}", v.name), d);
+                }
+            }
+            url
+        })
+        .unwrap_or_default()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn action(
+    c: &Connector,
+    op: &Operation,
+    long_running: bool,
+    models: &mut ModelsGen<'_>,
+    root: &TokenStream,
+    method_names: &mut Namer,
+    option_names: &mut Namer,
+    response_names: &mut Namer,
+    options: &mut Vec<TokenStream>,
+    responses: &mut Vec<TokenStream>,
+) -> (TokenStream, Option<TokenStream>) {
+    let base = type_name(&op.id);
+    let method = ident(&method_names.unique(field_name(&op.id)));
+    let parts = operation_parts(c, op, models, Style::Method);
+    let success = success_schemas(op);
+    let (ret, finish) = match success.as_slice() {
+        [] => (
+            quote! { () },
+            quote! { let _ = response; ::std::result::Result::Ok(()) },
+        ),
+        [(status, s)] => {
+            let ty = models.type_ref(*s, &response_hint(op, status));
+            (ty, quote! { response.json() })
+        }
+        several => {
+            // Several success statuses with their own schemas: an enum, decoded by status.
+            let ename = ident(&response_names.unique(format!("{base}Response")));
+            let mut variants = Vec::new();
+            let mut arms = Vec::new();
+            let mut fallback = None;
+            for (status, s) in several {
+                let ty = models.type_ref(*s, &response_hint(op, status));
+                let v = ident(&format!("Status{}", status_word(status)));
+                let vdoc = format!(" The `{}` response.", status_word(status));
+                variants.push(quote! { #[doc = #vdoc] #v(#ty), });
+                match status {
+                    StatusKey::Code(code) => arms.push(quote! {
+                        #code => ::std::result::Result::Ok(#root::responses::#ename::#v(response.json()?)),
+                    }),
+                    _ => {
+                        fallback.get_or_insert(quote! {
+                            _ => ::std::result::Result::Ok(#root::responses::#ename::#v(response.json()?)),
+                        });
+                    }
+                }
+            }
+            let fallback = fallback.unwrap_or_else(|| {
+                let v = ident(&format!("Status{}", status_word(&several[0].0)));
+                quote! { _ => ::std::result::Result::Ok(#root::responses::#ename::#v(response.json()?)), }
+            });
+            let edoc = format!(
+                " The success responses of [`Client::{}`], by status.",
+                method.to_string().trim_start_matches("r#")
+            );
+            responses.push(quote! {
+                #[doc = #edoc]
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum #ename {
+                    #(#variants)*
+                }
+            });
+            (
+                quote! { #root::responses::#ename },
+                quote! {
+                    match response.status {
+                        #(#arms)*
+                        #fallback
+                    }
+                },
+            )
+        }
+    };
+    let has_options = !parts.fields.is_empty();
+    let oname = has_options.then(|| ident(&option_names.unique(format!("{base}Options"))));
+    let options_param = match &oname {
+        Some(oname) => {
+            let odoc = format!(
+                " Optional parameters of [`Client::{}`].",
+                method.to_string().trim_start_matches("r#")
+            );
+            let fields = &parts.fields;
+            options.push(quote! {
+                #[doc = #odoc]
+                #[derive(Debug, Clone, Default, PartialEq)]
+                pub struct #oname {
+                    #(#fields)*
+                }
+            });
+            quote! { options: #root::options::#oname }
+        }
+        None => quote! {},
+    };
+    let args = &parts.args;
+    let comma = if !args.is_empty() && has_options {
+        quote! {,}
+    } else {
+        quote! {}
+    };
+    let mut doc_lines = combine([op.summary.as_deref(), op.description.as_deref()]);
+    if !parts.arg_docs.is_empty() {
+        if !doc_lines.is_empty() {
+            doc_lines.push(String::new());
+        }
+        doc_lines.push("Parameters:".into());
+        doc_lines.extend(parts.arg_docs.iter().cloned());
+    }
+    if long_running {
+        doc_lines.push(String::new());
+        doc_lines.push(
+            "Long-running: while the service answers `202 Accepted`, its `Location` is polled until the result is ready."
+                .into(),
+        );
+    }
+    let mdoc = docs(doc_lines);
+    let sets = &parts.sets;
+    let mutable = (!sets.is_empty()).then(|| quote! { mut });
+    let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+    let (id, m, path) = (op.id.as_str(), op.method.as_str(), op.path.as_str());
+    let spec = quote! {
+        const SPEC: ::connector_sdk::OperationSpec = ::connector_sdk::OperationSpec { id: #id, method: #m, path: #path };
+    };
+    let send = if long_running {
+        quote! { self.inner.send_long_running(call).await? }
+    } else {
+        quote! { self.inner.send(call).await? }
+    };
+    let main = quote! {
+        #mdoc
+        #deprecated
+        pub async fn #method(&self, #(#args),* #comma #options_param) -> ::std::result::Result<#ret, ::connector_sdk::Error> {
+            #spec
+            let #mutable call = ::connector_sdk::Call::new(SPEC);
+            #(#sets)*
+            let response = #send;
+            #finish
+        }
+    };
+    // A pageable action also streams the items of every page.
+    let items = op
+        .pageable
+        .as_ref()
+        .and_then(|p| p.next_link_name.clone().map(|n| (n, p.item_name.clone())))
+        .map(|(next_link, item_name)| {
+            let item_name = item_name.unwrap_or_else(|| "value".into());
+            let item = success
+                .first()
+                .and_then(|(status, s)| {
+                    page_item(&c.types, models, *s, &item_name)
+                        .map(|i| (i, format!("{}Item", response_hint(op, status))))
+                })
+                .map(|(i, hint)| models.type_ref(i, &hint))
+                .unwrap_or_else(|| quote! { ::connector_sdk::serde_json::Value });
+            let items_method = ident(&method_names.unique(format!(
+                "{}_items",
+                method.to_string().trim_start_matches("r#")
+            )));
+            let idoc = format!(
+                " The items (`{item_name}`) of every page of [`Client::{}`], following `{next_link}` as the stream is read.",
+                method.to_string().trim_start_matches("r#")
+            );
+            quote! {
+                #[doc = #idoc]
+                #deprecated
+                pub fn #items_method(&self, #(#args),* #comma #options_param) -> ::connector_sdk::ItemStream<'_, #item> {
+                    #spec
+                    let call = (|| {
+                        let #mutable call = ::connector_sdk::Call::new(SPEC);
+                        #(#sets)*
+                        ::std::result::Result::Ok(call)
+                    })();
+                    self.inner.items(call, ::connector_sdk::Paging { item_name: #item_name, next_link_name: #next_link })
+                }
+            }
+        });
+    (main, items)
+}
+
+fn trigger(
+    c: &Connector,
+    op: &Operation,
+    models: &mut ModelsGen<'_>,
+    names: &mut Namer,
+) -> TokenStream {
+    let base = type_name(&op.id);
+    let tname = ident(&names.unique(format!("{base}Trigger")));
+    let parts = operation_parts(c, op, models, Style::Trigger);
+    let (kind, mode) = match &op.kind {
+        OperationKind::PollingTrigger { mode } => (quote! { Polling }, mode.clone()),
+        OperationKind::WebhookTrigger { mode, .. } => (
+            quote! { Webhook },
+            mode.clone().unwrap_or(TriggerMode::Single),
+        ),
+        OperationKind::Action { .. } => (quote! { Polling }, TriggerMode::Single),
+    };
+    let batch = mode == TriggerMode::Batch;
+    // The event: the notification content of a webhook, else the success response (or, for a
+    // batch, one item of it).
+    let source = match &op.kind {
+        OperationKind::WebhookTrigger { notification, .. } => notification
+            .as_ref()
+            .and_then(|n| n.schema)
+            .map(|s| (s, format!("{base}Notification"))),
+        _ => success_schemas(op)
+            .first()
+            .map(|(status, s)| (*s, response_hint(op, status))),
+    };
+    let mut split_on = quote! { ::std::option::Option::None };
+    let event = match source {
+        Some((s, hint)) if batch => {
+            let resolved = c.types.get(c.types.resolve(s));
+            if resolved.types == [SchemaType::Array] {
+                match resolved.items {
+                    Some(i) => models.type_ref(i, &format!("{hint}Item")),
+                    None => quote! { ::connector_sdk::serde_json::Value },
+                }
+            } else {
+                match page_item(&c.types, models, s, "value") {
+                    Some(i) => {
+                        split_on = quote! { ::std::option::Option::Some("value") };
+                        models.type_ref(i, &format!("{hint}Item"))
+                    }
+                    None => models.type_ref(s, &hint),
+                }
+            }
+        }
+        Some((s, hint)) => models.type_ref(s, &hint),
+        None => quote! { ::connector_sdk::serde_json::Value },
+    };
+    let mode_tokens = if batch {
+        quote! { Batch }
+    } else {
+        quote! { Single }
+    };
+    let mut doc_lines = combine([op.summary.as_deref(), op.description.as_deref()]);
+    if !doc_lines.is_empty() {
+        doc_lines.push(String::new());
+    }
+    doc_lines.push(format!(
+        "The {} trigger `{}` ({}), run by the connector-sdk trigger runtime.",
+        if kind.to_string() == "Webhook" {
+            "webhook"
+        } else {
+            "polling"
+        },
+        op.id,
+        if batch {
+            "one event per item"
+        } else {
+            "one event per response"
+        }
+    ));
+    let tdoc = docs(doc_lines);
+    let fields = &parts.fields;
+    let sets = &parts.sets;
+    let mutable = (!sets.is_empty()).then(|| quote! { mut });
+    let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+    let (id, m, path) = (op.id.as_str(), op.method.as_str(), op.path.as_str());
+    let uses_callback = sets.iter().any(|s| s.to_string().contains("callback_url"));
+    let callback_arg = if uses_callback {
+        quote! { callback_url }
+    } else {
+        quote! { _callback_url }
+    };
+    let derive_default = if fields.is_empty() {
+        quote! { #[derive(Debug, Clone, Default, PartialEq)] }
+    } else {
+        quote! { #[derive(Debug, Clone, PartialEq)] }
+    };
+    quote! {
+        #tdoc
+        #deprecated
+        #derive_default
+        pub struct #tname {
+            #(#fields)*
+        }
+
+        #[allow(deprecated)]
+        impl ::connector_sdk::Trigger for #tname {
+            type Event = #event;
+
+            fn spec(&self) -> ::connector_sdk::TriggerSpec {
+                ::connector_sdk::TriggerSpec {
+                    operation: ::connector_sdk::OperationSpec { id: #id, method: #m, path: #path },
+                    kind: ::connector_sdk::TriggerKind::#kind,
+                    mode: ::connector_sdk::TriggerMode::#mode_tokens,
+                    split_on: #split_on,
+                }
+            }
+
+            fn request(&self, #callback_arg: ::std::option::Option<&str>) -> ::std::result::Result<::connector_sdk::Call, ::connector_sdk::Error> {
+                let #mutable call = ::connector_sdk::Call::new(self.spec().operation);
+                #(#sets)*
+                ::std::result::Result::Ok(call)
+            }
+        }
+    }
+}
+
+/// The Rust source of a connector crate's `lib.rs` (client, models, options, responses,
+/// triggers and auth in one file) for the connector placed at `root` (`crate`, or
+/// `crate::name` when several share a crate).
 pub fn crate_source(c: &Connector, root: &str) -> Result<String, String> {
     let root_path: syn::Path =
         syn::parse_str(root).map_err(|e| format!("invalid path `{root}`: {e}"))?;
     let root_tokens = quote! { #root_path };
     let mut models = ModelsGen::connector(c, quote! { #root_path::models });
-    let (client, options) = client_items(c, &mut models, &root_tokens);
+    let items = client_items(c, &mut models, &root_tokens);
+    let auth = super::auth::auth_items(c, &root_tokens);
     let model_items = models.finish();
+    let ClientItems {
+        client,
+        options,
+        responses,
+        triggers,
+    } = items;
+    let responses_mod = (!responses.is_empty()).then(|| {
+        quote! {
+            /// Results of actions with several typed success responses.
+            pub mod responses {
+                #(#responses)*
+            }
+        }
+    });
     let file = quote! {
         #client
 
@@ -351,6 +796,18 @@ pub fn crate_source(c: &Connector, root: &str) -> Result<String, String> {
         /// Optional parameters of the client's methods.
         pub mod options {
             #(#options)*
+        }
+
+        #responses_mod
+
+        /// The connector's triggers, as values the connector-sdk trigger runtime runs.
+        pub mod triggers {
+            #(#triggers)*
+        }
+
+        /// Connections matching the connector's authentication.
+        pub mod auth {
+            #auth
         }
     };
     super::types::format_file(file)

@@ -183,6 +183,8 @@ pub fn crate_files(
                 auth => c.auth.iter().map(|a| format!("{} `{}`", a.label(), a.name)).collect::<Vec<_>>(),
                 actions => op_rows(false), triggers => op_rows(true),
                 crate_ident => crate_ident, example => example,
+                connection => super::auth::connection_example(c),
+                oauth => super::auth::connection_example(c).starts_with("auth::oauth2"),
             })
         })
         .map_err(|e| format!("README.md template: {e}"))?;

@@ -1,5 +1,6 @@
 //! Code generation: the model → Rust source of a connector crate.
 
+pub mod auth;
 pub mod client;
 pub mod crate_files;
 pub mod docs;

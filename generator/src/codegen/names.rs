@@ -75,6 +75,11 @@ impl Namer {
         }
     }
 
+    /// True when `name` is already handed out.
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
     /// `name`, or `name2`, `name3`... (for raw identifiers `r#type` → `type2`) if taken.
     pub fn unique(&mut self, name: String) -> String {
         if self.taken.insert(name.clone()) {

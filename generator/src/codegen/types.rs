@@ -129,7 +129,7 @@ impl<'a> ModelsGen<'a> {
     }
 
     /// The properties of a schema with those of its `allOf` parts (recursively, each once).
-    fn merged_properties(&self, s: &Schema) -> Vec<(String, SchemaId, bool)> {
+    pub(crate) fn merged_properties(&self, s: &Schema) -> Vec<(String, SchemaId, bool)> {
         let mut out: Vec<(String, SchemaId, bool)> = Vec::new();
         let mut required: HashSet<String> = HashSet::new();
         let mut seen = HashSet::new();
@@ -396,7 +396,7 @@ impl<'a> ModelsGen<'a> {
     }
 }
 
-fn status_word(s: &crate::model::StatusKey) -> String {
+pub(crate) fn status_word(s: &crate::model::StatusKey) -> String {
     use crate::model::StatusKey;
     match s {
         StatusKey::Code(c) => c.to_string(),

@@ -95,15 +95,26 @@ pub fn connector_folder(dir: &Path) -> Option<Input> {
 /// Looks at the start of a file for a top-level `swagger` or `openapi` key.
 fn looks_like_definition(path: &Path) -> bool {
     use std::io::Read;
+    const KEYS: [&str; 4] = ["\"swagger\"", "\"openapi\"", "swagger:", "openapi:"];
     let mut buf = vec![0u8; 64 * 1024];
     let Ok(mut f) = std::fs::File::open(path) else {
         return false;
     };
     let n = f.read(&mut buf).unwrap_or(0);
     let head = String::from_utf8_lossy(&buf[..n]);
-    ["\"swagger\"", "\"openapi\"", "swagger:", "openapi:"]
-        .iter()
-        .any(|k| head.contains(k))
+    if KEYS.iter().any(|k| head.contains(k)) {
+        return true;
+    }
+    // Documents with sorted keys name their version after `components`/`info`: look further.
+    if n < buf.len() {
+        return false;
+    }
+    let mut rest = Vec::new();
+    if f.read_to_end(&mut rest).is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&rest);
+    KEYS.iter().any(|k| text.contains(k))
 }
 
 fn is_definition_ext(path: &Path) -> bool {

@@ -1,0 +1,220 @@
+//! `x-ms-pageable`: following next links as a stream of items.
+
+use crate::call::Call;
+use crate::client::{Client, Response};
+use crate::Error;
+use futures_util::stream::{self, Stream, StreamExt};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::collections::HashSet;
+use std::pin::Pin;
+
+/// A stream of the items of every page of a pageable action.
+pub type ItemStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>;
+
+/// Where a pageable action's items and next link are in each page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// Property holding the page's items (`itemName`, `value` by default). A page that is itself
+    /// an array holds its items directly.
+    pub item_name: &'static str,
+    /// Property holding the URL of the next page (`nextLinkName`).
+    pub next_link_name: &'static str,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Paging {
+            item_name: "value",
+            next_link_name: "nextLink",
+        }
+    }
+}
+
+enum Next {
+    First(Box<Result<Call, Error>>),
+    Link(String),
+    Done,
+}
+
+struct State<'a> {
+    client: &'a Client,
+    paging: Paging,
+    operation: &'static str,
+    next: Next,
+    pages: usize,
+    seen: HashSet<String>,
+}
+
+/// The items of one page and the link to the next one.
+pub fn split_page<T: DeserializeOwned>(
+    response: &Response,
+    paging: &Paging,
+) -> Result<(Vec<T>, Option<String>), Error> {
+    let page: Value = response.json()?;
+    let decode_error = |path: String, message: String| Error::Decode {
+        operation: response.operation.to_string(),
+        path,
+        message,
+    };
+    let (items, prefix) = match &page {
+        Value::Array(items) => (items.clone(), String::new()),
+        Value::Object(map) => match map.get(paging.item_name) {
+            None | Some(Value::Null) => (Vec::new(), String::new()),
+            Some(Value::Array(items)) => (items.clone(), paging.item_name.to_string()),
+            Some(_) => {
+                return Err(decode_error(
+                    paging.item_name.to_string(),
+                    "the page's items are not an array".into(),
+                ))
+            }
+        },
+        _ => {
+            return Err(decode_error(
+                String::new(),
+                "a page is neither an object nor an array".into(),
+            ))
+        }
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let decoded = serde_path_to_error::deserialize(item).map_err(|e| {
+            let inner = e.path().to_string();
+            let at = if inner == "." {
+                String::new()
+            } else {
+                format!(".{inner}")
+            };
+            decode_error(format!("{prefix}[{i}]{at}"), e.inner().to_string())
+        })?;
+        out.push(decoded);
+    }
+    let next = page
+        .get(paging.next_link_name)
+        .and_then(Value::as_str)
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string);
+    Ok((out, next))
+}
+
+impl Client {
+    /// The items of every page, fetched as the stream is read: the first page by sending
+    /// `call`, each next one by following the page's next link (see [`Client::follow`] for which
+    /// links get the credential). Stops after [`Client::max_pages`] pages when a limit is set,
+    /// and with an error when a next link repeats one already followed.
+    pub fn items<'a, T>(&'a self, call: Result<Call, Error>, paging: Paging) -> ItemStream<'a, T>
+    where
+        T: DeserializeOwned + Send + 'a,
+    {
+        let operation = match &call {
+            Ok(c) => c.spec.id,
+            Err(_) => "",
+        };
+        let state = State {
+            client: self,
+            paging,
+            operation,
+            next: Next::First(Box::new(call)),
+            pages: 0,
+            seen: HashSet::new(),
+        };
+        let pages = stream::unfold(state, |mut st| async move {
+            let response = match std::mem::replace(&mut st.next, Next::Done) {
+                Next::Done => return None,
+                _ if st.client.max_pages().is_some_and(|m| st.pages >= m) => return None,
+                Next::First(call) => match *call {
+                    Ok(call) => st.client.send(call).await,
+                    Err(e) => Err(e),
+                },
+                Next::Link(link) => st
+                    .client
+                    .follow(st.operation, &link)
+                    .await
+                    .and_then(Response::success),
+            };
+            st.pages += 1;
+            let page: Vec<Result<T, Error>> = match response
+                .and_then(|r| split_page::<T>(&r, &st.paging))
+            {
+                Ok((items, next)) => {
+                    match next {
+                        Some(link) if !st.seen.insert(link.clone()) => {
+                            let mut v: Vec<Result<T, Error>> = items.into_iter().map(Ok).collect();
+                            v.push(Err(Error::Request {
+                                    operation: st.operation.to_string(),
+                                    message: format!(
+                                        "the service returned the next link `{link}` twice; stopped to avoid a loop"
+                                    ),
+                                }));
+                            return Some((v, st));
+                        }
+                        Some(link) => st.next = Next::Link(link),
+                        None => {}
+                    }
+                    items.into_iter().map(Ok).collect()
+                }
+                Err(e) => vec![Err(e)],
+            };
+            Some((page, st))
+        });
+        Box::pin(pages.flat_map(stream::iter))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(body: &str) -> Response {
+        Response {
+            operation: "ListItems",
+            host: "api.example".into(),
+            status: 200,
+            headers: Vec::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Item {
+        id: u32,
+    }
+
+    #[test]
+    fn items_and_next_link_are_read_from_their_properties() {
+        let paging = Paging {
+            item_name: "items",
+            next_link_name: "@odata.nextLink",
+        };
+        let r =
+            response(r#"{"items":[{"id":1},{"id":2}],"@odata.nextLink":"https://api.example/p2"}"#);
+        let (items, next) = split_page::<Item>(&r, &paging).unwrap();
+        assert_eq!(items, [Item { id: 1 }, Item { id: 2 }]);
+        assert_eq!(next.as_deref(), Some("https://api.example/p2"));
+        // The last page: no link, an empty link, or a null one.
+        for last in [
+            r#"{"items":[]}"#,
+            r#"{"items":[],"@odata.nextLink":""}"#,
+            r#"{"@odata.nextLink":null}"#,
+        ] {
+            let (items, next) = split_page::<Item>(&response(last), &paging).unwrap();
+            assert!(items.is_empty() && next.is_none(), "{last}");
+        }
+        // A page that is an array holds its items directly.
+        let (items, next) = split_page::<Item>(&response(r#"[{"id":7}]"#), &paging).unwrap();
+        assert_eq!((items, next), (vec![Item { id: 7 }], None));
+    }
+
+    #[test]
+    fn a_bad_item_is_a_decode_error_with_its_path() {
+        let r = response(r#"{"value":[{"id":1},{"id":"two"}]}"#);
+        let e = split_page::<Item>(&r, &Paging::default()).unwrap_err();
+        assert!(
+            matches!(&e, Error::Decode { path, .. } if path == "value[1].id"),
+            "{e:?}"
+        );
+        let e =
+            split_page::<Item>(&response(r#"{"value":{"id":1}}"#), &Paging::default()).unwrap_err();
+        assert!(e.to_string().contains("not an array"), "{e}");
+    }
+}

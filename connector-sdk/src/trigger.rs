@@ -1,0 +1,200 @@
+//! Triggers as values: what a generated trigger type tells the runtime, and one poll.
+//!
+//! A generated crate has one type per trigger, holding the trigger's parameters and
+//! implementing [`Trigger`]; the runtime (polling on a schedule, or subscribing a webhook and
+//! receiving its notifications) runs any `Trigger`.
+
+use crate::call::{Call, OperationSpec};
+use crate::client::{Client, Response};
+use crate::long_running::retry_after;
+use crate::Error;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::time::{Duration, SystemTime};
+
+/// How the runtime learns of new data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TriggerKind {
+    /// The runtime calls the operation on a schedule.
+    Polling,
+    /// The runtime registers a callback URL with the operation and is called.
+    Webhook,
+}
+
+/// How a response becomes events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TriggerMode {
+    /// One event per response (or notification).
+    Single,
+    /// One event per item of the response.
+    Batch,
+}
+
+/// What the runtime needs to know of a trigger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TriggerSpec {
+    /// The operation that polls or subscribes.
+    pub operation: OperationSpec,
+    /// Polling or webhook.
+    pub kind: TriggerKind,
+    /// Single or batch.
+    pub mode: TriggerMode,
+    /// For batch triggers whose response is an object: the property holding the items
+    /// (`None`: the response is the array of items).
+    pub split_on: Option<&'static str>,
+}
+
+/// A trigger with its parameters, ready to run.
+pub trait Trigger: Send + Sync {
+    /// One event: the response (single) or an item of it (batch) of a polling trigger, or the
+    /// `x-ms-notification-content` of a webhook.
+    type Event: DeserializeOwned + Send + 'static;
+
+    /// What kind of trigger it is.
+    fn spec(&self) -> TriggerSpec;
+
+    /// The request that polls or subscribes. `callback_url` is where a webhook's notifications
+    /// go; it is placed in the `x-ms-notification-url` parameter. Polling triggers ignore it.
+    fn request(&self, callback_url: Option<&str>) -> Result<Call, Error>;
+}
+
+/// The outcome of one poll.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Poll<E> {
+    /// New events (empty when the service answered 202: nothing new).
+    pub events: Vec<E>,
+    /// The `Location` to request next time (the trigger's state travels in it).
+    pub location: Option<String>,
+    /// When to poll again, if the service said (`Retry-After`).
+    pub retry_after: Option<Duration>,
+}
+
+/// The events of a trigger's response or notification body.
+pub fn events<E: DeserializeOwned>(
+    spec: &TriggerSpec,
+    operation: &'static str,
+    body: Value,
+) -> Result<Vec<E>, Error> {
+    let decode = |v: Value, prefix: String| {
+        serde_path_to_error::deserialize(v).map_err(|e| Error::Decode {
+            operation: operation.to_string(),
+            path: format!("{prefix}{}", e.path()),
+            message: e.inner().to_string(),
+        })
+    };
+    match spec.mode {
+        TriggerMode::Single => Ok(vec![decode(body, String::new())?]),
+        TriggerMode::Batch => {
+            let (items, prefix) = match (spec.split_on, body) {
+                (None, Value::Array(items)) => (items, String::new()),
+                (Some(name), Value::Object(mut map)) => match map.remove(name) {
+                    Some(Value::Array(items)) => (items, name.to_string()),
+                    None | Some(Value::Null) => (Vec::new(), String::new()),
+                    Some(_) => {
+                        return Err(Error::Decode {
+                            operation: operation.to_string(),
+                            path: name.to_string(),
+                            message: "the batch's items are not an array".into(),
+                        })
+                    }
+                },
+                (_, Value::Null) => (Vec::new(), String::new()),
+                (_, other) => return Ok(vec![decode(other, String::new())?]),
+            };
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| decode(v, format!("{prefix}[{i}].")))
+                .collect()
+        }
+    }
+}
+
+impl Client {
+    /// Polls a trigger once, following the platform's contract: `200` carries new data, `202`
+    /// means nothing new; `Location` (either way) is what to request next time, `Retry-After`
+    /// when. `location` is the one kept from the previous poll (`None` the first time).
+    pub async fn poll<T: Trigger>(
+        &self,
+        trigger: &T,
+        location: Option<&str>,
+    ) -> Result<Poll<T::Event>, Error> {
+        let spec = trigger.spec();
+        let response = match location {
+            Some(link) => self.follow(spec.operation.id, link).await?,
+            None => self.send_raw(trigger.request(None)?).await?,
+        };
+        let next = response.header("location").map(str::to_string);
+        let wait = retry_after(&response, SystemTime::now());
+        let response: Response = response.success()?;
+        let events = if response.status == 202 || response.status == 204 {
+            Vec::new()
+        } else {
+            events(&spec, spec.operation.id, response.json()?)?
+        };
+        Ok(Poll {
+            events,
+            location: next.or_else(|| location.map(str::to_string)),
+            retry_after: wait,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OP: OperationSpec = OperationSpec {
+        id: "OnNewItems",
+        method: "GET",
+        path: "/items",
+    };
+
+    fn spec(mode: TriggerMode, split_on: Option<&'static str>) -> TriggerSpec {
+        TriggerSpec {
+            operation: OP,
+            kind: TriggerKind::Polling,
+            mode,
+            split_on,
+        }
+    }
+
+    #[test]
+    fn single_triggers_yield_the_body_and_batch_triggers_its_items() {
+        let body = serde_json::json!({"value": [1, 2, 3]});
+        let single: Vec<Value> =
+            events(&spec(TriggerMode::Single, None), "OnNewItems", body.clone()).unwrap();
+        assert_eq!(single, std::slice::from_ref(&body));
+        let batch: Vec<u32> =
+            events(&spec(TriggerMode::Batch, Some("value")), "OnNewItems", body).unwrap();
+        assert_eq!(batch, [1, 2, 3]);
+        let array: Vec<u32> = events(
+            &spec(TriggerMode::Batch, None),
+            "OnNewItems",
+            serde_json::json!([4, 5]),
+        )
+        .unwrap();
+        assert_eq!(array, [4, 5]);
+        let empty: Vec<u32> = events(
+            &spec(TriggerMode::Batch, Some("value")),
+            "OnNewItems",
+            serde_json::json!({}),
+        )
+        .unwrap();
+        assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn a_bad_event_names_its_place() {
+        let e = events::<u32>(
+            &spec(TriggerMode::Batch, Some("value")),
+            "OnNewItems",
+            serde_json::json!({"value": [1, "x"]}),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&e, Error::Decode { path, .. } if path.starts_with("value[1]")),
+            "{e:?}"
+        );
+    }
+}
