@@ -278,21 +278,52 @@ impl<'a> ModelsGen<'a> {
         let serde_crate = quote! { #[serde(crate = "::connector_sdk::serde")] };
         match self.shape(s) {
             Shape::Enum(values) => {
+                // Serialized through `as_str` and decoded from a string by hand: lighter to
+                // compile than a derive with an untagged fallback variant.
                 let mut namer = Namer::with_taken(&["Other"]);
-                let variants = values.iter().map(|v| {
+                let mut seen = HashSet::new();
+                let (mut variants, mut to_str, mut from_str) = (Vec::new(), Vec::new(), Vec::new());
+                for v in values.iter().filter(|v| seen.insert(v.as_str())) {
                     let vname = namer.unique(type_name(if v.is_empty() { "Empty" } else { v }));
                     let vi = ident(&vname);
-                    quote! { #[serde(rename = #v)] #vi, }
-                });
+                    let vdoc = format!(" `{}`", v.replace('`', "'"));
+                    variants.push(quote! { #[doc = #vdoc] #vi, });
+                    to_str.push(quote! { Self::#vi => #v, });
+                    from_str.push(quote! { #v => Self::#vi, });
+                }
                 quote! {
                     #doc
-                    #[derive(Debug, Clone, PartialEq, Eq, Hash, ::connector_sdk::serde::Serialize, ::connector_sdk::serde::Deserialize)]
-                    #serde_crate
+                    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
                     pub enum #name_ident {
                         #(#variants)*
                         /// A value the definition does not list.
-                        #[serde(untagged)]
                         Other(::std::string::String),
+                    }
+
+                    impl #name_ident {
+                        /// The value as sent on the wire.
+                        pub fn as_str(&self) -> &str {
+                            match self {
+                                #(#to_str)*
+                                Self::Other(other) => other,
+                            }
+                        }
+                    }
+
+                    impl ::connector_sdk::serde::Serialize for #name_ident {
+                        fn serialize<S: ::connector_sdk::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                            serializer.serialize_str(self.as_str())
+                        }
+                    }
+
+                    impl<'de> ::connector_sdk::serde::Deserialize<'de> for #name_ident {
+                        fn deserialize<D: ::connector_sdk::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                            let text = <::std::string::String as ::connector_sdk::serde::Deserialize>::deserialize(deserializer)?;
+                            ::std::result::Result::Ok(match text.as_str() {
+                                #(#from_str)*
+                                _ => Self::Other(text),
+                            })
+                        }
                     }
                 }
             }
