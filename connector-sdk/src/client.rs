@@ -81,6 +81,24 @@ impl Client {
         &self.connection
     }
 
+    /// Runs an action: sends `call` (polling its `Location` while the service answers 202 when
+    /// `long_running`), then turns the successful response into the action's result with
+    /// `decode`. What generated methods return; an error building the call is returned as is.
+    pub async fn run<R: Send + 'static>(
+        &self,
+        call: Result<Call, Error>,
+        long_running: bool,
+        decode: fn(Response) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        let call = call?;
+        let response = if long_running {
+            self.send_long_running(call).await?
+        } else {
+            self.send(call).await?
+        };
+        decode(response)
+    }
+
     /// Sends a request; a status outside 2xx is an [`Error::Status`].
     pub async fn send(&self, call: Call) -> Result<Response, Error> {
         let response = self.send_raw(call).await?;

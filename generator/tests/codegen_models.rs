@@ -47,3 +47,47 @@ fn the_models_of_every_fixture_compile() {
         panic!("generated models do not compile:\n{e}");
     }
 }
+
+/// Unions decode as their definition means them: by the tag property (unknown tags do not fail),
+/// and constants merged into one enum (unknown values kept); both serialise back.
+#[test]
+fn tagged_unions_and_merged_constants_round_trip() {
+    let lib = format!(
+        "pub mod models {{\n{}\n}}\n",
+        models("fixtures/openapi31/shapes.yaml", "crate::models")
+    );
+    let main = r##"
+use shapes_decode::models::{Layer, Shape, State};
+fn main() {
+    let text = r#"{"state":"paused","shapes":[{"kind":"circle","radius":2.5},{"kind":"square","side":3,"label":"a"},{"kind":"point"},{"kind":"hexagon","n":6},{"kind":"group","parent":{"kind":"point"},"members":[{"kind":"point"}]}]}"#;
+    let layer: Layer = connector_sdk::serde_json::from_str(text).unwrap();
+    println!("{:?}", layer.state);
+    for s in &layer.shapes {
+        println!("{s:?}");
+    }
+    let back = connector_sdk::serde_json::to_string(&layer.shapes[..3]).unwrap();
+    println!("{back}");
+    let unknown: State = connector_sdk::serde_json::from_str("\"archived\"").unwrap();
+    println!("{unknown:?} {}", unknown.as_str());
+    assert!(connector_sdk::serde_json::from_str::<Shape>(r#"{"kind":"circle"}"#).is_err());
+}
+"##;
+    let out = common::run_crate(
+        "shapes_decode",
+        &[("src/lib.rs", lib), ("src/main.rs", main.to_string())],
+        "",
+        &[],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out,
+        "Paused\n\
+         Circle { radius: 2.5 }\n\
+         Square { side: 3.0, label: Some(\"a\") }\n\
+         Point\n\
+         Other\n\
+         Group { parent: Some(Point), members: Some([Point]) }\n\
+         [{\"kind\":\"circle\",\"radius\":2.5},{\"kind\":\"square\",\"side\":3.0,\"label\":\"a\"},{\"kind\":\"point\"}]\n\
+         Other(\"archived\") archived\n"
+    );
+}

@@ -1,6 +1,8 @@
 //! `connector-gen generate`.
 
-use connector_gen::codegen::crate_files::{crate_files, write_crate, CrateOptions, SdkDependency};
+use connector_gen::codegen::crate_files::{
+    crate_files, write_crate, CrateFile, CrateOptions, SdkDependency,
+};
 use connector_gen::diagnostics::{render, Severity};
 use connector_gen::load::{self, LoadOptions};
 use connector_gen::validate::{validate, Profile};
@@ -69,6 +71,101 @@ fn auth_label(s: &connector_gen::model::AuthScheme) -> String {
     }
 }
 
+/// One connector, generated but not written yet.
+struct Prepared {
+    /// What to print before its `Generated` line (or instead of it).
+    lines: Vec<String>,
+    /// Crate name, files, and the milliseconds it took; `None` when nothing could be generated.
+    generated: Option<(String, Vec<CrateFile>, u128)>,
+    /// Said after the `Generated` line.
+    note: String,
+}
+
+fn prepare(input: &load::Input, opts: &CrateOptions, several: bool, color: bool) -> Prepared {
+    let start = Instant::now();
+    let mut lines = Vec::new();
+    let loaded = load::load(input, &LoadOptions::default());
+    let findings = validate(&loaded, Profile::Default);
+    // Only a definition that cannot be read into the model stops generation; the validator's
+    // other errors are listed and the crate is generated anyway.
+    let Some(c) = loaded.connector.as_ref() else {
+        let errors: Vec<_> = findings
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        for d in &errors {
+            lines.push(
+                render::human(d, &loaded.sources, color)
+                    .trim_end()
+                    .to_string(),
+            );
+        }
+        lines.push(format!(
+            "error: {}: {} error(s); nothing was generated for it",
+            input.definition.display(),
+            errors.len()
+        ));
+        return Prepared {
+            lines,
+            generated: None,
+            note: String::new(),
+        };
+    };
+    if !several {
+        let (actions, polling, webhooks) = c.counts();
+        let title = if c.title.is_empty() {
+            &c.name
+        } else {
+            &c.title
+        };
+        let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        let mut about = vec![c.format.label().to_string(), count(actions, "action")];
+        if polling > 0 {
+            about.push(count(polling, "polling trigger"));
+        }
+        if webhooks > 0 {
+            about.push(count(webhooks, "webhook trigger"));
+        }
+        about.extend(c.auth.iter().map(auth_label));
+        lines.push(format!("   Loaded  {title} ({})", about.join(", ")));
+        for d in &findings {
+            let at = render::location(d, &loaded.sources)
+                .map(|(f, l, col)| format!("  --> {f}:{l}:{col}"))
+                .unwrap_or_default();
+            let label = match d.severity {
+                Severity::Error => "    Error",
+                _ => "  Warning",
+            };
+            lines.push(format!("{label}  [{}] {}{at}", d.code, d.message));
+        }
+    }
+    let (name, files) = match crate_files(&loaded, c, opts) {
+        Ok(x) => x,
+        Err(e) => {
+            lines.push(format!("error: {}: {e}", input.definition.display()));
+            return Prepared {
+                lines,
+                generated: None,
+                note: String::new(),
+            };
+        }
+    };
+    let reported = findings
+        .iter()
+        .filter(|d| matches!(d.severity, Severity::Error | Severity::Warning))
+        .count();
+    let note = if several && reported > 0 {
+        format!("; {reported} validator findings, see `connector-gen validate`")
+    } else {
+        String::new()
+    };
+    Prepared {
+        lines,
+        generated: Some((name, files, start.elapsed().as_millis())),
+        note,
+    }
+}
+
 pub fn run(args: Args) -> ExitCode {
     let inputs = match load::discover(&args.path) {
         Ok(i) => i,
@@ -114,66 +211,25 @@ pub fn run(args: Args) -> ExitCode {
             bar.println(line);
         }
     };
-    for input in &inputs {
-        bar.inc(1);
-        let start = Instant::now();
-        let loaded = load::load(input, &LoadOptions::default());
-        let findings = validate(&loaded, Profile::Default);
-        // Only a definition that cannot be read into the model stops generation; the
-        // validator's other errors are listed and the crate is generated anyway.
-        let Some(c) = loaded.connector.as_ref() else {
-            let errors: Vec<_> = findings
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .collect();
-            for d in &errors {
-                let text = render::human(d, &loaded.sources, color && bar.is_hidden());
-                say(text.trim_end().to_string());
-            }
-            say(format!(
-                "error: {}: {} error(s); nothing was generated for it",
-                input.definition.display(),
-                errors.len()
-            ));
+    // Connectors are loaded, checked and generated in parallel; crates are written in order.
+    let prepared: Vec<Prepared> = load::with_loader_pool(|| {
+        use rayon::prelude::*;
+        inputs
+            .par_iter()
+            .map(|input| {
+                let p = prepare(input, &opts, several, color && bar.is_hidden());
+                bar.inc(1);
+                p
+            })
+            .collect()
+    });
+    for p in prepared {
+        for line in p.lines {
+            say(line);
+        }
+        let Some((name, files, millis)) = p.generated else {
             failed += 1;
             continue;
-        };
-        let (actions, polling, webhooks) = c.counts();
-        let title = if c.title.is_empty() {
-            &c.name
-        } else {
-            &c.title
-        };
-        if !several {
-            let count =
-                |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-            let mut about = vec![c.format.label().to_string(), count(actions, "action")];
-            if polling > 0 {
-                about.push(count(polling, "polling trigger"));
-            }
-            if webhooks > 0 {
-                about.push(count(webhooks, "webhook trigger"));
-            }
-            about.extend(c.auth.iter().map(auth_label));
-            say(format!("   Loaded  {title} ({})", about.join(", ")));
-            for d in &findings {
-                let at = render::location(d, &loaded.sources)
-                    .map(|(f, l, col)| format!("  --> {f}:{l}:{col}"))
-                    .unwrap_or_default();
-                let label = match d.severity {
-                    Severity::Error => "    Error",
-                    _ => "  Warning",
-                };
-                say(format!("{label}  [{}] {}{at}", d.code, d.message));
-            }
-        }
-        let (name, files) = match crate_files(&loaded, c, &opts) {
-            Ok(x) => x,
-            Err(e) => {
-                say(format!("error: {}: {e}", input.definition.display()));
-                failed += 1;
-                continue;
-            }
         };
         let dir = if several {
             args.output.join(&name)
@@ -189,19 +245,10 @@ pub fn run(args: Args) -> ExitCode {
             .iter()
             .find(|f| f.path == "src/lib.rs")
             .map_or(0, |f| f.contents.iter().filter(|b| **b == b'\n').count());
-        let reported = findings
-            .iter()
-            .filter(|d| matches!(d.severity, Severity::Error | Severity::Warning))
-            .count();
-        let note = if several && reported > 0 {
-            format!("; {reported} validator findings, see `connector-gen validate`")
-        } else {
-            String::new()
-        };
         say(format!(
-            "Generated  {name} (crate `{name}` 0.1.0, {} lines) in {} ms{note}",
+            "Generated  {name} (crate `{name}` 0.1.0, {} lines) in {millis} ms{}",
             thousands(lines),
-            start.elapsed().as_millis()
+            p.note
         ));
         members.push(name);
     }

@@ -478,13 +478,10 @@ fn action(
     let parts = operation_parts(c, op, models, Style::Method);
     let success = success_schemas(op);
     let (ret, finish) = match success.as_slice() {
-        [] => (
-            quote! { () },
-            quote! { let _ = response; ::std::result::Result::Ok(()) },
-        ),
+        [] => (quote! { () }, quote! { |_| ::std::result::Result::Ok(()) }),
         [(status, s)] => {
             let ty = models.type_ref(*s, &response_hint(op, status));
-            (ty, quote! { response.json() })
+            (ty, quote! { |response| response.json() })
         }
         several => {
             // Several success statuses with their own schemas: an enum, decoded by status.
@@ -526,7 +523,7 @@ fn action(
             (
                 quote! { #root::responses::#ename },
                 quote! {
-                    match response.status {
+                    |response| match response.status {
                         #(#arms)*
                         #fallback
                     }
@@ -583,20 +580,19 @@ fn action(
     let spec = quote! {
         const SPEC: ::connector_sdk::OperationSpec = ::connector_sdk::OperationSpec { id: #id, method: #m, path: #path };
     };
-    let send = if long_running {
-        quote! { self.inner.send_long_running(call).await? }
-    } else {
-        quote! { self.inner.send(call).await? }
-    };
+    // The request is built before the future is made, so the future borrows only `self`, and
+    // the generated code holds no `async` body (sending is one generic function of the SDK).
     let main = quote! {
         #mdoc
         #deprecated
-        pub async fn #method(&self, #(#args),* #comma #options_param) -> ::std::result::Result<#ret, ::connector_sdk::Error> {
+        pub fn #method(&self, #(#args),* #comma #options_param) -> impl ::std::future::Future<Output = ::std::result::Result<#ret, ::connector_sdk::Error>> + ::std::marker::Send + '_ {
             #spec
-            let #mutable call = ::connector_sdk::Call::new(SPEC);
-            #(#sets)*
-            let response = #send;
-            #finish
+            let call = (|| {
+                let #mutable call = ::connector_sdk::Call::new(SPEC);
+                #(#sets)*
+                ::std::result::Result::Ok(call)
+            })();
+            self.inner.run(call, #long_running, #finish)
         }
     };
     // A pageable action also streams the items of every page.

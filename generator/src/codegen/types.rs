@@ -15,11 +15,17 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{HashMap, HashSet, VecDeque};
 
+/// A property: name, schema, required.
+pub(crate) type Prop = (String, SchemaId, bool);
+
 /// What a schema turns into.
 enum Shape {
     Struct,
     Enum(Vec<String>),
     OneOf(Vec<SchemaId>),
+    /// A `oneOf`/`anyOf` of objects told apart by a property holding one string per variant:
+    /// a serde internally tagged enum. (tag property, [(tag value, variant schema)])
+    Tagged(String, Vec<(String, SchemaId)>),
     Inline,
 }
 
@@ -123,13 +129,72 @@ impl<'a> ModelsGen<'a> {
             .filter(|&v| self.types.get(self.types.resolve(v)).types != [SchemaType::Null])
             .collect();
         if variants.len() > 1 {
+            // Variants that are all string enums: one enum of every value.
+            let strings: Option<Vec<String>> =
+                variants.iter().try_fold(Vec::new(), |mut acc, &v| {
+                    let vs = self.types.get(self.types.resolve(v));
+                    let texts = string_values(vs)?;
+                    acc.extend(texts);
+                    Some(acc)
+                });
+            if let Some(values) = strings {
+                return Shape::Enum(values);
+            }
+            if let Some((tag, tagged)) = self.tagging(&variants) {
+                return Shape::Tagged(tag, tagged);
+            }
             return Shape::OneOf(variants);
         }
         Shape::Inline
     }
 
+    /// The property that tells the variants apart, when every variant is an object (without
+    /// extra properties) that requires it with a single string value, distinct across variants.
+    fn tagging(&self, variants: &[SchemaId]) -> Option<(String, Vec<(String, SchemaId)>)> {
+        let objects: Vec<(SchemaId, Vec<Prop>)> = variants
+            .iter()
+            .map(|&v| {
+                let r = self.types.resolve(v);
+                let vs = self.types.get(r);
+                let props = self.merged_properties(vs);
+                let extra = matches!(
+                    vs.additional,
+                    Some(Additional::Schema(_)) | Some(Additional::Any)
+                );
+                (!props.is_empty() && !extra && vs.one_of.is_empty() && vs.any_of.is_empty())
+                    .then_some((r, props))
+            })
+            .collect::<Option<_>>()?;
+        let single = |pid: SchemaId| -> Option<String> {
+            let ps = self.types.get(self.types.resolve(pid));
+            match string_values(ps)?.as_slice() {
+                [one] => Some(one.clone()),
+                _ => None,
+            }
+        };
+        let (_, first) = &objects[0];
+        'candidates: for (tag, _, _) in first {
+            let mut out = Vec::new();
+            let mut seen = HashSet::new();
+            for (id, props) in &objects {
+                let Some((_, pid, true)) = props.iter().find(|(n, _, _)| n == tag) else {
+                    continue 'candidates;
+                };
+                let Some(value) = single(*pid) else {
+                    continue 'candidates;
+                };
+                if !seen.insert(value.clone()) {
+                    continue 'candidates;
+                }
+                out.push((value, *id));
+            }
+            return Some((tag.clone(), out));
+        }
+        None
+    }
+
     /// The properties of a schema with those of its `allOf` parts (recursively, each once).
-    pub(crate) fn merged_properties(&self, s: &Schema) -> Vec<(String, SchemaId, bool)> {
+    pub(crate) fn merged_properties(&self, s: &Schema) -> Vec<Prop> {
         let mut out: Vec<(String, SchemaId, bool)> = Vec::new();
         let mut required: HashSet<String> = HashSet::new();
         let mut seen = HashSet::new();
@@ -263,12 +328,106 @@ impl<'a> ModelsGen<'a> {
         }
     }
 
+    /// The schema a wrapper stands for: an object without properties whose only content is one
+    /// non-null `allOf`/`oneOf`/`anyOf` part (how `nullable` references are often written) is
+    /// written as that part.
+    fn unwrap_alias(&self, mut id: SchemaId) -> SchemaId {
+        for _ in 0..32 {
+            let s = self.types.get(id);
+            if !s.properties.is_empty() || s.additional.is_some() || !s.enum_values.is_empty() {
+                break;
+            }
+            let parts: Vec<SchemaId> = s
+                .all_of
+                .iter()
+                .chain(&s.one_of)
+                .chain(&s.any_of)
+                .copied()
+                .filter(|&v| self.types.get(self.types.resolve(v)).types != [SchemaType::Null])
+                .collect();
+            match parts.as_slice() {
+                [only] => id = self.types.resolve(*only),
+                _ => break,
+            }
+        }
+        id
+    }
+
     /// True when the schema is written as a `Vec` or a map, which already hold their values on
     /// the heap.
     fn behind_indirection(&self, id: SchemaId) -> bool {
         let s = self.types.get(self.types.resolve(id));
         matches!(self.shape(s), Shape::Inline)
             && (s.items.is_some() || matches!(s.additional, Some(Additional::Schema(_))))
+    }
+
+    /// The fields of the object schema `of` (with those of its `allOf` parts and its additional
+    /// properties), for the item `item` named `name`; `skip` leaves out a property (the tag of a
+    /// tagged enum); `public` marks them `pub` (struct fields, not enum variant fields).
+    fn fields(
+        &mut self,
+        item: SchemaId,
+        of: SchemaId,
+        name: &str,
+        skip: Option<&str>,
+        public: bool,
+    ) -> Vec<TokenStream> {
+        let s = self.types.get(of);
+        let vis = public.then(|| quote! { pub });
+        let props = self.merged_properties(s);
+        let mut namer = Namer::with_taken(&["additional_properties"]);
+        let mut fields = Vec::new();
+        for (pname, pid, required) in props {
+            if skip == Some(pname.as_str()) {
+                continue;
+            }
+            let fname = namer.unique(field_name(&pname));
+            let fi = ident(&fname);
+            let ps = self.types.get(pid);
+            let target = self.types.resolve(pid);
+            let resolved = self.types.get(target);
+            let mut ty = self.type_ref(pid, &format!("{name}{}", type_name(&pname)));
+            if self.same_cycle(item, self.unwrap_alias(target)) && !self.behind_indirection(pid) {
+                ty = quote! { ::std::boxed::Box<#ty> };
+            }
+            let fdoc = docs(combine([
+                ps.summary.as_deref().or(resolved.summary.as_deref()),
+                ps.description.as_deref().or(resolved.description.as_deref()),
+                (!ps.dynamic.is_empty() || !resolved.dynamic.is_empty())
+                    .then_some("The shape of this value is given at run time by another operation (x-ms-dynamic-schema)."),
+            ]));
+            let rename = (fname.trim_start_matches("r#") != pname)
+                .then(|| quote! { #[serde(rename = #pname)] });
+            let optional = !required || ps.nullable || resolved.nullable;
+            if optional {
+                fields.push(quote! {
+                    #fdoc
+                    #rename
+                    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                    #vis #fi: ::std::option::Option<#ty>,
+                });
+            } else {
+                fields.push(quote! {
+                    #fdoc
+                    #rename
+                    #vis #fi: #ty,
+                });
+            }
+        }
+        if let Some(extra) = &s.additional {
+            let v = match extra {
+                Additional::Schema(v) => self.type_ref(*v, &format!("{name}Value")),
+                _ => quote! { ::connector_sdk::serde_json::Value },
+            };
+            if !matches!(extra, Additional::Forbidden) {
+                fields.push(quote! {
+                    /// Properties beyond the ones listed above.
+                    #[serde(flatten)]
+                    #vis additional_properties: ::std::collections::BTreeMap<::std::string::String, #v>,
+                });
+            }
+        }
+        fields
     }
 
     fn item(&mut self, id: SchemaId, name: &str) -> TokenStream {
@@ -283,11 +442,29 @@ impl<'a> ModelsGen<'a> {
                 let mut namer = Namer::with_taken(&["Other"]);
                 let mut seen = HashSet::new();
                 let (mut variants, mut to_str, mut from_str) = (Vec::new(), Vec::new(), Vec::new());
+                // A `oneOf` of constants keeps each constant's description.
+                let described: HashMap<String, String> = s
+                    .one_of
+                    .iter()
+                    .chain(&s.any_of)
+                    .filter_map(|&v| {
+                        let vs = self.types.get(self.types.resolve(v));
+                        match string_values(vs)?.as_slice() {
+                            [one] => Some((one.clone(), vs.description.clone()?)),
+                            _ => None,
+                        }
+                    })
+                    .collect();
                 for v in values.iter().filter(|v| seen.insert(v.as_str())) {
                     let vname = namer.unique(type_name(if v.is_empty() { "Empty" } else { v }));
                     let vi = ident(&vname);
-                    let vdoc = format!(" `{}`", v.replace('`', "'"));
-                    variants.push(quote! { #[doc = #vdoc] #vi, });
+                    let mut lines = vec![format!("`{}`", v.replace('`', "'"))];
+                    if let Some(d) = described.get(v) {
+                        lines.push(String::new());
+                        lines.extend(super::docs::doc_lines(d));
+                    }
+                    let vdoc = docs(lines);
+                    variants.push(quote! { #vdoc #vi, });
                     to_str.push(quote! { Self::#vi => #v, });
                     from_str.push(quote! { #v => Self::#vi, });
                 }
@@ -363,57 +540,42 @@ impl<'a> ModelsGen<'a> {
                     }
                 }
             }
+            Shape::Tagged(tag, variants) => {
+                let mut namer = Namer::with_taken(&["Other"]);
+                let mut arms = Vec::new();
+                for (value, vid) in &variants {
+                    let vs = self.types.get(*vid);
+                    let vname =
+                        namer.unique(type_name(if value.is_empty() { "Empty" } else { value }));
+                    let vi = ident(&vname);
+                    let vdoc = docs(combine([vs.title.as_deref(), vs.description.as_deref()]));
+                    let fields =
+                        self.fields(id, *vid, &format!("{name}{vname}"), Some(&tag), false);
+                    let body = (!fields.is_empty()).then(|| quote! { { #(#fields)* } });
+                    arms.push(quote! {
+                        #vdoc
+                        #[serde(rename = #value)]
+                        #vi #body,
+                    });
+                }
+                let other_doc = format!(
+                    " A `{tag}` the definition does not list (its other properties are not kept)."
+                );
+                quote! {
+                    #doc
+                    #[derive(Debug, Clone, PartialEq, ::connector_sdk::serde::Serialize, ::connector_sdk::serde::Deserialize)]
+                    #serde_crate
+                    #[serde(tag = #tag)]
+                    pub enum #name_ident {
+                        #(#arms)*
+                        #[doc = #other_doc]
+                        #[serde(other)]
+                        Other,
+                    }
+                }
+            }
             Shape::Struct | Shape::Inline => {
-                let props = self.merged_properties(s);
-                let mut namer = Namer::with_taken(&["additional_properties"]);
-                let mut fields = Vec::new();
-                for (pname, pid, required) in props {
-                    let fname = namer.unique(field_name(&pname));
-                    let fi = ident(&fname);
-                    let ps = self.types.get(pid);
-                    let target = self.types.resolve(pid);
-                    let resolved = self.types.get(target);
-                    let mut ty = self.type_ref(pid, &format!("{name}{}", type_name(&pname)));
-                    if self.same_cycle(id, target) && !self.behind_indirection(pid) {
-                        ty = quote! { ::std::boxed::Box<#ty> };
-                    }
-                    let fdoc = docs(combine([
-                        ps.summary.as_deref().or(resolved.summary.as_deref()),
-                        ps.description.as_deref().or(resolved.description.as_deref()),
-                        (!ps.dynamic.is_empty() || !resolved.dynamic.is_empty())
-                            .then_some("The shape of this value is given at run time by another operation (x-ms-dynamic-schema)."),
-                    ]));
-                    let rename = (fname.trim_start_matches("r#") != pname)
-                        .then(|| quote! { #[serde(rename = #pname)] });
-                    let optional = !required || ps.nullable || resolved.nullable;
-                    if optional {
-                        fields.push(quote! {
-                            #fdoc
-                            #rename
-                            #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-                            pub #fi: ::std::option::Option<#ty>,
-                        });
-                    } else {
-                        fields.push(quote! {
-                            #fdoc
-                            #rename
-                            pub #fi: #ty,
-                        });
-                    }
-                }
-                if let Some(extra) = &s.additional {
-                    let v = match extra {
-                        Additional::Schema(v) => self.type_ref(*v, &format!("{name}Value")),
-                        _ => quote! { ::connector_sdk::serde_json::Value },
-                    };
-                    if !matches!(extra, Additional::Forbidden) {
-                        fields.push(quote! {
-                            /// Properties beyond the ones listed above.
-                            #[serde(flatten)]
-                            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #v>,
-                        });
-                    }
-                }
+                let fields = self.fields(id, id, name, None, true);
                 quote! {
                     #doc
                     #[derive(Debug, Clone, PartialEq, ::connector_sdk::serde::Serialize, ::connector_sdk::serde::Deserialize)]
@@ -425,6 +587,23 @@ impl<'a> ModelsGen<'a> {
             }
         }
     }
+}
+
+/// The values of a string enum (or a string `const`), if the schema is one.
+fn string_values(s: &Schema) -> Option<Vec<String>> {
+    if !(s.types.is_empty() || s.types == [SchemaType::String]) {
+        return None;
+    }
+    if let Some(serde_json::Value::String(c)) = &s.const_value {
+        return Some(vec![c.clone()]);
+    }
+    if s.enum_values.is_empty() {
+        return None;
+    }
+    s.enum_values
+        .iter()
+        .map(|v| v.as_str().map(str::to_string))
+        .collect()
 }
 
 pub(crate) fn status_word(s: &crate::model::StatusKey) -> String {

@@ -11,6 +11,7 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ("refs", "fixtures/swagger2/refs/main.json"),
     ("events", "fixtures/openapi30/events.yaml"),
     ("webhooks", "fixtures/openapi31/webhooks.json"),
+    ("shapes", "fixtures/openapi31/shapes.yaml"),
 ];
 
 /// The workspace root (the parent of the `generator` package).
