@@ -73,6 +73,8 @@ pub struct Call {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Option<Body>,
+    /// The first value that could not be written: reported when the call is sent.
+    pub(crate) error: Option<String>,
 }
 
 /// A parameter value as text: strings as they are, numbers and booleans printed, `null` absent,
@@ -109,14 +111,33 @@ impl Call {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            error: None,
         }
     }
 
-    fn value<T: Serialize + ?Sized>(&self, name: &str, v: &T) -> Result<Value, Error> {
-        serde_json::to_value(v).map_err(|e| Error::Request {
-            operation: self.spec.id.to_string(),
-            message: format!("parameter `{name}` cannot be written: {e}"),
-        })
+    /// The value as JSON; a value that cannot be written is remembered (the first one) and
+    /// reported by [`Call::check`] when the call is sent.
+    fn value<T: Serialize + ?Sized>(&mut self, name: &str, v: &T) -> Option<Value> {
+        match serde_json::to_value(v) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.error
+                    .get_or_insert_with(|| format!("parameter `{name}` cannot be written: {e}"));
+                None
+            }
+        }
+    }
+
+    /// The call, or the error of the first value that could not be written. Setters do not
+    /// fail one by one; sending checks.
+    pub fn check(self) -> Result<Call, Error> {
+        match &self.error {
+            Some(message) => Err(Error::Request {
+                operation: self.spec.id.to_string(),
+                message: message.clone(),
+            }),
+            None => Ok(self),
+        }
     }
 
     /// Sets a path parameter.
@@ -125,8 +146,10 @@ impl Call {
         name: &str,
         value: &T,
         encoding: PathEncoding,
-    ) -> Result<&mut Self, Error> {
-        let v = self.value(name, value)?;
+    ) -> &mut Self {
+        let Some(v) = self.value(name, value) else {
+            return self;
+        };
         let text = match &v {
             Value::Array(items) => items
                 .iter()
@@ -136,7 +159,7 @@ impl Call {
             other => scalar(other).unwrap_or_default(),
         };
         self.path.push((name.to_string(), text, encoding));
-        Ok(self)
+        self
     }
 
     /// Adds a query parameter (`None`/`null` values are left out).
@@ -145,8 +168,10 @@ impl Call {
         name: &str,
         value: &T,
         format: ArrayFormat,
-    ) -> Result<&mut Self, Error> {
-        let v = self.value(name, value)?;
+    ) -> &mut Self {
+        let Some(v) = self.value(name, value) else {
+            return self;
+        };
         match v {
             Value::Array(items) => {
                 let texts: Vec<String> = items.iter().filter_map(scalar).collect();
@@ -171,16 +196,14 @@ impl Call {
                 }
             }
         }
-        Ok(self)
+        self
     }
 
     /// Adds a header (`None`/`null` values are left out; arrays are comma-separated).
-    pub fn header<T: Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-    ) -> Result<&mut Self, Error> {
-        let v = self.value(name, value)?;
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
+        let Some(v) = self.value(name, value) else {
+            return self;
+        };
         let text = match &v {
             Value::Array(items) => Some(
                 items
@@ -194,14 +217,16 @@ impl Call {
         if let Some(t) = text {
             self.headers.push((name.to_string(), t));
         }
-        Ok(self)
+        self
     }
 
     /// Sets a JSON body (`None`/`null`: no body).
-    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<&mut Self, Error> {
-        let v = self.value("body", body)?;
+    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> &mut Self {
+        let Some(v) = self.value("body", body) else {
+            return self;
+        };
         self.body = (!v.is_null()).then_some(Body::Json(v));
-        Ok(self)
+        self
     }
 
     /// Sets the string at `path` (property names from the root) inside the JSON body, creating
@@ -230,14 +255,12 @@ impl Call {
     }
 
     /// Adds a form field (url-encoded unless a file part makes the body multipart).
-    pub fn form<T: Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-    ) -> Result<&mut Self, Error> {
-        let v = self.value(name, value)?;
+    pub fn form<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
+        let Some(v) = self.value(name, value) else {
+            return self;
+        };
         let Some(text) = scalar(&v) else {
-            return Ok(self);
+            return self;
         };
         match &mut self.body {
             Some(Body::Form(fields)) => fields.push((name.to_string(), text)),
@@ -248,17 +271,17 @@ impl Call {
             }),
             _ => self.body = Some(Body::Form(vec![(name.to_string(), text)])),
         }
-        Ok(self)
+        self
     }
 
     /// Adds every member of an object (a struct of form fields) as a form field.
-    pub fn form_fields<T: Serialize + ?Sized>(&mut self, fields: &T) -> Result<&mut Self, Error> {
-        if let Value::Object(members) = self.value("body", fields)? {
+    pub fn form_fields<T: Serialize + ?Sized>(&mut self, fields: &T) -> &mut Self {
+        if let Some(Value::Object(members)) = self.value("body", fields) {
             for (k, v) in &members {
-                self.form(k, v)?;
+                self.form(k, v);
             }
         }
-        Ok(self)
+        self
     }
 
     /// Adds a file part; the body becomes `multipart/form-data`.
@@ -356,12 +379,11 @@ mod tests {
     #[test]
     fn path_templating_honours_single_and_double_encoding() {
         let mut c = Call::new(SPEC);
-        c.path("folder", "a/b c", PathEncoding::Double).unwrap();
-        c.path("name", "r&d.txt", PathEncoding::Single).unwrap();
-        c.query("tags", &["x", "y z"], ArrayFormat::Csv).unwrap();
-        c.query("id", &[1, 2], ArrayFormat::Multi).unwrap();
-        c.query("skip", &Option::<i32>::None, ArrayFormat::Csv)
-            .unwrap();
+        c.path("folder", "a/b c", PathEncoding::Double);
+        c.path("name", "r&d.txt", PathEncoding::Single);
+        c.query("tags", &["x", "y z"], ArrayFormat::Csv);
+        c.query("id", &[1, 2], ArrayFormat::Multi);
+        c.query("skip", &Option::<i32>::None, ArrayFormat::Csv);
         assert_eq!(
             c.url("https://api.example/v1/").unwrap(),
             "https://api.example/v1/folders/a%252Fb%2520c/files/r%26d.txt?tags=x%2Cy%20z&id=1&id=2"
@@ -371,7 +393,7 @@ mod tests {
     #[test]
     fn a_callback_url_is_written_into_the_body() {
         let mut c = Call::new(SPEC);
-        c.json(&serde_json::json!({"events": ["created"]})).unwrap();
+        c.json(&serde_json::json!({"events": ["created"]}));
         c.set_body_field(&["notification", "url"], "https://hooks.example/1");
         assert_eq!(
             c.body,
@@ -382,12 +404,27 @@ mod tests {
         );
         // No body yet, or `None`: an object is made.
         let mut c = Call::new(SPEC);
-        c.json(&Option::<u8>::None).unwrap();
+        c.json(&Option::<u8>::None);
         assert_eq!(c.body, None);
         c.set_body_field(&["callbackUrl"], "u");
         assert_eq!(
             c.body,
             Some(Body::Json(serde_json::json!({"callbackUrl": "u"})))
+        );
+    }
+
+    #[test]
+    fn a_value_that_cannot_be_written_fails_the_call_naming_it() {
+        let mut c = Call::new(SPEC);
+        let mut odd = std::collections::BTreeMap::new();
+        odd.insert(vec![1u8], 1u8);
+        c.query("filter", &odd, ArrayFormat::Csv);
+        c.query("top", &5, ArrayFormat::Csv);
+        let e = c.check().unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("GetFile: parameter `filter` cannot be written"),
+            "{e}"
         );
     }
 

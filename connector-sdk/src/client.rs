@@ -83,14 +83,13 @@ impl Client {
 
     /// Runs an action: sends `call` (polling its `Location` while the service answers 202 when
     /// `long_running`), then turns the successful response into the action's result with
-    /// `decode`. What generated methods return; an error building the call is returned as is.
+    /// `decode`. What generated methods return; an value that could not be written into the call is an [`Error::Request`].
     pub async fn run<R: Send + 'static>(
         &self,
-        call: Result<Call, Error>,
+        call: Call,
         long_running: bool,
         decode: fn(Response) -> Result<R, Error>,
     ) -> Result<R, Error> {
-        let call = call?;
         let response = if long_running {
             self.send_long_running(call).await?
         } else {
@@ -107,7 +106,8 @@ impl Client {
 
     /// Sends a request and returns the response whatever its status (transport failures are
     /// still errors).
-    pub async fn send_raw(&self, mut call: Call) -> Result<Response, Error> {
+    pub async fn send_raw(&self, call: Call) -> Result<Response, Error> {
+        let mut call = call.check()?;
         let operation = call.spec.id;
         if let Credential::ApiKey {
             name,

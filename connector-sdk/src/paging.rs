@@ -32,7 +32,7 @@ impl Default for Paging {
 }
 
 enum Next {
-    First(Box<Result<Call, Error>>),
+    First(Box<Call>),
     Link(String),
     Done,
 }
@@ -102,14 +102,11 @@ impl Client {
     /// `call`, each next one by following the page's next link (see [`Client::follow`] for which
     /// links get the credential). Stops after [`Client::max_pages`] pages when a limit is set,
     /// and with an error when a next link repeats one already followed.
-    pub fn items<'a, T>(&'a self, call: Result<Call, Error>, paging: Paging) -> ItemStream<'a, T>
+    pub fn items<'a, T>(&'a self, call: Call, paging: Paging) -> ItemStream<'a, T>
     where
         T: DeserializeOwned + Send + 'a,
     {
-        let operation = match &call {
-            Ok(c) => c.spec.id,
-            Err(_) => "",
-        };
+        let operation = call.spec.id;
         let state = State {
             client: self,
             paging,
@@ -122,10 +119,7 @@ impl Client {
             let response = match std::mem::replace(&mut st.next, Next::Done) {
                 Next::Done => return None,
                 _ if st.client.max_pages().is_some_and(|m| st.pages >= m) => return None,
-                Next::First(call) => match *call {
-                    Ok(call) => st.client.send(call).await,
-                    Err(e) => Err(e),
-                },
+                Next::First(call) => st.client.send(*call).await,
                 Next::Link(link) => st
                     .client
                     .follow(st.operation, &link)

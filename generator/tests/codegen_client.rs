@@ -44,3 +44,36 @@ fn the_client_of_every_fixture_compiles() {
         panic!("generated clients do not compile:\n{e}");
     }
 }
+
+/// Formatting in parallel pieces gives the text of formatting the whole file at once.
+#[test]
+fn formatting_in_pieces_equals_formatting_whole() {
+    let mut paths: Vec<std::path::PathBuf> = FIXTURES
+        .iter()
+        .map(|(_, rel)| common::root().join(rel))
+        .collect();
+    let corpus = common::root().join("../shared/corpus");
+    if corpus.is_dir() {
+        for name in [
+            "openapi/oxide__nexus.json",
+            "powerplatform/certified/Encodian",
+        ] {
+            paths.push(corpus.join(name));
+        }
+    } else {
+        println!("corpus not found at {}: fixtures only", corpus.display());
+    }
+    for path in paths {
+        let c = load::load_path(&path, &LoadOptions::default())
+            .unwrap()
+            .remove(0)
+            .connector
+            .unwrap();
+        assert_eq!(
+            connector_gen::codegen::client::crate_source(&c, "crate").unwrap(),
+            connector_gen::codegen::client::crate_source_whole(&c, "crate").unwrap(),
+            "{}",
+            path.display()
+        );
+    }
+}

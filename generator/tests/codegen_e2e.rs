@@ -114,6 +114,16 @@ use contoso_e2e::{auth, models, options, triggers, Client};
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let base = std::env::args().nth(1).expect("base URL");
+    // Futures of generated methods are `Send` (they can be spawned on a multi-thread runtime)
+    // and borrow only the client; nothing is sent until they are awaited.
+    fn assert_send<T: Send>(_: &T) {}
+    let idle = Client::new(Connection::new("http://127.0.0.1:9")).expect("client");
+    let pending = {
+        let temporary = String::from("p1");
+        idle.get_task(&temporary, "t1")
+    };
+    assert_send(&pending);
+    drop(pending);
     let config = auth::oauth2_config();
     println!("auth: {} {:?}", config.identity_provider, config.scopes);
     let client = Client::new(Connection { base_url: base, ..auth::oauth2("t0ken") }).expect("client");

@@ -211,20 +211,20 @@ fn operation_parts(
                 } else {
                     quote! { Double }
                 };
-                quote! { call.path(#pname, #value, ::connector_sdk::PathEncoding::#enc)?; }
+                quote! { call.path(#pname, #value, ::connector_sdk::PathEncoding::#enc); }
             }
             (ParameterLocation::Query, _) => {
                 let fmt = array_format(p);
-                quote! { call.query(#pname, #value, #fmt)?; }
+                quote! { call.query(#pname, #value, #fmt); }
             }
-            (ParameterLocation::Header, _) => quote! { call.header(#pname, #value)?; },
+            (ParameterLocation::Header, _) => quote! { call.header(#pname, #value); },
             (ParameterLocation::FormData, Source::Required(_)) if binary => {
                 quote! { call.file(#pname, #pname, #value.to_vec()); }
             }
             (ParameterLocation::FormData, Source::Optional(_)) if binary => {
                 quote! { if let ::std::option::Option::Some(data) = #value { call.file(#pname, #pname, data.clone()); } }
             }
-            (ParameterLocation::FormData, _) => quote! { call.form(#pname, #value)?; },
+            (ParameterLocation::FormData, _) => quote! { call.form(#pname, #value); },
             (ParameterLocation::Body, Source::Required(_)) if binary => {
                 let media = binary_media(op);
                 quote! { call.bytes(#value.to_vec(), #media); }
@@ -299,9 +299,9 @@ fn body_set(op: &Operation, value: &TokenStream) -> TokenStream {
     if media.starts_with("application/x-www-form-urlencoded")
         || media.starts_with("multipart/form-data")
     {
-        quote! { call.form_fields(#value)?; }
+        quote! { call.form_fields(#value); }
     } else {
-        quote! { call.json(#value)?; }
+        quote! { call.json(#value); }
     }
 }
 
@@ -349,8 +349,10 @@ fn page_item(
 
 /// What a generated crate's client, options, responses and triggers are.
 pub struct ClientItems {
-    /// The `Client` struct and its methods.
+    /// The `Client` struct.
     pub client: TokenStream,
+    /// The members of `impl Client`: constants, constructors, one method per action.
+    pub members: Vec<TokenStream>,
     /// Items of the `options` module.
     pub options: Vec<TokenStream>,
     /// Items of the `responses` module (enums of several typed responses).
@@ -407,37 +409,42 @@ pub fn client_items(c: &Connector, models: &mut ModelsGen<'_>, root: &TokenStrea
         pub struct Client {
             inner: ::connector_sdk::Client,
         }
-
-        impl Client {
+    };
+    let mut members = vec![
+        quote! {
             /// The service's URL as the definition gives it.
             pub const DEFAULT_BASE_URL: &'static str = #base_url;
-
+        },
+        quote! {
             /// A client that sends requests through `connection` (see the `auth` module for
             /// connections that match this connector's authentication).
             pub fn new(connection: ::connector_sdk::Connection) -> ::std::result::Result<Self, ::connector_sdk::Error> {
                 ::std::result::Result::Ok(Client { inner: ::connector_sdk::Client::new(connection, #name)? })
             }
-
+        },
+        quote! {
             /// A client around a configured SDK client (page limits, timeouts).
             pub fn from_sdk(inner: ::connector_sdk::Client) -> Self {
                 Client { inner }
             }
-
+        },
+        quote! {
             /// The SDK client it uses (to run triggers, for instance).
             pub fn sdk(&self) -> &::connector_sdk::Client {
                 &self.inner
             }
-
+        },
+        quote! {
             /// The connection it uses.
             pub fn connection(&self) -> &::connector_sdk::Connection {
                 self.inner.connection()
             }
-
-            #(#methods)*
-        }
-    };
+        },
+    ];
+    members.extend(methods);
     ClientItems {
         client,
+        members,
         options,
         responses,
         triggers,
@@ -585,13 +592,10 @@ fn action(
     let main = quote! {
         #mdoc
         #deprecated
-        pub fn #method(&self, #(#args),* #comma #options_param) -> impl ::std::future::Future<Output = ::std::result::Result<#ret, ::connector_sdk::Error>> + ::std::marker::Send + '_ {
+        pub fn #method(&self, #(#args),* #comma #options_param) -> impl ::std::future::Future<Output = ::std::result::Result<#ret, ::connector_sdk::Error>> + '_ {
             #spec
-            let call = (|| {
-                let #mutable call = ::connector_sdk::Call::new(SPEC);
-                #(#sets)*
-                ::std::result::Result::Ok(call)
-            })();
+            let #mutable call = ::connector_sdk::Call::new(SPEC);
+            #(#sets)*
             self.inner.run(call, #long_running, #finish)
         }
     };
@@ -623,11 +627,8 @@ fn action(
                 #deprecated
                 pub fn #items_method(&self, #(#args),* #comma #options_param) -> ::connector_sdk::ItemStream<'_, #item> {
                     #spec
-                    let call = (|| {
-                        let #mutable call = ::connector_sdk::Call::new(SPEC);
-                        #(#sets)*
-                        ::std::result::Result::Ok(call)
-                    })();
+                    let #mutable call = ::connector_sdk::Call::new(SPEC);
+                    #(#sets)*
                     self.inner.items(call, ::connector_sdk::Paging { item_name: #item_name, next_link_name: #next_link })
                 }
             }
@@ -750,61 +751,126 @@ fn trigger(
             fn request(&self, #callback_arg: ::std::option::Option<&str>) -> ::std::result::Result<::connector_sdk::Call, ::connector_sdk::Error> {
                 let #mutable call = ::connector_sdk::Call::new(self.spec().operation);
                 #(#sets)*
-                ::std::result::Result::Ok(call)
+                call.check()
             }
         }
     }
 }
 
-/// The Rust source of a connector crate's `lib.rs` (client, models, options, responses,
-/// triggers and auth in one file) for the connector placed at `root` (`crate`, or
-/// `crate::name` when several share a crate).
-pub fn crate_source(c: &Connector, root: &str) -> Result<String, String> {
+/// Index of the `models` section in [`sections`].
+const MODELS: usize = 2;
+
+/// The sections of a connector crate's `lib.rs` (client, impl, models, options, responses,
+/// triggers and auth) for the connector placed at `root` (`crate`, or `crate::name` when
+/// several share a crate). The models section is left empty and its generator returned: its
+/// items are only known when every other section has named the types it uses.
+fn early_sections<'c>(
+    c: &'c Connector,
+    root: &str,
+) -> Result<(Vec<super::types::Section>, ModelsGen<'c>), String> {
+    use super::types::{Section, Wrapper};
     let root_path: syn::Path =
         syn::parse_str(root).map_err(|e| format!("invalid path `{root}`: {e}"))?;
     let root_tokens = quote! { #root_path };
     let mut models = ModelsGen::connector(c, quote! { #root_path::models });
     let items = client_items(c, &mut models, &root_tokens);
     let auth = super::auth::auth_items(c, &root_tokens);
-    let model_items = models.finish();
     let ClientItems {
         client,
+        members,
         options,
         responses,
         triggers,
     } = items;
-    let responses_mod = (!responses.is_empty()).then(|| {
-        quote! {
-            /// Results of actions with several typed success responses.
-            pub mod responses {
-                #(#responses)*
+    let module = |doc: &'static str, name: &'static str, items: Vec<TokenStream>| Section {
+        wrapper: Wrapper::Module { doc, name },
+        items,
+    };
+    let mut sections = vec![
+        Section {
+            wrapper: Wrapper::None,
+            items: vec![client],
+        },
+        Section {
+            wrapper: Wrapper::Impl("Client"),
+            items: members,
+        },
+        module(
+            " Types of the connector's requests and responses.",
+            "models",
+            Vec::new(),
+        ),
+        module(
+            " Optional parameters of the client's methods.",
+            "options",
+            options,
+        ),
+    ];
+    if !responses.is_empty() {
+        sections.push(module(
+            " Results of actions with several typed success responses.",
+            "responses",
+            responses,
+        ));
+    }
+    sections.push(module(
+        " The connector's triggers, as values the connector-sdk trigger runtime runs.",
+        "triggers",
+        triggers,
+    ));
+    sections.push(module(
+        " Connections matching the connector's authentication.",
+        "auth",
+        vec![auth],
+    ));
+    Ok((sections, models))
+}
+
+/// The Rust source of a connector crate's `lib.rs` (client, models, options, responses,
+/// triggers and auth in one file) for the connector placed at `root` (`crate`, or
+/// `crate::name` when several share a crate). Formatted in pieces, in parallel: the pieces of
+/// the client are formatted while the models are generated.
+pub fn crate_source(c: &Connector, root: &str) -> Result<String, String> {
+    use super::types::{assemble, format_pieces, to_pieces, Wrapper};
+    let (mut sections, models) = early_sections(c, root)?;
+    let early = to_pieces(&sections, None);
+    let (early_done, late, late_done) = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| format_pieces(&early));
+        sections[MODELS].items = models.finish();
+        let late = to_pieces(&sections, Some(MODELS));
+        let late_done = format_pieces(&late);
+        let early_done = worker.join();
+        (early_done, late, late_done)
+    });
+    let early_done = early_done.map_err(|_| "formatting failed".to_string())?;
+    let wrappers: Vec<Wrapper> = sections.iter().map(|s| s.wrapper).collect();
+    let pieces = early
+        .iter()
+        .map(|(i, _)| *i)
+        .zip(early_done)
+        .chain(late.iter().map(|(i, _)| *i).zip(late_done))
+        .collect();
+    assemble(&wrappers, pieces)
+}
+
+/// [`crate_source`] formatted as one file in one piece: the text [`crate_source`] must equal.
+pub fn crate_source_whole(c: &Connector, root: &str) -> Result<String, String> {
+    use super::types::Wrapper;
+    let (mut sections, models) = early_sections(c, root)?;
+    sections[MODELS].items = models.finish();
+    let parts = sections.into_iter().map(|s| {
+        let items = s.items;
+        match s.wrapper {
+            Wrapper::Module { doc, name } => {
+                let m = super::ident(name);
+                quote! { #[doc = #doc] pub mod #m { #(#items)* } }
             }
+            Wrapper::Impl(name) => {
+                let t = super::ident(name);
+                quote! { impl #t { #(#items)* } }
+            }
+            Wrapper::None => quote! { #(#items)* },
         }
     });
-    let file = quote! {
-        #client
-
-        /// Types of the connector's requests and responses.
-        pub mod models {
-            #(#model_items)*
-        }
-
-        /// Optional parameters of the client's methods.
-        pub mod options {
-            #(#options)*
-        }
-
-        #responses_mod
-
-        /// The connector's triggers, as values the connector-sdk trigger runtime runs.
-        pub mod triggers {
-            #(#triggers)*
-        }
-
-        /// Connections matching the connector's authentication.
-        pub mod auth {
-            #auth
-        }
-    };
-    super::types::format_file(file)
+    super::types::format_file(quote! { #(#parts)* })
 }

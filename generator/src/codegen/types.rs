@@ -19,6 +19,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 pub(crate) type Prop = (String, SchemaId, bool);
 
 /// What a schema turns into.
+#[derive(Clone)]
 enum Shape {
     Struct,
     Enum(Vec<String>),
@@ -38,6 +39,8 @@ pub struct ModelsGen<'a> {
     queue: VecDeque<SchemaId>,
     done: HashSet<SchemaId>,
     cycles: HashMap<SchemaId, usize>,
+    /// Shapes already worked out (a union's shape looks at every variant's properties).
+    shapes: std::cell::RefCell<HashMap<SchemaId, Shape>>,
     items: Vec<TokenStream>,
 }
 
@@ -53,6 +56,7 @@ impl<'a> ModelsGen<'a> {
             queue: VecDeque::new(),
             done: HashSet::new(),
             cycles: types.cycles(),
+            shapes: Default::default(),
             items: Vec::new(),
         }
     }
@@ -101,6 +105,16 @@ impl<'a> ModelsGen<'a> {
             }
         }
         g
+    }
+
+    /// The shape of the (resolved) schema `id`, worked out once.
+    fn shape_of(&self, id: SchemaId) -> Shape {
+        if let Some(shape) = self.shapes.borrow().get(&id) {
+            return shape.clone();
+        }
+        let shape = self.shape(self.types.get(id));
+        self.shapes.borrow_mut().insert(id, shape.clone());
+        shape
     }
 
     fn shape(&self, s: &Schema) -> Shape {
@@ -226,7 +240,7 @@ impl<'a> ModelsGen<'a> {
     pub fn type_ref(&mut self, id: SchemaId, hint: &str) -> TokenStream {
         let target = self.types.resolve(id);
         let s = self.types.get(target);
-        match self.shape(s) {
+        match self.shape_of(target) {
             Shape::Inline => self.inline(target, s, hint),
             _ => {
                 let name = match self.names.get(&target) {
@@ -356,8 +370,9 @@ impl<'a> ModelsGen<'a> {
     /// True when the schema is written as a `Vec` or a map, which already hold their values on
     /// the heap.
     fn behind_indirection(&self, id: SchemaId) -> bool {
-        let s = self.types.get(self.types.resolve(id));
-        matches!(self.shape(s), Shape::Inline)
+        let target = self.types.resolve(id);
+        let s = self.types.get(target);
+        matches!(self.shape_of(target), Shape::Inline)
             && (s.items.is_some() || matches!(s.additional, Some(Additional::Schema(_))))
     }
 
@@ -435,7 +450,7 @@ impl<'a> ModelsGen<'a> {
         let doc = docs(combine([s.title.as_deref(), s.description.as_deref()]));
         let name_ident = ident(name);
         let serde_crate = quote! { #[serde(crate = "::connector_sdk::serde")] };
-        match self.shape(s) {
+        match self.shape_of(id) {
             Shape::Enum(values) => {
                 // Serialized through `as_str` and decoded from a string by hand: lighter to
                 // compile than a derive with an untagged fallback variant.
@@ -634,4 +649,134 @@ pub fn format_file(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// What encloses the items of a [`Section`].
+#[derive(Debug, Clone, Copy)]
+pub enum Wrapper {
+    /// Top-level items.
+    None,
+    /// `/// doc` `pub mod name { .. }`.
+    Module {
+        /// The module's doc line (with its leading space).
+        doc: &'static str,
+        /// The module's name.
+        name: &'static str,
+    },
+    /// `impl Type { .. }`.
+    Impl(&'static str),
+}
+
+impl Wrapper {
+    /// The first line of the wrapper as prettyplease prints it, without its doc.
+    fn open(&self) -> Option<String> {
+        match self {
+            Wrapper::None => None,
+            Wrapper::Module { name, .. } => Some(format!("pub mod {name} {{\n")),
+            Wrapper::Impl(name) => Some(format!("impl {name} {{\n")),
+        }
+    }
+
+    fn wrap(&self, body: TokenStream) -> TokenStream {
+        match self {
+            Wrapper::None => body,
+            Wrapper::Module { name, .. } => {
+                let m = ident(name);
+                quote! { pub mod #m { #body } }
+            }
+            Wrapper::Impl(name) => {
+                let t = ident(name);
+                quote! { impl #t { #body } }
+            }
+        }
+    }
+}
+
+/// A part of a generated file: top-level items, or the items of a module or an impl block.
+pub struct Section {
+    /// What encloses the items.
+    pub wrapper: Wrapper,
+    /// The items.
+    pub items: Vec<TokenStream>,
+}
+
+/// Items per formatting piece: small enough to share out between threads, large enough that
+/// the per-piece cost stays small.
+const PIECE: usize = 24;
+
+fn unparse(text: &str) -> Result<String, String> {
+    let file: syn::File =
+        syn::parse_str(text).map_err(|e| format!("generated code does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// The source text of the pieces of `sections` (every section, or only section `only`): the
+/// unit of parallel formatting, as (section index, text).
+pub fn to_pieces(sections: &[Section], only: Option<usize>) -> Vec<(usize, String)> {
+    let mut pieces = Vec::new();
+    for (i, s) in sections.iter().enumerate() {
+        if only.is_some_and(|o| o != i) {
+            continue;
+        }
+        for chunk in s.items.chunks(PIECE) {
+            pieces.push((i, s.wrapper.wrap(quote! { #(#chunk)* }).to_string()));
+        }
+    }
+    pieces
+}
+
+/// Formats pieces in parallel (token streams are not `Send`; their text is).
+pub fn format_pieces(pieces: &[(usize, String)]) -> Vec<Result<String, String>> {
+    use rayon::prelude::*;
+    pieces.par_iter().map(|(_, text)| unparse(text)).collect()
+}
+
+/// Puts formatted pieces (any order of sections; in order within a section) together into the
+/// file the sections make.
+pub fn assemble(
+    wrappers: &[Wrapper],
+    mut pieces: Vec<(usize, Result<String, String>)>,
+) -> Result<String, String> {
+    pieces.sort_by_key(|(i, _)| *i);
+    let mut out = vec![String::new(); wrappers.len()];
+    for (i, text) in pieces {
+        let text = text?;
+        match wrappers[i].open() {
+            Some(open) => {
+                let inner = text
+                    .strip_prefix(&open)
+                    .and_then(|t| t.strip_suffix("}\n"))
+                    .ok_or_else(|| format!("unexpected formatting of `{}`", open.trim_end()))?;
+                out[i].push_str(inner);
+            }
+            None => out[i].push_str(&text),
+        }
+    }
+    let mut file = String::new();
+    for (w, text) in wrappers.iter().zip(out) {
+        if let Wrapper::Module { doc, .. } = w {
+            file.push_str(&format!("///{doc}\n"));
+        }
+        match w.open() {
+            Some(open) if text.is_empty() => {
+                file.push_str(&format!("{}}}\n", open.trim_end()));
+            }
+            Some(open) => file.push_str(&format!("{open}{text}}}\n")),
+            None => file.push_str(&text),
+        }
+    }
+    Ok(file)
+}
+
+/// Formats a file made of `sections`, in pieces formatted in parallel. prettyplease prints the
+/// items of a file, module or impl block one after another, so the pieces put together are the
+/// text the whole file would give (a test checks it).
+pub fn format_sections(sections: Vec<Section>) -> Result<String, String> {
+    let pieces = to_pieces(&sections, None);
+    let formatted = format_pieces(&pieces);
+    let wrappers: Vec<Wrapper> = sections.iter().map(|s| s.wrapper).collect();
+    assemble(
+        &wrappers,
+        pieces.into_iter().map(|(i, _)| i).zip(formatted).collect(),
+    )
 }
