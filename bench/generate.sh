@@ -8,7 +8,8 @@
 #    (installed from crates.io into bench/.tools, or $TOOLS, on first use): generation time,
 #    lines generated, or the failure.
 # 3. For the documents both accept: crate-only `cargo check` time of each generated crate
-#    (dependencies checked first and excluded; the crate is touched and checked RUNS times).
+#    (dependencies checked first and excluded; the crate is touched and checked RUNS times,
+#    without incremental state, as a freshly generated crate is checked the first time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
@@ -50,7 +51,7 @@ printf '| document | connector-gen s | lines | progenitor s | lines | progenitor
 both=()
 for doc in "$CORPUS"/openapi/*.json "$CORPUS"/openapi/*.yaml; do
   grep -qE '"openapi" *: *"3\.0|^openapi: *["'"'"']?3\.0' "$doc" || continue
-  name=$(basename "$doc" | sed 's/\.[a-z]*$//; s/[^A-Za-z0-9]/-/g' | tr 'A-Z' 'a-z')
+  name=$(basename "$doc" | sed -E 's/\.[a-z]*$//; s/[^A-Za-z0-9]+/-/g' | tr 'A-Z' 'a-z')
   ours_t=()
   for _ in $(seq "$RUNS"); do
     rm -rf "$work/ours-$name"
@@ -85,10 +86,10 @@ echo
 echo "## Crate-only cargo check of the generated crates (deps excluded)"
 printf '| document | connector-gen s | progenitor s | ratio |\n|---|---|---|---|\n'
 check_time() { # dir -> median seconds of RUNS crate-only checks
-  (cd "$1" && cargo check -q >/dev/null 2>&1) || { echo fail; return; }
+  (cd "$1" && CARGO_INCREMENTAL=0 cargo check -q >/dev/null 2>&1) || { echo fail; return; }
   for _ in $(seq "$RUNS"); do
     touch "$1/src/lib.rs"
-    s=$(now); (cd "$1" && cargo check -q >/dev/null 2>&1) || true; e=$(now)
+    s=$(now); (cd "$1" && CARGO_INCREMENTAL=0 cargo check -q >/dev/null 2>&1) || true; e=$(now)
     secs "$s" "$e"
   done | median
 }
