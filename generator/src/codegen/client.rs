@@ -644,7 +644,24 @@ fn trigger(
 ) -> TokenStream {
     let base = type_name(&op.id);
     let tname = ident(&names.unique(format!("{base}Trigger")));
-    let parts = operation_parts(c, op, models, Style::Trigger);
+    // An OpenAPI webhook or callback (no notification URL parameter) is registered out of
+    // band: its request body is the notification itself, not something the trigger sends.
+    let out_of_band = matches!(
+        &op.kind,
+        OperationKind::WebhookTrigger {
+            notification_url_param: None,
+            ..
+        }
+    );
+    let parts = if out_of_band {
+        let mut bare = op.clone();
+        bare.request_body = None;
+        bare.parameters
+            .retain(|p| p.location != ParameterLocation::Body);
+        operation_parts(c, &bare, models, Style::Trigger)
+    } else {
+        operation_parts(c, op, models, Style::Trigger)
+    };
     let (kind, mode) = match &op.kind {
         OperationKind::PollingTrigger { mode } => (quote! { Polling }, mode.clone()),
         OperationKind::WebhookTrigger { mode, .. } => (
