@@ -851,15 +851,17 @@ pub fn crate_source(c: &Connector, root: &str) -> Result<String, String> {
     use super::types::{assemble, format_pieces, to_pieces, Wrapper};
     let (mut sections, models) = early_sections(c, root)?;
     let early = to_pieces(&sections, None);
-    let (early_done, late, late_done) = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| format_pieces(&early));
+    // In this thread's pool (no thread of its own): the client's pieces are formatted by
+    // another worker while this one generates the models.
+    let mut early_done = Vec::new();
+    let mut late = Vec::new();
+    let mut late_done = Vec::new();
+    rayon::in_place_scope(|scope| {
+        scope.spawn(|_| early_done = format_pieces(&early));
         sections[MODELS].items = models.finish();
-        let late = to_pieces(&sections, Some(MODELS));
-        let late_done = format_pieces(&late);
-        let early_done = worker.join();
-        (early_done, late, late_done)
+        late = to_pieces(&sections, Some(MODELS));
+        late_done = format_pieces(&late);
     });
-    let early_done = early_done.map_err(|_| "formatting failed".to_string())?;
     let wrappers: Vec<Wrapper> = sections.iter().map(|s| s.wrapper).collect();
     let pieces = early
         .iter()
