@@ -522,7 +522,7 @@ fn action(
             );
             responses.push(quote! {
                 #[doc = #edoc]
-                #[derive(Debug, Clone, PartialEq)]
+                #[derive(Debug, Clone)]
                 pub enum #ename {
                     #(#variants)*
                 }
@@ -549,7 +549,7 @@ fn action(
             let fields = &parts.fields;
             options.push(quote! {
                 #[doc = #odoc]
-                #[derive(Debug, Clone, Default, PartialEq)]
+                #[derive(Debug, Clone, Default)]
                 pub struct #oname {
                     #(#fields)*
                 }
@@ -740,9 +740,9 @@ fn trigger(
         quote! { _callback_url }
     };
     let derive_default = if fields.is_empty() {
-        quote! { #[derive(Debug, Clone, Default, PartialEq)] }
+        quote! { #[derive(Debug, Clone, Default)] }
     } else {
-        quote! { #[derive(Debug, Clone, PartialEq)] }
+        quote! { #[derive(Debug, Clone)] }
     };
     quote! {
         #tdoc

@@ -547,7 +547,7 @@ impl<'a> ModelsGen<'a> {
                 }
                 quote! {
                     #doc
-                    #[derive(Debug, Clone, PartialEq, ::connector_sdk::serde::Serialize, ::connector_sdk::serde::Deserialize)]
+                    #[derive(Debug, Clone, ::connector_sdk::serde::Serialize, ::connector_sdk::serde::Deserialize)]
                     #serde_crate
                     #[serde(untagged)]
                     pub enum #name_ident {
@@ -578,7 +578,7 @@ impl<'a> ModelsGen<'a> {
                 );
                 quote! {
                     #doc
-                    #[derive(Debug, Clone, PartialEq, ::connector_sdk::serde::Serialize, ::connector_sdk::serde::Deserialize)]
+                    #[derive(Debug, Clone, ::connector_sdk::serde::Serialize, ::connector_sdk::serde::Deserialize)]
                     #serde_crate
                     #[serde(tag = #tag)]
                     pub enum #name_ident {
@@ -593,7 +593,7 @@ impl<'a> ModelsGen<'a> {
                 let fields = self.fields(id, id, name, None, true);
                 quote! {
                     #doc
-                    #[derive(Debug, Clone, PartialEq, ::connector_sdk::serde::Serialize, ::connector_sdk::serde::Deserialize)]
+                    #[derive(Debug, Clone, ::connector_sdk::serde::Serialize, ::connector_sdk::serde::Deserialize)]
                     #serde_crate
                     pub struct #name_ident {
                         #(#fields)*
