@@ -3,8 +3,10 @@
 
 use crate::call::{Body, Call};
 use crate::connection::{Connection, Credential, KeyLocation};
+use crate::retry::{retryable_status, Clock, RetryPolicy, SystemClock};
 use crate::Error;
 use serde::de::DeserializeOwned;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The largest part of an error body kept in [`Error::Status`].
@@ -17,6 +19,8 @@ pub struct Client {
     connection: Connection,
     max_pages: Option<usize>,
     long_running_timeout: Duration,
+    retry: RetryPolicy,
+    clock: Arc<dyn Clock>,
 }
 
 /// A received response.
@@ -51,7 +55,32 @@ impl Client {
             connection,
             max_pages: None,
             long_running_timeout: Duration::from_secs(3600),
+            retry: RetryPolicy::default(),
+            clock: Arc::new(SystemClock),
         })
+    }
+
+    /// Retries failed attempts by `policy` (default: the platform's exponential policy with 4
+    /// retries, see [`RetryPolicy`]).
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
+    /// Waits between attempts and polls with `clock` (tests use one that does not sleep).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock waits go through.
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
     }
 
     /// Reads at most `pages` pages of a pageable action (`None`: every page).
@@ -105,9 +134,45 @@ impl Client {
     }
 
     /// Sends a request and returns the response whatever its status (transport failures are
-    /// still errors).
+    /// still errors), retrying by the client's [`RetryPolicy`]: statuses 408, 429 and 5xx for
+    /// every method (the server answered, as the platform does); a connection that could not
+    /// be made for every method (nothing was sent); other transport failures (a timeout, a
+    /// connection lost mid-way) only for idempotent methods, since a `POST` may have been
+    /// carried out. `Retry-After` (seconds or HTTP-date) replaces the policy's wait.
     pub async fn send_raw(&self, call: Call) -> Result<Response, Error> {
-        let mut call = call.check()?;
+        let call = call.check()?;
+        let idempotent = matches!(
+            call.spec.method,
+            "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
+        );
+        let mut rng = fastrand::Rng::new();
+        let mut retries = 0;
+        loop {
+            let result = self.send_once(call.clone()).await;
+            let next = retries + 1;
+            let wait = match &result {
+                _ if next > self.retry.count() => None,
+                Ok(r) if retryable_status(r.status) => {
+                    crate::long_running::retry_after(r, std::time::SystemTime::now())
+                        .or_else(|| self.retry.delay(next, &mut rng))
+                }
+                Err((Error::Transport { .. }, connect)) if *connect || idempotent => {
+                    self.retry.delay(next, &mut rng)
+                }
+                _ => None,
+            };
+            match wait {
+                Some(wait) => {
+                    retries = next;
+                    self.clock.sleep(wait).await;
+                }
+                None => return result.map_err(|(e, _)| e),
+            }
+        }
+    }
+
+    /// One attempt; a transport error says whether the connection could not be made at all.
+    async fn send_once(&self, mut call: Call) -> Result<Response, (Error, bool)> {
         let operation = call.spec.id;
         if let Credential::ApiKey {
             name,
@@ -117,12 +182,17 @@ impl Client {
         {
             call.query.push((name.clone(), value.expose().to_string()));
         }
-        let url = call.url(&self.connection.base_url)?;
+        let url = call
+            .url(&self.connection.base_url)
+            .map_err(|e| (e, false))?;
         let method = reqwest::Method::from_bytes(call.spec.method.as_bytes()).map_err(|_| {
-            Error::Request {
-                operation: operation.to_string(),
-                message: format!("invalid method {}", call.spec.method),
-            }
+            (
+                Error::Request {
+                    operation: operation.to_string(),
+                    message: format!("invalid method {}", call.spec.method),
+                },
+                false,
+            )
         })?;
         let mut req = self.authorize(self.http.request(method, &url));
         for (k, v) in &call.headers {
@@ -188,7 +258,9 @@ impl Client {
         if same_origin {
             req = self.authorize(req);
         }
-        self.execute(operation, url.as_str(), req).await
+        self.execute(operation, url.as_str(), req)
+            .await
+            .map_err(|(e, _)| e)
     }
 
     fn resolve(&self, operation: &str, link: &str) -> Result<reqwest::Url, Error> {
@@ -232,15 +304,21 @@ impl Client {
         operation: &'static str,
         url: &str,
         req: reqwest::RequestBuilder,
-    ) -> Result<Response, Error> {
+    ) -> Result<Response, (Error, bool)> {
         let host = reqwest::Url::parse(url)
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_default();
-        let transport = |e: reqwest::Error| Error::Transport {
-            operation: operation.to_string(),
-            host: host.clone(),
-            message: e.to_string(),
+        let transport = |e: reqwest::Error| {
+            let connect = e.is_connect();
+            (
+                Error::Transport {
+                    operation: operation.to_string(),
+                    host: host.clone(),
+                    message: e.to_string(),
+                },
+                connect,
+            )
         };
         let resp = req.send().await.map_err(transport)?;
         let status = resp.status().as_u16();

@@ -13,6 +13,7 @@ pub mod connection;
 pub mod error;
 pub mod long_running;
 pub mod paging;
+pub mod retry;
 pub mod trigger;
 pub mod types;
 
@@ -22,6 +23,7 @@ pub use connection::{Connection, Credential, KeyLocation, OAuth2Config, Secret};
 pub use error::Error;
 pub use futures_util::stream::{Stream, StreamExt};
 pub use paging::{ItemStream, Paging};
+pub use retry::{Clock, RetryPolicy, SystemClock};
 pub use serde;
 pub use serde_json;
 pub use trigger::{Poll, Trigger, TriggerKind, TriggerMode, TriggerSpec};
