@@ -8,6 +8,7 @@ use crate::Error;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::Instrument;
 
 /// The largest part of an error body kept in [`Error::Status`].
 const ERROR_BODY_LIMIT: usize = 4096;
@@ -145,30 +146,68 @@ impl Client {
             call.spec.method,
             "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
         );
-        let mut rng = fastrand::Rng::new();
-        let mut retries = 0;
-        loop {
-            let result = self.send_once(call.clone()).await;
-            let next = retries + 1;
-            let wait = match &result {
-                _ if next > self.retry.count() => None,
-                Ok(r) if retryable_status(r.status) => {
-                    crate::long_running::retry_after(r, std::time::SystemTime::now())
-                        .or_else(|| self.retry.delay(next, &mut rng))
+        // Spans name the operation and the path template, never the URL (a query may hold an
+        // API key) nor headers.
+        let span = tracing::info_span!(
+            "action",
+            operation = call.spec.id,
+            method = call.spec.method,
+            path = call.spec.path
+        );
+        async move {
+            let mut rng = fastrand::Rng::new();
+            let mut retries = 0;
+            loop {
+                let attempt = tracing::debug_span!(
+                    "attempt",
+                    attempt = retries + 1,
+                    status = tracing::field::Empty,
+                    duration_ms = tracing::field::Empty
+                );
+                let started = std::time::Instant::now();
+                let result = self
+                    .send_once(call.clone())
+                    .instrument(attempt.clone())
+                    .await;
+                let ms = started.elapsed().as_millis() as u64;
+                attempt.record("duration_ms", ms);
+                match &result {
+                    Ok(r) => {
+                        attempt.record("status", r.status);
+                        tracing::debug!(parent: &attempt, status = r.status, duration_ms = ms, "answered");
+                    }
+                    Err((e, _)) => {
+                        tracing::debug!(parent: &attempt, duration_ms = ms, error = %e, "failed");
+                    }
                 }
-                Err((Error::Transport { .. }, connect)) if *connect || idempotent => {
-                    self.retry.delay(next, &mut rng)
+                let next = retries + 1;
+                let wait = match &result {
+                    _ if next > self.retry.count() => None,
+                    Ok(r) if retryable_status(r.status) => {
+                        crate::long_running::retry_after(r, std::time::SystemTime::now())
+                            .or_else(|| self.retry.delay(next, &mut rng))
+                    }
+                    Err((Error::Transport { .. }, connect)) if *connect || idempotent => {
+                        self.retry.delay(next, &mut rng)
+                    }
+                    _ => None,
+                };
+                match wait {
+                    Some(wait) => {
+                        tracing::info!(
+                            retry = next,
+                            wait_ms = wait.as_millis() as u64,
+                            "retrying"
+                        );
+                        retries = next;
+                        self.clock.sleep(wait).await;
+                    }
+                    None => return result.map_err(|(e, _)| e),
                 }
-                _ => None,
-            };
-            match wait {
-                Some(wait) => {
-                    retries = next;
-                    self.clock.sleep(wait).await;
-                }
-                None => return result.map_err(|(e, _)| e),
             }
         }
+        .instrument(span)
+        .await
     }
 
     /// One attempt; a transport error says whether the connection could not be made at all.
@@ -315,7 +354,7 @@ impl Client {
                 Error::Transport {
                     operation: operation.to_string(),
                     host: host.clone(),
-                    message: e.to_string(),
+                    message: transport_message(e),
                 },
                 connect,
             )
@@ -341,6 +380,23 @@ impl Client {
             body,
         })
     }
+}
+
+/// What went wrong, with its causes ("error sending request: connection refused"), without the
+/// URL: a query string may carry an API key.
+fn transport_message(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
 }
 
 impl Response {

@@ -1,5 +1,5 @@
-//! Retries against a real HTTP server on 127.0.0.1, with a clock that records waits instead of
-//! sleeping.
+//! Retries and tracing against a real HTTP server on 127.0.0.1, with a clock that records waits
+//! instead of sleeping.
 
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
@@ -151,4 +151,70 @@ async fn a_connection_that_cannot_be_made_is_retried_even_for_post() {
     let e = c.send(call("POST", "/anything")).await.unwrap_err();
     assert!(e.to_string().contains("cannot reach 127.0.0.1"), "{e}");
     assert_eq!(clock.0.lock().unwrap().len(), 2);
+}
+
+/// A writer the test can read back.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn spans_name_the_operation_and_attempts_but_never_the_key() {
+    let (base, _) = server().await;
+    let out = Captured::default();
+    let writer = out.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let clock = Arc::new(TestClock::default());
+    let c = Client::new(
+        Connection::new(&base).with_api_key_query("api_key", "s3cret-key-value"),
+        "test",
+    )
+    .unwrap()
+    .with_clock(clock);
+    c.send(call("GET", "/flaky/1")).await.unwrap();
+    // A refused connection: its error names the host and the cause, not the URL with the key.
+    let refused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", refused.local_addr().unwrap());
+    drop(refused);
+    let c = Client::new(
+        Connection::new(&dead).with_api_key_query("api_key", "s3cret-key-value"),
+        "test",
+    )
+    .unwrap()
+    .with_retry(RetryPolicy::None);
+    let e = c.send(call("GET", "/x")).await.unwrap_err();
+    let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("action{operation=\"Op\" method=\"GET\" path=\"/flaky/1\"}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("attempt{attempt=1}") && text.contains("attempt{attempt=2}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("status=503") && text.contains("status=200"),
+        "{text}"
+    );
+    assert!(text.contains("retrying"), "{text}");
+    assert!(
+        !text.contains("s3cret"),
+        "a secret reached the logs:\n{text}"
+    );
+    assert!(!e.to_string().contains("s3cret"), "{e}");
+    assert!(e.to_string().contains("cannot reach 127.0.0.1"), "{e}");
 }
