@@ -22,6 +22,7 @@ pub struct Client {
     long_running_timeout: Duration,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
+    timeout: Duration,
 }
 
 /// A received response.
@@ -45,7 +46,6 @@ impl Client {
     pub fn new(connection: Connection, connector: &str) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .user_agent(format!("{connector} connector-sdk/{}", crate::VERSION))
-            .timeout(Duration::from_secs(120))
             .build()
             .map_err(|e| Error::Request {
                 operation: String::new(),
@@ -58,7 +58,15 @@ impl Client {
             long_running_timeout: Duration::from_secs(3600),
             retry: RetryPolicy::default(),
             clock: Arc::new(SystemClock),
+            timeout: Duration::from_secs(120),
         })
+    }
+
+    /// Gives up on a request (each attempt) after `timeout` (default: 120 seconds, the
+    /// platform's limit for a synchronous call); the error is [`Error::Timeout`].
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// Retries failed attempts by `policy` (default: the platform's exponential policy with 4
@@ -187,7 +195,9 @@ impl Client {
                         crate::long_running::retry_after(r, std::time::SystemTime::now())
                             .or_else(|| self.retry.delay(next, &mut rng))
                     }
-                    Err((Error::Transport { .. }, connect)) if *connect || idempotent => {
+                    Err((Error::Transport { .. } | Error::Timeout { .. }, connect))
+                        if *connect || idempotent =>
+                    {
                         self.retry.delay(next, &mut rng)
                     }
                     _ => None,
@@ -350,16 +360,22 @@ impl Client {
             .unwrap_or_default();
         let transport = |e: reqwest::Error| {
             let connect = e.is_connect();
-            (
+            let error = if e.is_timeout() {
+                Error::Timeout {
+                    operation: operation.to_string(),
+                    after: self.timeout,
+                    waiting_for: format!("a response from {host}"),
+                }
+            } else {
                 Error::Transport {
                     operation: operation.to_string(),
                     host: host.clone(),
                     message: transport_message(e),
-                },
-                connect,
-            )
+                }
+            };
+            (error, connect)
         };
-        let resp = req.send().await.map_err(transport)?;
+        let resp = req.timeout(self.timeout).send().await.map_err(transport)?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()

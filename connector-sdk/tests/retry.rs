@@ -48,6 +48,9 @@ async fn server() -> (String, Arc<Mutex<Vec<String>>>) {
                 )
                     .into_response();
             }
+            if path == "/slow" {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
             if path == "/missing" {
                 return (StatusCode::NOT_FOUND, "no such thing").into_response();
             }
@@ -217,4 +220,28 @@ async fn spans_name_the_operation_and_attempts_but_never_the_key() {
     );
     assert!(!e.to_string().contains("s3cret"), "{e}");
     assert!(e.to_string().contains("cannot reach 127.0.0.1"), "{e}");
+}
+
+#[tokio::test]
+async fn a_request_that_takes_too_long_is_a_timeout_error_retried_only_when_idempotent() {
+    let (base, log) = server().await;
+    let policy = RetryPolicy::Fixed {
+        count: 1,
+        interval: Duration::from_secs(1),
+    };
+    let (c, clock) = client(&base, policy);
+    let c = c.with_timeout(Duration::from_millis(100));
+    let e = c.send(call("POST", "/slow")).await.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("gave up after 100ms waiting for a response from 127.0.0.1"),
+        "{e}"
+    );
+    // The POST may have been carried out: not retried.
+    assert_eq!(log.lock().unwrap().len(), 1);
+    assert!(clock.0.lock().unwrap().is_empty());
+    // A GET is.
+    c.send(call("GET", "/slow")).await.unwrap_err();
+    assert_eq!(log.lock().unwrap().len(), 3);
+    assert_eq!(*clock.0.lock().unwrap(), [Duration::from_secs(1)]);
 }
