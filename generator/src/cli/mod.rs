@@ -1,5 +1,6 @@
 //! Command-line parsing and the commands.
 
+mod call;
 mod generate;
 mod inspect;
 mod rules;
@@ -53,9 +54,14 @@ enum Command {
     Validate(validate::Args),
     /// Write a Rust crate for a connector: typed models and an async client.
     ///
-    /// Refuses (exit 1, nothing written) when the definition has errors; never overwrites a
+    /// Refuses (exit 1, nothing written) when the definition cannot be read; never overwrites a
     /// generated file that was edited by hand unless --force (exit 2).
     Generate(generate::Args),
+    /// Run one action against the live API and print the response body as JSON.
+    ///
+    /// A pageable action follows every page (--max-pages N) and prints all items. Exit status:
+    /// 0 success, 1 the call failed (the error on stderr), 2 bad arguments.
+    Call(call::Args),
     /// List the validation rules (`--format markdown` writes docs/rules.md).
     Rules {
         /// Output format.
@@ -109,6 +115,7 @@ pub fn main() -> ExitCode {
         } => load::with_loader_pool(|| inspect::run(path, format, max_depth)),
         Command::Validate(args) => load::with_loader_pool(|| validate::run(args)),
         Command::Generate(args) => load::with_loader_pool(|| generate::run(args)),
+        Command::Call(args) => load::with_loader_pool(|| call::run(args)),
         Command::Rules { format } => rules::run(format),
     }
 }

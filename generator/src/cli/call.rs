@@ -1,0 +1,389 @@
+//! `connector-gen call`: runs one action of a definition through the connector-sdk runtime.
+//!
+//! The request is built from the model the way generated code builds it (same `Call`, same
+//! encodings), so a definition behaves the same called here or from its generated crate.
+
+use connector_gen::load::{self, LoadOptions};
+use connector_gen::model::*;
+use connector_sdk::{ArrayFormat, Call, Connection, OperationSpec, PathEncoding, StreamExt};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Definition file or connector folder.
+    path: PathBuf,
+    /// The operationId of the action to run.
+    operation_id: String,
+    /// A parameter value, `name=value` (repeatable); JSON for non-string parameters
+    /// (`top=5`, `tags=["a","b"]`).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+    /// The request body: JSON text, or @FILE.
+    #[arg(long)]
+    body: Option<String>,
+    /// The connection: a JSON file mapping connection parameter names to values
+    /// (`{"api_key": "..."}`, `{"username": "...", "password": "..."}`, `{"access_token": "..."}`),
+    /// plus an optional `base_url` that replaces the definition's.
+    #[arg(long, value_name = "FILE")]
+    connection: Option<PathBuf>,
+    /// For a pageable action: read at most this many pages.
+    #[arg(long, value_name = "N")]
+    max_pages: Option<usize>,
+}
+
+/// A usage error: exit 2, the message on stderr.
+fn usage(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn base_url(c: &Connector) -> String {
+    let url = connector_gen::codegen::client::base_url(c);
+    if !url.is_empty() {
+        return url;
+    }
+    let scheme = c.schemes.first().map_or("https", String::as_str);
+    format!(
+        "{scheme}://{}{}",
+        c.host.as_deref().unwrap_or("localhost"),
+        c.base_path.as_deref().unwrap_or("")
+    )
+}
+
+/// The connection a JSON file describes, for the connector's first security scheme.
+fn connection(c: &Connector, file: Option<&PathBuf>) -> Result<Connection, String> {
+    let values: serde_json::Map<String, Value> = match file {
+        None => serde_json::Map::new(),
+        Some(f) => {
+            let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
+            match serde_json::from_str(&text) {
+                Ok(Value::Object(m)) => m,
+                Ok(_) => {
+                    return Err(format!(
+                        "{}: a connection file is a JSON object",
+                        f.display()
+                    ))
+                }
+                Err(e) => return Err(format!("{}: {e}", f.display())),
+            }
+        }
+    };
+    let get = |keys: &[&str]| {
+        keys.iter().find_map(|k| {
+            values
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(k))
+                .and_then(|(_, v)| v.as_str().map(str::to_string))
+        })
+    };
+    let mut conn = Connection::new(get(&["base_url"]).unwrap_or_else(|| base_url(c)));
+    let secure: Vec<String> = c
+        .connection
+        .as_ref()
+        .map(|p| {
+            p.all_parameters()
+                .filter(|p| p.kind == ConnectionParameterType::SecureString)
+                .map(|p| p.name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(scheme) = c.auth.first() else {
+        return Ok(conn);
+    };
+    let missing = |what: &str| {
+        format!(
+            "the connector uses {} (`{}`): the connection file needs {what}",
+            scheme.label(),
+            scheme.name
+        )
+    };
+    match &scheme.kind {
+        AuthKind::ApiKey { name, location } => {
+            let mut keys: Vec<&str> = vec![scheme.name.as_str(), "api_key", "apiKey"];
+            keys.extend(secure.iter().map(String::as_str));
+            let key = get(&keys).ok_or_else(|| missing(&format!("`{}`", scheme.name)))?;
+            conn = match location {
+                ApiKeyLocation::Query => conn.with_api_key_query(name.clone(), key),
+                _ => conn.with_api_key_header(name.clone(), key),
+            };
+        }
+        AuthKind::Basic => {
+            let user = get(&["username", "user"]).ok_or_else(|| missing("`username`"))?;
+            let password = get(&["password"]).ok_or_else(|| missing("`password`"))?;
+            conn = conn.with_basic(user, password);
+        }
+        _ => {
+            let token = get(&["access_token", "token", scheme.name.as_str()])
+                .ok_or_else(|| missing("`access_token`"))?;
+            conn = conn.with_bearer(token);
+        }
+    }
+    Ok(conn)
+}
+
+/// A parameter value from the command line: text for string parameters, else JSON when it
+/// parses (numbers, booleans, arrays), else text.
+fn value_of(types: &TypeSpace, p: &Parameter, text: &str) -> Value {
+    let s = types.get(types.resolve(p.schema));
+    if s.types == [SchemaType::String] {
+        return Value::String(text.to_string());
+    }
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
+}
+
+fn array_format(p: &Parameter) -> ArrayFormat {
+    match &p.serialization {
+        Some(Serialization::CollectionFormat(f)) => match f.as_str() {
+            "multi" => ArrayFormat::Multi,
+            "ssv" => ArrayFormat::Ssv,
+            "tsv" => ArrayFormat::Tsv,
+            "pipes" => ArrayFormat::Pipes,
+            _ => ArrayFormat::Csv,
+        },
+        Some(Serialization::Style { style, explode }) => match (style.as_str(), explode) {
+            ("form", true) => ArrayFormat::Multi,
+            ("spaceDelimited", _) => ArrayFormat::Ssv,
+            ("pipeDelimited", _) => ArrayFormat::Pipes,
+            _ => ArrayFormat::Csv,
+        },
+        None => ArrayFormat::Csv,
+    }
+}
+
+/// `'static` text for the runtime's operation description: this process runs one call.
+fn leak(s: &str) -> &'static str {
+    Box::leak(s.to_string().into_boxed_str())
+}
+
+fn build(c: &Connector, op: &Operation, args: &Args) -> Result<Call, String> {
+    let mut given: Vec<(String, String)> = Vec::new();
+    for p in &args.params {
+        let (k, v) = p
+            .split_once('=')
+            .ok_or_else(|| format!("`--param {p}`: expected NAME=VALUE"))?;
+        given.push((k.to_string(), v.to_string()));
+    }
+    for (k, _) in &given {
+        if !op.parameters.iter().any(|p| &p.name == k) {
+            let known: Vec<&str> = op.parameters.iter().map(|p| p.name.as_str()).collect();
+            return Err(format!(
+                "`{}` has no parameter `{k}` (it has: {})",
+                op.id,
+                known.join(", ")
+            ));
+        }
+    }
+    let body = match args.body.as_deref() {
+        None => None,
+        Some(b) => {
+            let text = match b.strip_prefix('@') {
+                Some(file) => std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?,
+                None => b.to_string(),
+            };
+            Some(
+                serde_json::from_str::<Value>(&text)
+                    .map_err(|e| format!("--body is not JSON: {e}"))?,
+            )
+        }
+    };
+    let mut call = Call::new(OperationSpec {
+        id: leak(&op.id),
+        method: leak(op.method.as_str()),
+        path: leak(&op.path),
+    });
+    let mut missing = Vec::new();
+    let form = op.consumes.first().is_some_and(|m| {
+        let m = m.to_ascii_lowercase();
+        m.starts_with("application/x-www-form-urlencoded") || m.starts_with("multipart/form-data")
+    });
+    for p in &op.parameters {
+        let value = match given.iter().find(|(k, _)| k == &p.name) {
+            Some((_, v)) => Some(value_of(&c.types, p, v)),
+            None => c.types.get(c.types.resolve(p.schema)).default.clone(),
+        };
+        if p.location == ParameterLocation::Body {
+            match &body {
+                Some(b) if form => {
+                    call.form_fields(b);
+                }
+                Some(b) => {
+                    call.json(b);
+                }
+                None if p.required => missing.push(format!("{} (--body)", p.name)),
+                None => {}
+            }
+            continue;
+        }
+        let Some(value) = value else {
+            if p.required {
+                missing.push(p.name.clone());
+            }
+            continue;
+        };
+        match p.location {
+            ParameterLocation::Path => {
+                let enc = if p.url_encoding == Some(UrlEncoding::Single) {
+                    PathEncoding::Single
+                } else {
+                    PathEncoding::Double
+                };
+                call.path(&p.name, &value, enc);
+            }
+            ParameterLocation::Query => {
+                call.query(&p.name, &value, array_format(p));
+            }
+            ParameterLocation::Header => {
+                call.header(&p.name, &value);
+            }
+            ParameterLocation::FormData
+                if c.types.get(c.types.resolve(p.schema)).types == [SchemaType::File] =>
+            {
+                let file = value.as_str().unwrap_or_default();
+                let path = file.strip_prefix('@').unwrap_or(file);
+                let data = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+                call.file(&p.name, path, data);
+            }
+            ParameterLocation::FormData => {
+                call.form(&p.name, &value);
+            }
+            _ => {}
+        }
+    }
+    if op.request_body.is_some()
+        && !op
+            .parameters
+            .iter()
+            .any(|p| p.location == ParameterLocation::Body)
+    {
+        match &body {
+            Some(b) if form => {
+                call.form_fields(b);
+            }
+            Some(b) => {
+                call.json(b);
+            }
+            None if op.request_body.as_ref().is_some_and(|r| r.required) => {
+                missing.push("the request body (--body)".into())
+            }
+            None => {}
+        }
+    }
+    if !missing.is_empty() {
+        return Err(format!(
+            "`{}` needs {}",
+            op.id,
+            missing
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Ok(call)
+}
+
+fn print_body(body: &[u8]) {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return;
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default()),
+        Err(_) => println!("{}", String::from_utf8_lossy(body)),
+    }
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let loaded = match load::load_path(&args.path, &LoadOptions::default()) {
+        Ok(mut l) if l.len() == 1 => l.remove(0),
+        Ok(l) => {
+            return usage(format!(
+                "{} holds {} connectors; give one",
+                args.path.display(),
+                l.len()
+            ))
+        }
+        Err(e) => return usage(e),
+    };
+    let Some(c) = loaded.connector.as_ref() else {
+        return usage(format!(
+            "{}: the definition cannot be read (see `connector-gen validate`)",
+            args.path.display()
+        ));
+    };
+    let Some(op) = c.operations.iter().find(|o| o.id == args.operation_id) else {
+        let near = c
+            .operations
+            .iter()
+            .map(|o| (strsim::jaro_winkler(&o.id, &args.operation_id), &o.id))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, id)| format!("; did you mean `{id}`?"))
+            .unwrap_or_default();
+        return usage(format!(
+            "no operation `{}` in {}{near}",
+            args.operation_id, c.name
+        ));
+    };
+    let OperationKind::Action { long_running } = op.kind else {
+        return usage(format!(
+            "`{}` is a trigger; run it with `connector-gen watch`",
+            op.id
+        ));
+    };
+    let conn = match connection(c, args.connection.as_ref()) {
+        Ok(conn) => conn,
+        Err(e) => return usage(e),
+    };
+    let call = match build(c, op, &args) {
+        Ok(call) => call,
+        Err(e) => return usage(e),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return usage(format!("cannot start the runtime: {e}")),
+    };
+    let client = match connector_sdk::Client::new(conn, &c.name) {
+        Ok(client) => client.with_max_pages(args.max_pages),
+        Err(e) => return usage(e),
+    };
+    let paging = op.pageable.as_ref().and_then(|p| {
+        p.next_link_name
+            .as_deref()
+            .map(|next| connector_sdk::Paging {
+                item_name: leak(p.item_name.as_deref().unwrap_or("value")),
+                next_link_name: leak(next),
+            })
+    });
+    let outcome = runtime.block_on(async {
+        match paging {
+            Some(paging) => {
+                let items: Vec<Result<Value, connector_sdk::Error>> =
+                    client.items(call, paging).collect().await;
+                let items: Result<Vec<Value>, _> = items.into_iter().collect();
+                items.map(|v| {
+                    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                })
+            }
+            None => {
+                let response = if long_running {
+                    client.send_long_running(call).await
+                } else {
+                    client.send(call).await
+                };
+                response.map(|r| print_body(&r.body))
+            }
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! `connector-gen call` against a real HTTP server on 127.0.0.1.
+
+mod common;
+
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::IntoResponse;
+use common::run;
+use std::sync::{Arc, Mutex};
+
+type Log = Arc<Mutex<Vec<String>>>;
+
+fn serve() -> (tokio::runtime::Runtime, String, Log) {
+    let log: Log = Arc::default();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let l = log.clone();
+    let app = axum::Router::new().fallback(move |m: Method, u: Uri, h: HeaderMap| {
+        let l = l.clone();
+        async move {
+            let auth = h
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-")
+                .to_string();
+            l.lock().unwrap().push(format!("{m} {u} auth={auth}"));
+            let json = |s: StatusCode, b: String| {
+                (s, [("content-type", "application/json")], b).into_response()
+            };
+            match (m.as_str(), u.path(), u.query().unwrap_or("")) {
+                ("GET", "/v2/projects", q) if q.contains("page=2") => {
+                    json(StatusCode::OK, r#"{"value":[{"id":"p3"}]}"#.into())
+                }
+                ("GET", "/v2/projects", _) => json(
+                    StatusCode::OK,
+                    format!(
+                        r#"{{"value":[{{"id":"p1"}},{{"id":"p2"}}],"@odata.nextLink":"http://{addr}/v2/projects?page=2"}}"#
+                    ),
+                ),
+                ("GET", "/v2/projects/p%2F1/tasks/t%25202", _) => {
+                    json(StatusCode::OK, r#"{"id":"t2","title":"Write tests"}"#.into())
+                }
+                _ => json(StatusCode::NOT_FOUND, r#"{"message":"no such task"}"#.into()),
+            }
+        }
+    });
+    rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (rt, format!("http://{addr}/v2"), log)
+}
+
+fn connection_file(dir: &std::path::Path, base: &str) -> String {
+    let p = dir.join("conn.json");
+    std::fs::write(
+        &p,
+        format!(r#"{{"base_url": "{base}", "access_token": "t0ken"}}"#),
+    )
+    .unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+#[test]
+fn an_action_is_called_and_its_body_printed() {
+    let (_rt, base, log) = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let conn = connection_file(dir.path(), &base);
+    let r = run(&[
+        "call",
+        "fixtures/connectors/contoso-tasks",
+        "GetTask",
+        "--param",
+        "projectId=p/1",
+        "--param",
+        "taskId=t 2",
+        "--connection",
+        &conn,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v, serde_json::json!({"id": "t2", "title": "Write tests"}));
+    // The same encodings as generated code: single for projectId, double for taskId.
+    assert_eq!(
+        *log.lock().unwrap(),
+        ["GET /v2/projects/p%2F1/tasks/t%25202 auth=Bearer t0ken"]
+    );
+}
+
+#[test]
+fn a_pageable_action_prints_every_item_of_every_page() {
+    let (_rt, base, log) = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let conn = connection_file(dir.path(), &base);
+    let r = run(&[
+        "call",
+        "fixtures/connectors/contoso-tasks",
+        "ListProjects",
+        "--connection",
+        &conn,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([{"id": "p1"}, {"id": "p2"}, {"id": "p3"}])
+    );
+    assert_eq!(log.lock().unwrap().len(), 2);
+    let r = run(&[
+        "call",
+        "fixtures/connectors/contoso-tasks",
+        "ListProjects",
+        "--connection",
+        &conn,
+        "--max-pages",
+        "1",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v, serde_json::json!([{"id": "p1"}, {"id": "p2"}]));
+}
+
+#[test]
+fn failures_and_bad_arguments_say_what_is_wrong() {
+    let (_rt, base, _) = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let conn = connection_file(dir.path(), &base);
+    let contoso = "fixtures/connectors/contoso-tasks";
+    // The service says no: exit 1, its status and body on stderr.
+    let r = run(&[
+        "call",
+        contoso,
+        "DeleteTask",
+        "--param",
+        "projectId=p1",
+        "--param",
+        "taskId=nope",
+        "--connection",
+        &conn,
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("HTTP 404") && r.stderr.contains("no such task"),
+        "{}",
+        r.stderr
+    );
+    // A missing required parameter, an unknown one, an unknown operation, a trigger: exit 2.
+    for (args, says) in [
+        (vec!["GetTask", "--param", "projectId=p1"], "needs `taskId`"),
+        (
+            vec!["GetTask", "--param", "nope=1"],
+            "has no parameter `nope`",
+        ),
+        (vec!["GetTsk"], "did you mean `GetTask`?"),
+        (vec!["OnNewTask"], "is a trigger"),
+    ] {
+        let mut all = vec!["call", contoso];
+        all.extend(args);
+        all.extend(["--connection", conn.as_str()]);
+        let r = run(&all);
+        assert_eq!(r.code, 2, "{all:?}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{all:?}: {}", r.stderr);
+    }
+    // A connection file without the credential the scheme needs.
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, "{}").unwrap();
+    let r = run(&[
+        "call",
+        contoso,
+        "ListProjects",
+        "--connection",
+        empty.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("needs `access_token`"), "{}", r.stderr);
+}
