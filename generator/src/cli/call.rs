@@ -134,21 +134,12 @@ fn value_of(types: &TypeSpace, p: &Parameter, text: &str) -> Value {
 }
 
 fn array_format(p: &Parameter) -> ArrayFormat {
-    match &p.serialization {
-        Some(Serialization::CollectionFormat(f)) => match f.as_str() {
-            "multi" => ArrayFormat::Multi,
-            "ssv" => ArrayFormat::Ssv,
-            "tsv" => ArrayFormat::Tsv,
-            "pipes" => ArrayFormat::Pipes,
-            _ => ArrayFormat::Csv,
-        },
-        Some(Serialization::Style { style, explode }) => match (style.as_str(), explode) {
-            ("form", true) => ArrayFormat::Multi,
-            ("spaceDelimited", _) => ArrayFormat::Ssv,
-            ("pipeDelimited", _) => ArrayFormat::Pipes,
-            _ => ArrayFormat::Csv,
-        },
-        None => ArrayFormat::Csv,
+    match connector_gen::codegen::client::array_format_name(p) {
+        "Multi" => ArrayFormat::Multi,
+        "Ssv" => ArrayFormat::Ssv,
+        "Tsv" => ArrayFormat::Tsv,
+        "Pipes" => ArrayFormat::Pipes,
+        _ => ArrayFormat::Csv,
     }
 }
 

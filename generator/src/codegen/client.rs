@@ -40,8 +40,10 @@ fn is_binary(types: &TypeSpace, id: SchemaId) -> bool {
         || (s.types == [SchemaType::String] && s.format.as_deref() == Some("binary"))
 }
 
-fn array_format(p: &Parameter) -> TokenStream {
-    let f = match &p.serialization {
+/// How an array parameter is written, by the name of its `connector_sdk::ArrayFormat` variant
+/// (`collectionFormat`, or OpenAPI `style` + `explode`).
+pub fn array_format_name(p: &Parameter) -> &'static str {
+    match &p.serialization {
         Some(Serialization::CollectionFormat(f)) => match f.as_str() {
             "multi" => "Multi",
             "ssv" => "Ssv",
@@ -56,8 +58,11 @@ fn array_format(p: &Parameter) -> TokenStream {
             _ => "Csv",
         },
         None => "Csv",
-    };
-    let i = ident(f);
+    }
+}
+
+fn array_format(p: &Parameter) -> TokenStream {
+    let i = ident(array_format_name(p));
     quote! { ::connector_sdk::ArrayFormat::#i }
 }
 
