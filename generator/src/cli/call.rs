@@ -3,6 +3,8 @@
 //! The request is built from the model the way generated code builds it (same `Call`, same
 //! encodings), so a definition behaves the same called here or from its generated crate.
 
+use connector_gen::codegen::auth::{accesses, Login};
+use connector_gen::codegen::client::{array_format_name, sends_form};
 use connector_gen::load::{self, LoadOptions};
 use connector_gen::model::*;
 use connector_sdk::{ArrayFormat, Call, Connection, OperationSpec, PathEncoding, StreamExt};
@@ -39,20 +41,8 @@ fn usage(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn base_url(c: &Connector) -> String {
-    let url = connector_gen::codegen::client::base_url(c);
-    if !url.is_empty() {
-        return url;
-    }
-    let scheme = c.schemes.first().map_or("https", String::as_str);
-    format!(
-        "{scheme}://{}{}",
-        c.host.as_deref().unwrap_or("localhost"),
-        c.base_path.as_deref().unwrap_or("")
-    )
-}
-
-/// The connection a JSON file describes, for the connector's first security scheme.
+/// The connection a JSON file describes, for the connector's first way to connect (the same
+/// reading of the security schemes as the generated `auth` module).
 fn connection(c: &Connector, file: Option<&PathBuf>) -> Result<Connection, String> {
     let values: serde_json::Map<String, Value> = match file {
         None => serde_json::Map::new(),
@@ -78,49 +68,56 @@ fn connection(c: &Connector, file: Option<&PathBuf>) -> Result<Connection, Strin
                 .and_then(|(_, v)| v.as_str().map(str::to_string))
         })
     };
-    let mut conn = Connection::new(get(&["base_url"]).unwrap_or_else(|| base_url(c)));
-    let secure: Vec<String> = c
-        .connection
-        .as_ref()
-        .map(|p| {
-            p.all_parameters()
-                .filter(|p| p.kind == ConnectionParameterType::SecureString)
-                .map(|p| p.name.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    let Some(scheme) = c.auth.first() else {
+    let base_url = match get(&["base_url"]) {
+        Some(url) => url,
+        None => {
+            let url = connector_gen::codegen::client::base_url(c);
+            if url.is_empty() {
+                return Err(format!(
+                    "{} declares no host: give `base_url` in the connection file",
+                    c.name
+                ));
+            }
+            url
+        }
+    };
+    let conn = Connection::new(base_url);
+    let Some(access) = accesses(c).into_iter().next() else {
         return Ok(conn);
     };
+    let scheme = access.scheme.map_or("apiProperties", |s| s.name.as_str());
     let missing = |what: &str| {
-        format!(
-            "the connector uses {} (`{}`): the connection file needs {what}",
-            scheme.label(),
-            scheme.name
-        )
+        format!("the connector authenticates with `{scheme}`: the connection file needs {what}")
     };
-    match &scheme.kind {
-        AuthKind::ApiKey { name, location } => {
-            let mut keys: Vec<&str> = vec![scheme.name.as_str(), "api_key", "apiKey"];
-            keys.extend(secure.iter().map(String::as_str));
-            let key = get(&keys).ok_or_else(|| missing(&format!("`{}`", scheme.name)))?;
-            conn = match location {
-                ApiKeyLocation::Query => conn.with_api_key_query(name.clone(), key),
-                _ => conn.with_api_key_header(name.clone(), key),
-            };
+    Ok(match access.login {
+        Login::ApiKey { name, query } => {
+            let mut keys: Vec<&str> = vec![scheme, "api_key", "apiKey"];
+            let secure: Vec<&str> = c
+                .connection
+                .iter()
+                .flat_map(|p| p.all_parameters())
+                .filter(|p| p.kind == ConnectionParameterType::SecureString)
+                .map(|p| p.name.as_str())
+                .collect();
+            keys.extend(secure);
+            let key = get(&keys).ok_or_else(|| missing(&format!("`{scheme}`")))?;
+            if query {
+                conn.with_api_key_query(name, key)
+            } else {
+                conn.with_api_key_header(name, key)
+            }
         }
-        AuthKind::Basic => {
+        Login::Basic => {
             let user = get(&["username", "user"]).ok_or_else(|| missing("`username`"))?;
             let password = get(&["password"]).ok_or_else(|| missing("`password`"))?;
-            conn = conn.with_basic(user, password);
+            conn.with_basic(user, password)
         }
-        _ => {
-            let token = get(&["access_token", "token", scheme.name.as_str()])
-                .ok_or_else(|| missing("`access_token`"))?;
-            conn = conn.with_bearer(token);
+        Login::OAuth2 { .. } | Login::Bearer => {
+            let token =
+                get(&["access_token", "token", scheme]).ok_or_else(|| missing("`access_token`"))?;
+            conn.with_bearer(token)
         }
-    }
-    Ok(conn)
+    })
 }
 
 /// A parameter value from the command line: text for string parameters, else JSON when it
@@ -134,7 +131,7 @@ fn value_of(types: &TypeSpace, p: &Parameter, text: &str) -> Value {
 }
 
 fn array_format(p: &Parameter) -> ArrayFormat {
-    match connector_gen::codegen::client::array_format_name(p) {
+    match array_format_name(p) {
         "Multi" => ArrayFormat::Multi,
         "Ssv" => ArrayFormat::Ssv,
         "Tsv" => ArrayFormat::Tsv,
@@ -185,10 +182,15 @@ fn build(c: &Connector, op: &Operation, args: &Args) -> Result<Call, String> {
         path: leak(&op.path),
     });
     let mut missing = Vec::new();
-    let form = op.consumes.first().is_some_and(|m| {
-        let m = m.to_ascii_lowercase();
-        m.starts_with("application/x-www-form-urlencoded") || m.starts_with("multipart/form-data")
-    });
+    let form = sends_form(op);
+    // The body goes as form fields or JSON, as generated code sends it.
+    let set_body = |call: &mut Call, b: &Value| {
+        if form {
+            call.form_fields(b);
+        } else {
+            call.json(b);
+        }
+    };
     for p in &op.parameters {
         let value = match given.iter().find(|(k, _)| k == &p.name) {
             Some((_, v)) => Some(value_of(&c.types, p, v)),
@@ -196,12 +198,7 @@ fn build(c: &Connector, op: &Operation, args: &Args) -> Result<Call, String> {
         };
         if p.location == ParameterLocation::Body {
             match &body {
-                Some(b) if form => {
-                    call.form_fields(b);
-                }
-                Some(b) => {
-                    call.json(b);
-                }
+                Some(b) => set_body(&mut call, b),
                 None if p.required => missing.push(format!("{} (--body)", p.name)),
                 None => {}
             }
@@ -249,12 +246,7 @@ fn build(c: &Connector, op: &Operation, args: &Args) -> Result<Call, String> {
             .any(|p| p.location == ParameterLocation::Body)
     {
         match &body {
-            Some(b) if form => {
-                call.form_fields(b);
-            }
-            Some(b) => {
-                call.json(b);
-            }
+            Some(b) => set_body(&mut call, b),
             None if op.request_body.as_ref().is_some_and(|r| r.required) => {
                 missing.push("the request body (--body)".into())
             }

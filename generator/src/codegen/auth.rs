@@ -67,126 +67,159 @@ fn oauth_config(c: &Connector, flows: &[OAuthFlow]) -> TokenStream {
     }
 }
 
+/// How a connection authenticates for a scheme: what its `auth` function takes.
+#[derive(Debug, Clone, Copy)]
+pub enum Login<'a> {
+    /// An API key in the header or query parameter `name`.
+    ApiKey {
+        /// Header or query parameter name.
+        name: &'a str,
+        /// In the query string rather than a header.
+        query: bool,
+    },
+    /// HTTP basic (`basic`, or `http` with scheme `basic`).
+    Basic,
+    /// OAuth 2.0: an access token obtained through these flows.
+    OAuth2 {
+        /// The flows the definition declares (none when only apiProperties.json declares it).
+        flows: &'a [OAuthFlow],
+    },
+    /// Any other token sent as a bearer token (`bearer`, other HTTP schemes, OpenID Connect).
+    Bearer,
+}
+
+impl Login<'_> {
+    /// The name of its `auth` function.
+    fn function(&self) -> &'static str {
+        match self {
+            Login::ApiKey { .. } => "api_key",
+            Login::Basic => "basic",
+            Login::OAuth2 { .. } => "oauth2",
+            Login::Bearer => "bearer",
+        }
+    }
+}
+
+/// One way to connect: a security scheme of the definition, or OAuth declared only in
+/// apiProperties.json.
+#[derive(Debug, Clone, Copy)]
+pub struct Access<'a> {
+    /// The security scheme, when the definition declares one.
+    pub scheme: Option<&'a AuthScheme>,
+    /// What the connection needs.
+    pub login: Login<'a>,
+}
+
+/// The ways to connect to `c`, in the definition's order; the first is the one examples and
+/// `connector-gen call` use.
+pub fn accesses(c: &Connector) -> Vec<Access<'_>> {
+    let mut out: Vec<Access<'_>> = c
+        .auth
+        .iter()
+        .map(|s| Access {
+            scheme: Some(s),
+            login: match &s.kind {
+                AuthKind::ApiKey { name, location } => Login::ApiKey {
+                    name,
+                    query: *location == ApiKeyLocation::Query,
+                },
+                AuthKind::Basic => Login::Basic,
+                AuthKind::Http { scheme } if scheme.eq_ignore_ascii_case("basic") => Login::Basic,
+                AuthKind::OAuth2 { flows } => Login::OAuth2 { flows },
+                _ => Login::Bearer,
+            },
+        })
+        .collect();
+    let oauth = out.iter().any(|a| matches!(a.login, Login::OAuth2 { .. }));
+    if !oauth && oauth_settings(c).is_some() {
+        out.push(Access {
+            scheme: None,
+            login: Login::OAuth2 { flows: &[] },
+        });
+    }
+    out
+}
+
 /// The items of the `auth` module for the connector at `root`.
 pub fn auth_items(c: &Connector, root: &TokenStream) -> TokenStream {
     let base = quote! { #root::Client::DEFAULT_BASE_URL };
     let new = quote! { ::connector_sdk::Connection::new(#base) };
     let ret = quote! { ::connector_sdk::Connection };
-    let mut names = Namer::default();
+    let string = quote! { impl ::std::convert::Into<::std::string::String> };
+    let mut names = Namer::with_taken(&["oauth2_config"]);
     let mut items = Vec::new();
     let mut config_done = false;
-    // `api_key`, or `api_key_{scheme}` when the connector has several of a kind.
-    let name_for = |kind: &str, scheme: &str, names: &mut Namer| {
-        let plain = field_name(kind);
-        if !names.is_taken(&plain) {
-            return ident(&names.unique(plain));
-        }
-        ident(&names.unique(field_name(&format!("{kind}_{scheme}"))))
-    };
-    for s in &c.auth {
-        let scheme = s.name.as_str();
-        let desc = s
-            .description
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty());
-        let with_desc = |line: String| {
-            let mut lines = vec![line];
-            if let Some(d) = desc {
-                lines.push(String::new());
-                lines.extend(super::docs::doc_lines(d));
-            }
-            docs(lines)
+    for access in accesses(c) {
+        let (label, source) = match access.scheme {
+            Some(s) => (s.name.as_str(), format!("security scheme `{}`", s.name)),
+            None => ("apiProperties", "apiProperties.json".to_string()),
         };
-        match &s.kind {
-            AuthKind::ApiKey { name, location } => {
-                let f = name_for("api_key", scheme, &mut names);
-                let (call, place) = match location {
-                    ApiKeyLocation::Query => (quote! { with_api_key_query }, "query parameter"),
-                    _ => (quote! { with_api_key_header }, "header"),
-                };
-                let doc = with_desc(format!(
-                    "A connection sending the API key in the `{name}` {place} (security scheme `{scheme}`)."
-                ));
-                items.push(quote! {
-                    #doc
-                    pub fn #f(key: impl ::std::convert::Into<::std::string::String>) -> #ret {
-                        #new.#call(#name, key)
-                    }
-                });
-            }
-            AuthKind::Basic | AuthKind::Http { .. }
-                if matches!(&s.kind, AuthKind::Basic)
-                    || matches!(&s.kind, AuthKind::Http { scheme } if scheme.eq_ignore_ascii_case("basic")) =>
-            {
-                let f = name_for("basic", scheme, &mut names);
-                let doc = with_desc(format!(
-                    "A connection with HTTP basic authentication (security scheme `{scheme}`)."
-                ));
-                items.push(quote! {
-                    #doc
-                    pub fn #f(username: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::std::string::String>) -> #ret {
-                        #new.with_basic(username, password)
-                    }
-                });
-            }
-            AuthKind::OAuth2 { flows } => {
-                let f = name_for("oauth2", scheme, &mut names);
-                let doc = with_desc(format!(
-                    "A connection sending an OAuth 2.0 access token as a bearer token (security scheme `{scheme}`); see [`oauth2_config`] for how to obtain one."
-                ));
-                items.push(quote! {
-                    #doc
-                    pub fn #f(access_token: impl ::std::convert::Into<::std::string::String>) -> #ret {
-                        #new.with_bearer(access_token)
-                    }
-                });
-                if !config_done {
-                    config_done = true;
-                    names.unique("oauth2_config".into());
-                    let config = oauth_config(c, flows);
-                    items.push(quote! {
-                        /// How this connector's OAuth 2.0 authorization works: identity provider,
-                        /// URLs, scopes and provider settings from the definition and apiProperties.json.
-                        pub fn oauth2_config() -> ::connector_sdk::OAuth2Config {
-                            #config
-                        }
-                    });
-                }
-            }
-            // Bearer tokens, other HTTP schemes, OpenID Connect and unknown types: a token.
-            _ => {
-                let f = name_for("bearer", scheme, &mut names);
-                let doc = with_desc(format!(
-                    "A connection sending a bearer token (security scheme `{scheme}`, {}).",
-                    s.label()
-                ));
-                items.push(quote! {
-                    #doc
-                    pub fn #f(token: impl ::std::convert::Into<::std::string::String>) -> #ret {
-                        #new.with_bearer(token)
-                    }
-                });
-            }
+        // `api_key`, or `api_key_{scheme}` when the connector has several of a kind.
+        let kind = access.login.function();
+        let f = if names.is_taken(kind) {
+            ident(&names.unique(field_name(&format!("{kind}_{label}"))))
+        } else {
+            ident(&names.unique(kind.to_string()))
+        };
+        let mut lines = vec![match access.login {
+            Login::ApiKey { name, query } => format!(
+                "A connection sending the API key in the `{name}` {} ({source}).",
+                if query { "query parameter" } else { "header" }
+            ),
+            Login::Basic => format!("A connection with HTTP basic authentication ({source})."),
+            Login::OAuth2 { .. } => format!(
+                "A connection sending an OAuth 2.0 access token as a bearer token ({source}); see [`oauth2_config`] for how to obtain one."
+            ),
+            Login::Bearer => format!(
+                "A connection sending a bearer token ({source}, {}).",
+                access.scheme.map(|s| s.label()).unwrap_or_default()
+            ),
+        }];
+        if let Some(d) = access
+            .scheme
+            .and_then(|s| s.description.as_deref())
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            lines.push(String::new());
+            lines.extend(super::docs::doc_lines(d));
         }
-    }
-    // apiProperties can declare OAuth without a security scheme in the definition.
-    if !config_done && oauth_settings(c).is_some() {
-        let f = name_for("oauth2", "apiProperties", &mut names);
-        names.unique("oauth2_config".into());
-        let config = oauth_config(c, &[]);
-        items.push(quote! {
-            /// A connection sending an OAuth 2.0 access token as a bearer token (apiProperties.json).
-            pub fn #f(access_token: impl ::std::convert::Into<::std::string::String>) -> #ret {
-                #new.with_bearer(access_token)
+        let doc = docs(lines);
+        items.push(match access.login {
+            Login::ApiKey { name, query } => {
+                let call = if query {
+                    quote! { with_api_key_query }
+                } else {
+                    quote! { with_api_key_header }
+                };
+                quote! { #doc pub fn #f(key: #string) -> #ret { #new.#call(#name, key) } }
             }
-            /// How this connector's OAuth 2.0 authorization works (apiProperties.json).
-            pub fn oauth2_config() -> ::connector_sdk::OAuth2Config {
-                #config
+            Login::Basic => quote! {
+                #doc
+                pub fn #f(username: #string, password: #string) -> #ret {
+                    #new.with_basic(username, password)
+                }
+            },
+            Login::OAuth2 { .. } => quote! {
+                #doc pub fn #f(access_token: #string) -> #ret { #new.with_bearer(access_token) }
+            },
+            Login::Bearer => {
+                quote! { #doc pub fn #f(token: #string) -> #ret { #new.with_bearer(token) } }
             }
         });
+        if let (Login::OAuth2 { flows }, false) = (access.login, config_done) {
+            config_done = true;
+            let config = oauth_config(c, flows);
+            items.push(quote! {
+                /// How this connector's OAuth 2.0 authorization works: identity provider,
+                /// URLs, scopes and provider settings from the definition and apiProperties.json.
+                pub fn oauth2_config() -> ::connector_sdk::OAuth2Config {
+                    #config
+                }
+            });
+        }
     }
-    let f = name_for("anonymous", "none", &mut names);
+    let f = ident(&names.unique("anonymous".into()));
     items.push(quote! {
         /// A connection without credentials, to the default base URL.
         pub fn #f() -> #ret {
@@ -196,18 +229,21 @@ pub fn auth_items(c: &Connector, root: &TokenStream) -> TokenStream {
     quote! { #(#items)* }
 }
 
-/// A call of the `auth` function for the connector's first security scheme, for examples
-/// (`auth::api_key("<key>")`).
+/// A call of the `auth` function of the connector's first way to connect, for examples
+/// (`auth::api_key("<key>")`): the first function of each kind has the plain name.
 pub fn connection_example(c: &Connector) -> String {
-    match c.auth.first().map(|s| &s.kind) {
-        Some(AuthKind::ApiKey { .. }) => "auth::api_key(\"<key>\")".into(),
-        Some(AuthKind::Basic) => "auth::basic(\"<user>\", \"<password>\")".into(),
-        Some(AuthKind::Http { scheme }) if scheme.eq_ignore_ascii_case("basic") => {
-            "auth::basic(\"<user>\", \"<password>\")".into()
-        }
-        Some(AuthKind::OAuth2 { .. }) => "auth::oauth2(\"<access token>\")".into(),
-        Some(_) => "auth::bearer(\"<token>\")".into(),
-        None if oauth_settings(c).is_some() => "auth::oauth2(\"<access token>\")".into(),
+    match accesses(c).first().map(|a| a.login) {
+        Some(Login::ApiKey { .. }) => "auth::api_key(\"<key>\")".into(),
+        Some(Login::Basic) => "auth::basic(\"<user>\", \"<password>\")".into(),
+        Some(Login::OAuth2 { .. }) => "auth::oauth2(\"<access token>\")".into(),
+        Some(Login::Bearer) => "auth::bearer(\"<token>\")".into(),
         None => "auth::anonymous()".into(),
     }
+}
+
+/// True when the generated `auth` module has `oauth2_config()`.
+pub fn has_oauth2_config(c: &Connector) -> bool {
+    accesses(c)
+        .iter()
+        .any(|a| matches!(a.login, Login::OAuth2 { .. }))
 }

@@ -295,15 +295,17 @@ fn binary_media(op: &Operation) -> String {
         .unwrap_or_else(|| "application/octet-stream".into())
 }
 
+/// True when the operation's body is sent as form fields (it consumes
+/// `application/x-www-form-urlencoded` or `multipart/form-data`), else as JSON.
+pub fn sends_form(op: &Operation) -> bool {
+    op.consumes.first().is_some_and(|m| {
+        let m = m.to_ascii_lowercase();
+        m.starts_with("application/x-www-form-urlencoded") || m.starts_with("multipart/form-data")
+    })
+}
+
 fn body_set(op: &Operation, value: &TokenStream) -> TokenStream {
-    let media = op
-        .consumes
-        .first()
-        .map(|m| m.to_ascii_lowercase())
-        .unwrap_or_else(|| "application/json".into());
-    if media.starts_with("application/x-www-form-urlencoded")
-        || media.starts_with("multipart/form-data")
-    {
+    if sends_form(op) {
         quote! { call.form_fields(#value); }
     } else {
         quote! { call.json(#value); }

@@ -184,7 +184,7 @@ pub fn crate_files(
                 actions => op_rows(false), triggers => op_rows(true),
                 crate_ident => crate_ident, example => example,
                 connection => super::auth::connection_example(c),
-                oauth => super::auth::connection_example(c).starts_with("auth::oauth2"),
+                oauth => super::auth::has_oauth2_config(c),
             })
         })
         .map_err(|e| format!("README.md template: {e}"))?;
