@@ -37,6 +37,11 @@ fn a_connector_folder_becomes_a_crate_that_builds() {
     ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
+    // The definition is copied byte for byte.
+    assert_eq!(
+        read(&out.join("definition/apiDefinition.swagger.json")),
+        read(&common::root().join("fixtures/connectors/contoso-tasks/apiDefinition.swagger.json"))
+    );
     let cargo = String::from_utf8(read(&out.join("Cargo.toml"))).unwrap();
     assert!(
         cargo.contains("name = \"contoso-tasks\"") && cargo.contains("authors = [\"Contoso Ltd\"]"),

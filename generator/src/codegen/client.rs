@@ -375,7 +375,7 @@ pub fn client_items(c: &Connector, models: &mut ModelsGen<'_>, root: &TokenStrea
     let mut options = Vec::new();
     let mut responses = Vec::new();
     let mut triggers = Vec::new();
-    let mut method_names = Namer::with_taken(&["new", "connection", "inner"]);
+    let mut method_names = Namer::with_taken(&["new", "from_sdk", "sdk", "connection", "inner"]);
     let mut option_names = Namer::default();
     let mut response_names = Namer::default();
     let mut trigger_names = Namer::default();
@@ -881,22 +881,8 @@ pub fn crate_source(c: &Connector, root: &str) -> Result<String, String> {
 
 /// [`crate_source`] formatted as one file in one piece: the text [`crate_source`] must equal.
 pub fn crate_source_whole(c: &Connector, root: &str) -> Result<String, String> {
-    use super::types::Wrapper;
     let (mut sections, models) = early_sections(c, root)?;
     sections[MODELS].items = models.finish();
-    let parts = sections.into_iter().map(|s| {
-        let items = s.items;
-        match s.wrapper {
-            Wrapper::Module { doc, name } => {
-                let m = super::ident(name);
-                quote! { #[doc = #doc] pub mod #m { #(#items)* } }
-            }
-            Wrapper::Impl(name) => {
-                let t = super::ident(name);
-                quote! { impl #t { #(#items)* } }
-            }
-            Wrapper::None => quote! { #(#items)* },
-        }
-    });
+    let parts = sections.iter().map(super::types::Section::whole);
     super::types::format_file(quote! { #(#parts)* })
 }

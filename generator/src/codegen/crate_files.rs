@@ -213,7 +213,12 @@ pub fn crate_files(
         let Some(file_name) = f.path.file_name() else {
             continue;
         };
-        let bytes = std::fs::read(&f.path).map_err(|e| format!("{}: {e}", f.path.display()))?;
+        // Plain UTF-8 was read as it is: no need to read the file again. Other encodings were
+        // decoded, and the copy keeps the original bytes.
+        let bytes = match f.encoding {
+            crate::load::source::Encoding::Utf8 => f.text.as_bytes().to_vec(),
+            _ => std::fs::read(&f.path).map_err(|e| format!("{}: {e}", f.path.display()))?,
+        };
         files.push(CrateFile {
             path: format!("definition/{}", file_name.to_string_lossy()),
             contents: bytes,

@@ -140,7 +140,7 @@ impl<'a> ModelsGen<'a> {
             .iter()
             .chain(&s.any_of)
             .copied()
-            .filter(|&v| self.types.get(self.types.resolve(v)).types != [SchemaType::Null])
+            .filter(|&v| !self.is_null(v))
             .collect();
         if variants.len() > 1 {
             // Variants that are all string enums: one enum of every value.
@@ -306,9 +306,7 @@ impl<'a> ModelsGen<'a> {
                         .chain(&s.any_of)
                         .chain(&s.all_of)
                         .copied()
-                        .find(|&v| {
-                            self.types.get(self.types.resolve(v)).types != [SchemaType::Null]
-                        });
+                        .find(|&v| !self.is_null(v));
                     match only {
                         Some(v) if self.types.resolve(v) != id => self.type_ref(v, hint),
                         _ => value,
@@ -342,6 +340,11 @@ impl<'a> ModelsGen<'a> {
         }
     }
 
+    /// True for a `null` variant (which makes the use site optional rather than a variant).
+    fn is_null(&self, id: SchemaId) -> bool {
+        self.types.get(self.types.resolve(id)).types == [SchemaType::Null]
+    }
+
     /// The schema a wrapper stands for: an object without properties whose only content is one
     /// non-null `allOf`/`oneOf`/`anyOf` part (how `nullable` references are often written) is
     /// written as that part.
@@ -357,7 +360,7 @@ impl<'a> ModelsGen<'a> {
                 .chain(&s.one_of)
                 .chain(&s.any_of)
                 .copied()
-                .filter(|&v| self.types.get(self.types.resolve(v)).types != [SchemaType::Null])
+                .filter(|&v| !self.is_null(v))
                 .collect();
             match parts.as_slice() {
                 [only] => id = self.types.resolve(*only),
@@ -700,6 +703,18 @@ pub struct Section {
     pub items: Vec<TokenStream>,
 }
 
+impl Section {
+    /// The whole section as one token stream: its module's doc, the wrapper and every item.
+    pub fn whole(&self) -> TokenStream {
+        let items = &self.items;
+        let body = self.wrapper.wrap(quote! { #(#items)* });
+        match self.wrapper {
+            Wrapper::Module { doc, .. } => quote! { #[doc = #doc] #body },
+            _ => body,
+        }
+    }
+}
+
 /// Items per formatting piece: small enough to share out between threads, large enough that
 /// the per-piece cost stays small.
 const PIECE: usize = 24;
@@ -732,7 +747,8 @@ pub fn format_pieces(pieces: &[(usize, String)]) -> Vec<Result<String, String>> 
 }
 
 /// Puts formatted pieces (any order of sections; in order within a section) together into the
-/// file the sections make.
+/// file the sections make. prettyplease prints the items of a file, module or impl block one
+/// after another, so this is the text the whole file would give (a test checks it).
 pub fn assemble(
     wrappers: &[Wrapper],
     mut pieces: Vec<(usize, Result<String, String>)>,
@@ -766,17 +782,4 @@ pub fn assemble(
         }
     }
     Ok(file)
-}
-
-/// Formats a file made of `sections`, in pieces formatted in parallel. prettyplease prints the
-/// items of a file, module or impl block one after another, so the pieces put together are the
-/// text the whole file would give (a test checks it).
-pub fn format_sections(sections: Vec<Section>) -> Result<String, String> {
-    let pieces = to_pieces(&sections, None);
-    let formatted = format_pieces(&pieces);
-    let wrappers: Vec<Wrapper> = sections.iter().map(|s| s.wrapper).collect();
-    assemble(
-        &wrappers,
-        pieces.into_iter().map(|(i, _)| i).zip(formatted).collect(),
-    )
 }
