@@ -173,10 +173,7 @@ impl Client {
                     duration_ms = tracing::field::Empty
                 );
                 let started = std::time::Instant::now();
-                let result = self
-                    .send_once(call.clone())
-                    .instrument(attempt.clone())
-                    .await;
+                let result = self.send_once(&call).instrument(attempt.clone()).await;
                 let ms = started.elapsed().as_millis() as u64;
                 attempt.record("duration_ms", ms);
                 match &result {
@@ -192,7 +189,7 @@ impl Client {
                 let wait = match &result {
                     _ if next > self.retry.count() => None,
                     Ok(r) if retryable_status(r.status) => {
-                        crate::long_running::retry_after(r, std::time::SystemTime::now())
+                        crate::retry::retry_after(r, std::time::SystemTime::now())
                             .or_else(|| self.retry.delay(next, &mut rng))
                     }
                     Err((Error::Transport { .. } | Error::Timeout { .. }, connect))
@@ -221,18 +218,18 @@ impl Client {
     }
 
     /// One attempt; a transport error says whether the connection could not be made at all.
-    async fn send_once(&self, mut call: Call) -> Result<Response, (Error, bool)> {
+    /// The call is borrowed: a JSON or form body is encoded from it, so attempts copy nothing
+    /// but the bytes of multipart and binary bodies.
+    async fn send_once(&self, call: &Call) -> Result<Response, (Error, bool)> {
         let operation = call.spec.id;
-        if let Credential::ApiKey {
-            name,
-            location: KeyLocation::Query,
-            value,
-        } = &self.connection.credential
-        {
-            call.query.push((name.clone(), value.expose().to_string()));
-        }
         let url = call
             .url(&self.connection.base_url)
+            .and_then(|u| {
+                reqwest::Url::parse(&u).map_err(|e| Error::Request {
+                    operation: operation.to_string(),
+                    message: format!("invalid URL `{u}`: {e}"),
+                })
+            })
             .map_err(|e| (e, false))?;
         let method = reqwest::Method::from_bytes(call.spec.method.as_bytes()).map_err(|_| {
             (
@@ -243,15 +240,15 @@ impl Client {
                 false,
             )
         })?;
-        let mut req = self.authorize(self.http.request(method, &url));
+        let (url, mut req) = self.authorized(method, url);
         for (k, v) in &call.headers {
             req = req.header(k.as_str(), v.as_str());
         }
-        req = match call.body.take() {
+        req = match &call.body {
             None => req,
             Some(Body::Json(v)) => req
                 .header("content-type", "application/json")
-                .body(serde_json::to_vec(&v).unwrap_or_default()),
+                .body(serde_json::to_vec(v).unwrap_or_default()),
             Some(Body::Form(fields)) => {
                 let encoded: Vec<String> = fields
                     .iter()
@@ -269,17 +266,17 @@ impl Client {
             Some(Body::Multipart(parts)) => {
                 let mut form = reqwest::multipart::Form::new();
                 for p in parts {
-                    let mut part = reqwest::multipart::Part::bytes(p.data);
-                    if let Some(f) = p.file_name {
-                        part = part.file_name(f);
+                    let mut part = reqwest::multipart::Part::bytes(p.data.clone());
+                    if let Some(f) = &p.file_name {
+                        part = part.file_name(f.clone());
                     }
-                    form = form.part(p.name, part);
+                    form = form.part(p.name.clone(), part);
                 }
                 req.multipart(form)
             }
-            Some(Body::Bytes(data, content_type)) => {
-                req.header("content-type", content_type).body(data)
-            }
+            Some(Body::Bytes(data, content_type)) => req
+                .header("content-type", content_type.as_str())
+                .body(data.clone()),
         };
         self.execute(operation, &url, req).await
     }
@@ -288,28 +285,14 @@ impl Client {
     /// resolved against the base URL. The credential is sent only when the URL has the scheme,
     /// host and port of the connection's base URL: a link to another host gets no secret.
     pub async fn follow(&self, operation: &'static str, link: &str) -> Result<Response, Error> {
-        let mut url = self.resolve(operation, link)?;
-        let same_origin = self.same_origin(&url);
-        if let (
-            true,
-            Credential::ApiKey {
-                name,
-                location: KeyLocation::Query,
-                value,
-            },
-        ) = (same_origin, &self.connection.credential)
-        {
-            if !url.query_pairs().any(|(k, _)| k == name.as_str()) {
-                url.query_pairs_mut().append_pair(name, value.expose());
-            }
-        }
-        let mut req = self.http.get(url.as_str());
-        if same_origin {
-            req = self.authorize(req);
-        }
-        self.execute(operation, url.as_str(), req)
-            .await
-            .map_err(|(e, _)| e)
+        let url = self.resolve(operation, link)?;
+        let (url, req) = if self.same_origin(&url) {
+            self.authorized(reqwest::Method::GET, url)
+        } else {
+            let req = self.http.get(url.clone());
+            (url, req)
+        };
+        self.execute(operation, &url, req).await.map_err(|(e, _)| e)
     }
 
     fn resolve(&self, operation: &str, link: &str) -> Result<reqwest::Url, Error> {
@@ -328,9 +311,34 @@ impl Client {
         reqwest::Url::parse(&self.connection.base_url).is_ok_and(|b| b.origin() == url.origin())
     }
 
-    fn authorize(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match &self.connection.credential {
-            // A key in the query is part of the URL.
+    /// A request to `url` carrying the connection's credential: an API key in the query string
+    /// (unless the URL already has it), or a header. Returns the URL as sent.
+    fn authorized(
+        &self,
+        method: reqwest::Method,
+        mut url: reqwest::Url,
+    ) -> (reqwest::Url, reqwest::RequestBuilder) {
+        if let Credential::ApiKey {
+            name,
+            location: KeyLocation::Query,
+            value,
+        } = &self.connection.credential
+        {
+            if !url.query_pairs().any(|(k, _)| k == name.as_str()) {
+                let pair = format!(
+                    "{}={}",
+                    crate::call::encode_component(name),
+                    crate::call::encode_component(value.expose())
+                );
+                let query = match url.query() {
+                    Some(q) if !q.is_empty() => format!("{q}&{pair}"),
+                    _ => pair,
+                };
+                url.set_query(Some(&query));
+            }
+        }
+        let req = self.http.request(method, url.clone());
+        let req = match &self.connection.credential {
             Credential::None
             | Credential::ApiKey {
                 location: KeyLocation::Query,
@@ -345,19 +353,17 @@ impl Client {
                 req.basic_auth(username, Some(password.expose()))
             }
             Credential::Bearer(token) => req.bearer_auth(token.expose()),
-        }
+        };
+        (url, req)
     }
 
     async fn execute(
         &self,
         operation: &'static str,
-        url: &str,
+        url: &reqwest::Url,
         req: reqwest::RequestBuilder,
     ) -> Result<Response, (Error, bool)> {
-        let host = reqwest::Url::parse(url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_string))
-            .unwrap_or_default();
+        let host = url.host_str().unwrap_or_default().to_string();
         let transport = |e: reqwest::Error| {
             let connect = e.is_connect();
             let error = if e.is_timeout() {

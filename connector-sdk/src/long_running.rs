@@ -3,22 +3,12 @@
 
 use crate::call::Call;
 use crate::client::{Client, Response};
+use crate::retry::retry_after;
 use crate::Error;
 use std::time::{Duration, SystemTime};
 
 /// How long to wait before polling when the service sends no `Retry-After`.
 pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(20);
-
-/// The wait a `Retry-After` header asks for: delay-seconds or an HTTP-date (a date in the past
-/// is no wait). `None` when the header is absent or unreadable.
-pub fn retry_after(response: &Response, now: SystemTime) -> Option<Duration> {
-    let value = response.header("retry-after")?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
-}
 
 impl Client {
     /// Sends a long-running action: while the service answers `202 Accepted` with a `Location`,
@@ -53,39 +43,5 @@ impl Client {
             response = self.follow(operation, &link).await?;
         }
         response.success()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn with_retry_after(v: &str) -> Response {
-        Response {
-            operation: "Export",
-            host: "api.example".into(),
-            status: 202,
-            headers: vec![("retry-after".into(), v.into())],
-            body: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn retry_after_reads_seconds_and_http_dates() {
-        let now = httpdate::parse_http_date("Sun, 22 Nov 2026 10:00:00 GMT").unwrap();
-        assert_eq!(
-            retry_after(&with_retry_after("7"), now),
-            Some(Duration::from_secs(7))
-        );
-        assert_eq!(
-            retry_after(&with_retry_after("Sun, 22 Nov 2026 10:01:30 GMT"), now),
-            Some(Duration::from_secs(90))
-        );
-        // A date in the past is no wait; nonsense is no answer.
-        assert_eq!(
-            retry_after(&with_retry_after("Sun, 22 Nov 2026 09:00:00 GMT"), now),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(retry_after(&with_retry_after("soon"), now), None);
     }
 }

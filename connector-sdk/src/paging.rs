@@ -46,55 +46,76 @@ struct State<'a> {
     seen: HashSet<String>,
 }
 
+/// Decodes `value` as `T`; a mismatch names its place: `at` (e.g. `value[3]`) followed by the
+/// path inside the value.
+pub(crate) fn decode_at<T: DeserializeOwned>(
+    operation: &str,
+    value: Value,
+    at: &str,
+) -> Result<T, Error> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let inner = e.path().to_string();
+        let path = match (at.is_empty(), inner == ".") {
+            (true, _) => inner,
+            (false, true) => at.to_string(),
+            (false, false) => format!("{at}.{inner}"),
+        };
+        Error::Decode {
+            operation: operation.to_string(),
+            path,
+            message: e.inner().to_string(),
+        }
+    })
+}
+
+/// The items of a page or a batch: the body itself when it is an array, else its property
+/// `name` (absent or `null`: no items), each decoded as `T`.
+pub(crate) fn decode_items<T: DeserializeOwned>(
+    operation: &str,
+    body: Value,
+    name: &str,
+) -> Result<Vec<T>, Error> {
+    let (items, prefix) = match body {
+        Value::Array(items) => (items, ""),
+        Value::Object(mut map) => match map.remove(name) {
+            None | Some(Value::Null) => (Vec::new(), ""),
+            Some(Value::Array(items)) => (items, name),
+            Some(_) => {
+                return Err(Error::Decode {
+                    operation: operation.to_string(),
+                    path: name.to_string(),
+                    message: "the items are not an array".into(),
+                })
+            }
+        },
+        _ => {
+            return Err(Error::Decode {
+                operation: operation.to_string(),
+                path: String::new(),
+                message: "the body is neither an object nor an array".into(),
+            })
+        }
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| decode_at(operation, item, &format!("{prefix}[{i}]")))
+        .collect()
+}
+
 /// The items of one page and the link to the next one.
 pub fn split_page<T: DeserializeOwned>(
     response: &Response,
     paging: &Paging,
 ) -> Result<(Vec<T>, Option<String>), Error> {
     let page: Value = response.json()?;
-    let decode_error = |path: String, message: String| Error::Decode {
-        operation: response.operation.to_string(),
-        path,
-        message,
-    };
-    let (items, prefix) = match &page {
-        Value::Array(items) => (items.clone(), String::new()),
-        Value::Object(map) => match map.get(paging.item_name) {
-            None | Some(Value::Null) => (Vec::new(), String::new()),
-            Some(Value::Array(items)) => (items.clone(), paging.item_name.to_string()),
-            Some(_) => {
-                return Err(decode_error(
-                    paging.item_name.to_string(),
-                    "the page's items are not an array".into(),
-                ))
-            }
-        },
-        _ => {
-            return Err(decode_error(
-                String::new(),
-                "a page is neither an object nor an array".into(),
-            ))
-        }
-    };
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
-        let decoded = serde_path_to_error::deserialize(item).map_err(|e| {
-            let inner = e.path().to_string();
-            let at = if inner == "." {
-                String::new()
-            } else {
-                format!(".{inner}")
-            };
-            decode_error(format!("{prefix}[{i}]{at}"), e.inner().to_string())
-        })?;
-        out.push(decoded);
-    }
     let next = page
         .get(paging.next_link_name)
         .and_then(Value::as_str)
         .filter(|l| !l.trim().is_empty())
         .map(str::to_string);
-    Ok((out, next))
+    let items = decode_items(response.operation, page, paging.item_name)?;
+    Ok((items, next))
 }
 
 impl Client {

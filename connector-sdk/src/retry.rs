@@ -6,9 +6,10 @@
 //! default is exponential with 4 retries, interval 7.5 s, between 5 s and 45 s. Counts are
 //! 1–90; intervals are ISO 8601 durations in configuration (`PT7.5S`).
 
+use crate::client::Response;
 use std::future::Future;
 use std::pin::Pin;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// The most retries a policy may ask for.
 pub const MAX_RETRIES: u32 = 90;
@@ -152,6 +153,17 @@ impl RetryPolicy {
     }
 }
 
+/// The wait a `Retry-After` header asks for: delay-seconds or an HTTP-date (a date in the past
+/// is no wait). `None` when the header is absent or unreadable.
+pub fn retry_after(response: &Response, now: SystemTime) -> Option<Duration> {
+    let value = response.header("retry-after")?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
 /// True for statuses the platform retries: 408, 429 and 5xx.
 pub fn retryable_status(status: u16) -> bool {
     status == 408 || status == 429 || (500..600).contains(&status)
@@ -263,6 +275,35 @@ mod tests {
             RetryPolicy::from_config("none", None, None, None, None),
             Ok(RetryPolicy::None)
         );
+    }
+
+    fn with_retry_after(v: &str) -> Response {
+        Response {
+            operation: "Export",
+            host: "api.example".into(),
+            status: 202,
+            headers: vec![("retry-after".into(), v.into())],
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = httpdate::parse_http_date("Sun, 22 Nov 2026 10:00:00 GMT").unwrap();
+        assert_eq!(
+            retry_after(&with_retry_after("7"), now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            retry_after(&with_retry_after("Sun, 22 Nov 2026 10:01:30 GMT"), now),
+            Some(Duration::from_secs(90))
+        );
+        // A date in the past is no wait; nonsense is no answer.
+        assert_eq!(
+            retry_after(&with_retry_after("Sun, 22 Nov 2026 09:00:00 GMT"), now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after(&with_retry_after("soon"), now), None);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 
 use crate::call::{Call, OperationSpec};
 use crate::client::{Client, Response};
-use crate::long_running::retry_after;
+use crate::paging::{decode_at, decode_items};
+use crate::retry::retry_after;
 use crate::Error;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -75,38 +76,14 @@ pub fn events<E: DeserializeOwned>(
     operation: &'static str,
     body: Value,
 ) -> Result<Vec<E>, Error> {
-    let decode = |v: Value, prefix: String| {
-        serde_path_to_error::deserialize(v).map_err(|e| Error::Decode {
-            operation: operation.to_string(),
-            path: format!("{prefix}{}", e.path()),
-            message: e.inner().to_string(),
-        })
-    };
-    match spec.mode {
-        TriggerMode::Single => Ok(vec![decode(body, String::new())?]),
-        TriggerMode::Batch => {
-            let (items, prefix) = match (spec.split_on, body) {
-                (None, Value::Array(items)) => (items, String::new()),
-                (Some(name), Value::Object(mut map)) => match map.remove(name) {
-                    Some(Value::Array(items)) => (items, name.to_string()),
-                    None | Some(Value::Null) => (Vec::new(), String::new()),
-                    Some(_) => {
-                        return Err(Error::Decode {
-                            operation: operation.to_string(),
-                            path: name.to_string(),
-                            message: "the batch's items are not an array".into(),
-                        })
-                    }
-                },
-                (_, Value::Null) => (Vec::new(), String::new()),
-                (_, other) => return Ok(vec![decode(other, String::new())?]),
-            };
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| decode(v, format!("{prefix}[{i}].")))
-                .collect()
+    match (spec.mode, spec.split_on, body) {
+        (TriggerMode::Batch, _, Value::Null) => Ok(Vec::new()),
+        (TriggerMode::Batch, None, body @ Value::Array(_)) => decode_items(operation, body, ""),
+        (TriggerMode::Batch, Some(name), body @ Value::Object(_)) => {
+            decode_items(operation, body, name)
         }
+        // A single trigger, or a batch whose body has no items to split: one event.
+        (_, _, body) => Ok(vec![decode_at(operation, body, "")?]),
     }
 }
 

@@ -172,7 +172,7 @@ impl std::io::Write for Captured {
 
 #[tokio::test]
 async fn spans_name_the_operation_and_attempts_but_never_the_key() {
-    let (base, _) = server().await;
+    let (base, log) = server().await;
     let out = Captured::default();
     let writer = out.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -189,6 +189,14 @@ async fn spans_name_the_operation_and_attempts_but_never_the_key() {
     .unwrap()
     .with_clock(clock);
     c.send(call("GET", "/flaky/1")).await.unwrap();
+    // The key reaches the service, on every attempt.
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "GET /flaky/1?api_key=s3cret-key-value",
+            "GET /flaky/1?api_key=s3cret-key-value"
+        ]
+    );
     // A refused connection: its error names the host and the cause, not the URL with the key.
     let refused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = format!("http://{}", refused.local_addr().unwrap());
