@@ -11,15 +11,15 @@ type Log = Arc<Mutex<Vec<String>>>;
 
 fn serve() -> (tokio::runtime::Runtime, String, Log) {
     let log: Log = Arc::default();
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
     let l = log.clone();
     let app = axum::Router::new().fallback(move |m: Method, u: Uri, h: HeaderMap| {
         let l = l.clone();
         async move {
+            let host = h
+                .get("host")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-")
+                .to_string();
             let auth = h
                 .get("authorization")
                 .and_then(|v| v.to_str().ok())
@@ -36,7 +36,7 @@ fn serve() -> (tokio::runtime::Runtime, String, Log) {
                 ("GET", "/v2/projects", _) => json(
                     StatusCode::OK,
                     format!(
-                        r#"{{"value":[{{"id":"p1"}},{{"id":"p2"}}],"@odata.nextLink":"http://{addr}/v2/projects?page=2"}}"#
+                        r#"{{"value":[{{"id":"p1"}},{{"id":"p2"}}],"@odata.nextLink":"http://{host}/v2/projects?page=2"}}"#
                     ),
                 ),
                 ("GET", "/v2/projects/p%2F1/tasks/t%25202", _) => {
@@ -46,7 +46,7 @@ fn serve() -> (tokio::runtime::Runtime, String, Log) {
             }
         }
     });
-    rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (rt, addr) = common::serve(app);
     (rt, format!("http://{addr}/v2"), log)
 }
 

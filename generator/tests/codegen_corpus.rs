@@ -107,7 +107,6 @@ fn crates_of_real_connectors_compile() {
     let ws = tempfile::tempdir().unwrap();
     let mut namer = Namer::default();
     let mut members = Vec::new();
-    let sdk = common::root().join("connector-sdk");
     for path in &paths {
         let name = namer.unique(format!(
             "c-{}",
@@ -115,17 +114,7 @@ fn crates_of_real_connectors_compile() {
                 .trim_start_matches("r#")
                 .replace('_', "-")
         ));
-        let out = ws.path().join(&name);
-        let r = common::run(&[
-            "generate",
-            path.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--name",
-            &name,
-            "--sdk-path",
-            sdk.to_str().unwrap(),
-        ]);
+        let r = common::generate_member(ws.path(), &name, path.to_str().unwrap());
         match r.code {
             0 => members.push(name),
             // Unreadable definitions are refused with their diagnostics (the 4 of the corpus).
@@ -133,49 +122,24 @@ fn crates_of_real_connectors_compile() {
             _ => panic!("{}: generate failed:\n{}", path.display(), r.stderr),
         }
     }
-    let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
-    std::fs::write(
-        ws.path().join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            list.join(", ")
-        ),
-    )
-    .unwrap();
-    std::fs::copy(
-        common::root().join("Cargo.lock"),
-        ws.path().join("Cargo.lock"),
-    )
-    .unwrap();
-    let out = std::process::Command::new(env!("CARGO"))
-        .args([
-            "check",
-            "--workspace",
-            "--quiet",
-            "--offline",
-            "--message-format",
-            "short",
-        ])
-        .env(
-            "CARGO_TARGET_DIR",
-            common::root().join("target/codegen-check"),
-        )
-        .current_dir(ws.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    common::write_workspace(ws.path(), &members);
+    let out = common::cargo(
+        ws.path(),
+        &["check", "--workspace", "--message-format", "short"],
+    );
     println!(
         "codegen corpus: {} crates generated, cargo check: {}",
         members.len(),
-        if out.status.success() { "ok" } else { "FAILED" }
+        if out.code == 0 { "ok" } else { "FAILED" }
     );
-    assert!(
-        out.status.success(),
+    assert_eq!(
+        out.code,
+        0,
         "generated code does not compile:\n{}",
-        stderr.lines().take(60).collect::<Vec<_>>().join("\n")
+        out.stderr.lines().take(60).collect::<Vec<_>>().join("\n")
     );
     // Generated code compiles without warnings.
-    assert!(!stderr.contains("warning"), "{stderr}");
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
     if !all {
         assert_eq!(members.len(), SAMPLE.len() + OPENAPI_SAMPLE.len());
     }

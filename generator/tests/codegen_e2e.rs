@@ -162,16 +162,11 @@ async fn main() {
 #[test]
 fn a_generated_client_calls_a_real_server() {
     let log: Log = Arc::default();
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
     let app_log = log.clone();
     let app = axum::Router::new().fallback(move |m: Method, u: Uri, h: HeaderMap, b: Bytes| {
         handle(app_log.clone(), m, u, h, b)
     });
-    rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (_rt, addr) = common::serve(app);
 
     let l = load::load_path(
         &common::root().join("fixtures/connectors/contoso-tasks"),

@@ -53,20 +53,8 @@ fn a_connector_folder_becomes_a_crate_that_builds() {
         "{readme}"
     );
     // It builds on its own (dependencies shared with the other generated-code tests).
-    let build = std::process::Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--offline"])
-        .env(
-            "CARGO_TARGET_DIR",
-            common::root().join("target/codegen-check"),
-        )
-        .current_dir(&out)
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    let build = common::cargo(&out, &["check"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
 }
 
 #[test]
@@ -235,57 +223,17 @@ fn a_directory_of_connectors_becomes_a_workspace() {
 #[test]
 fn generated_crates_are_clippy_clean() {
     let ws = tempfile::tempdir().unwrap();
-    let sdk = common::root().join("connector-sdk");
     let mut members = Vec::new();
     for (name, path) in common::FIXTURES {
         let crate_name = name.replace('_', "-");
-        let out = ws.path().join(&crate_name);
-        let r = run(&[
-            "generate",
-            path,
-            "-o",
-            out.to_str().unwrap(),
-            "--name",
-            &crate_name,
-            "--sdk-path",
-            sdk.to_str().unwrap(),
-        ]);
+        let r = common::generate_member(ws.path(), &crate_name, path);
         assert_eq!(r.code, 0, "{path}: {}", r.stderr);
-        members.push(format!("{crate_name:?}"));
+        members.push(crate_name);
     }
-    std::fs::write(
-        ws.path().join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
-    )
-    .unwrap();
-    std::fs::copy(
-        common::root().join("Cargo.lock"),
-        ws.path().join("Cargo.lock"),
-    )
-    .unwrap();
-    let out = std::process::Command::new(env!("CARGO"))
-        .args([
-            "clippy",
-            "--workspace",
-            "--quiet",
-            "--offline",
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .env(
-            "CARGO_TARGET_DIR",
-            common::root().join("target/codegen-check"),
-        )
-        .current_dir(ws.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    common::write_workspace(ws.path(), &members);
+    let out = common::cargo(
+        ws.path(),
+        &["clippy", "--workspace", "--", "-D", "warnings"],
     );
+    assert_eq!(out.code, 0, "{}", out.stderr);
 }

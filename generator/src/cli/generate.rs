@@ -1,7 +1,7 @@
 //! `connector-gen generate`.
 
 use connector_gen::codegen::crate_files::{
-    crate_files, write_crate, CrateFile, CrateOptions, SdkDependency,
+    crate_files, workspace_manifest, write_crate, CrateFile, CrateOptions, SdkDependency,
 };
 use connector_gen::diagnostics::{render, Severity};
 use connector_gen::load::{self, LoadOptions};
@@ -190,19 +190,7 @@ pub fn run(args: Args) -> ExitCode {
     let several = inputs.len() > 1;
     let (mut failed, mut members) = (0usize, Vec::new());
     let all_start = Instant::now();
-    use std::io::IsTerminal;
-    let bar = if several && std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} generating {pos}/{len} connectors {wide_bar} {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = super::progress_bar(inputs.len(), several, "generating");
     // Lines go above the progress bar when there is one.
     let say = |line: String| {
         if bar.is_hidden() {
@@ -261,11 +249,7 @@ pub fn run(args: Args) -> ExitCode {
         );
     }
     if several && !members.is_empty() {
-        let list: Vec<String> = members.iter().map(|m| format!("    \"{m}\",")).collect();
-        let workspace = format!(
-            "[workspace]\nresolver = \"2\"\nmembers = [\n{}\n]\n",
-            list.join("\n")
-        );
+        let workspace = workspace_manifest(&members);
         if let Err(e) =
             connector_gen::fs::write_atomic(&args.output.join("Cargo.toml"), workspace.as_bytes())
         {

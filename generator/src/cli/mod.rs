@@ -104,6 +104,22 @@ pub fn color_stdout() -> bool {
     !no_color() && std::io::stdout().is_terminal()
 }
 
+/// A progress bar on stderr counting `len` connectors (`{verb} 3/615 connectors`), shown only
+/// when `wanted` and stderr is a terminal: pipes get nothing extra.
+pub fn progress_bar(len: usize, wanted: bool, verb: &str) -> indicatif::ProgressBar {
+    if !(wanted && std::io::stderr().is_terminal()) {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{spinner}} {verb} {{pos}}/{{len}} connectors {{wide_bar}} {{eta}}"
+        ))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();

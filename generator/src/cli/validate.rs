@@ -7,7 +7,7 @@ use connector_gen::validate::baseline::Baseline;
 use connector_gen::validate::config::Config;
 use connector_gen::validate::report::{self, Finding, Summary};
 use connector_gen::validate::{self as v, Profile};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -104,18 +104,7 @@ pub fn run(args: Args) -> ExitCode {
         ..LoadOptions::default()
     };
     let render = (args.format == ReportFormat::Human).then(color_stdout);
-    let progress = if std::io::stderr().is_terminal() && inputs.len() > 20 {
-        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} checking {pos}/{len} connectors {wide_bar} {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let progress = super::progress_bar(inputs.len(), inputs.len() > 20, "checking");
     use rayon::prelude::*;
     let checked: Vec<Checked> = inputs
         .par_iter()

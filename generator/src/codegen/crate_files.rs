@@ -227,6 +227,15 @@ pub fn crate_files(
     Ok((name, files))
 }
 
+/// The `Cargo.toml` of a workspace of generated crates.
+pub fn workspace_manifest(members: &[String]) -> String {
+    let list: Vec<String> = members.iter().map(|m| format!("    {m:?},")).collect();
+    format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [\n{}\n]\n",
+        list.join("\n")
+    )
+}
+
 /// FNV-1a, 64 bits: a stable fingerprint of generated contents (not a security measure).
 fn fingerprint(bytes: &[u8]) -> String {
     let mut h: u64 = 0xcbf29ce484222325;

@@ -89,17 +89,70 @@ fn cargo_in_scratch_crate(
         std::fs::write(p, text).map_err(|e| e.to_string())?;
     }
     let (command, rest) = args.split_first().ok_or("no cargo command")?;
+    let mut all = vec![*command, "--message-format", "short"];
+    all.extend_from_slice(rest);
+    let r = cargo(dir.path(), &all);
+    if r.code == 0 {
+        Ok(r.stdout)
+    } else {
+        Err(r.stderr)
+    }
+}
+
+/// Runs `cargo COMMAND --quiet --offline REST` in `dir`, with the compiled dependencies shared
+/// by every generated-code test (`target/codegen-check`).
+pub fn cargo(dir: &Path, args: &[&str]) -> Run {
+    let (command, rest) = args.split_first().expect("a cargo command");
     let out = Command::new(env!("CARGO"))
         .arg(command)
-        .args(["--quiet", "--offline", "--message-format", "short"])
+        .args(["--quiet", "--offline"])
         .args(rest)
         .env("CARGO_TARGET_DIR", root().join("target/codegen-check"))
-        .current_dir(dir.path())
+        .current_dir(dir)
         .output()
-        .map_err(|e| e.to_string())?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        .expect("run cargo");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// `connector-gen generate PATH` into `ws/NAME` as crate NAME, depending on this checkout's
+/// connector-sdk.
+pub fn generate_member(ws: &Path, name: &str, path: &str) -> Run {
+    let sdk = root().join("connector-sdk");
+    let out = ws.join(name);
+    run(&[
+        "generate",
+        path,
+        "-o",
+        out.to_str().unwrap(),
+        "--name",
+        name,
+        "--sdk-path",
+        sdk.to_str().unwrap(),
+    ])
+}
+
+/// Makes `ws` a workspace of `members` (as `generate DIR` writes it), pinned by this
+/// repository's lock file so that nothing is fetched.
+pub fn write_workspace(ws: &Path, members: &[String]) {
+    std::fs::write(
+        ws.join("Cargo.toml"),
+        connector_gen::codegen::crate_files::workspace_manifest(members),
+    )
+    .unwrap();
+    std::fs::copy(root().join("Cargo.lock"), ws.join("Cargo.lock")).unwrap();
+}
+
+/// Starts `app` on 127.0.0.1 on a runtime of its own; keep the runtime alive while it serves.
+pub fn serve(app: axum::Router) -> (tokio::runtime::Runtime, std::net::SocketAddr) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (rt, addr)
 }
