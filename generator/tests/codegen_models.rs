@@ -1,4 +1,6 @@
-//! Generated models: snapshots for every fixture, and the snapshots compile.
+//! Generated models: snapshots for every fixture, and models that decode as meant. (That the
+//! models compile is checked with the whole generated client, which contains them:
+//! `codegen_client.rs`.)
 
 mod common;
 
@@ -26,25 +28,6 @@ fn models_of_every_fixture_match_their_snapshots() {
 fn generation_is_deterministic() {
     for (_, rel) in FIXTURES {
         assert_eq!(models(rel, "crate::models"), models(rel, "crate::models"));
-    }
-}
-
-#[test]
-fn the_models_of_every_fixture_compile() {
-    let mut lib = String::new();
-    let mut files = Vec::new();
-    for (name, rel) in FIXTURES {
-        lib.push_str(&format!("pub mod {name} {{ pub mod models; }}\n"));
-        files.push((
-            format!("src/{name}/models.rs"),
-            models(rel, &format!("crate::{name}::models")),
-        ));
-    }
-    lib.insert_str(0, "#![allow(dead_code)]\n");
-    let mut all: Vec<(&str, String)> = vec![("src/lib.rs", lib)];
-    all.extend(files.iter().map(|(p, t)| (p.as_str(), t.clone())));
-    if let Err(e) = common::check_crate("fixture_models", &all) {
-        panic!("generated models do not compile:\n{e}");
     }
 }
 
