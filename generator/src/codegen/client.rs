@@ -99,6 +99,8 @@ struct Parts {
     fields: Vec<TokenStream>,
     /// Statements filling `call`.
     sets: Vec<TokenStream>,
+    /// True when a statement uses the trigger's `callback_url`.
+    uses_callback: bool,
 }
 
 impl Parts {
@@ -139,7 +141,20 @@ fn operation_parts(
     let mut names = Namer::with_taken(&["self", "options", "call", "response", "callback_url"]);
     let notify = notification_target(op);
     let mut body_callback: Option<Vec<String>> = None;
+    // An OpenAPI webhook or callback (no notification URL parameter) is registered out of
+    // band: its request body is the notification itself, not something the trigger sends.
+    let sends_body = !(style == Style::Trigger
+        && matches!(
+            &op.kind,
+            OperationKind::WebhookTrigger {
+                notification_url_param: None,
+                ..
+            }
+        ));
     for p in &op.parameters {
+        if p.location == ParameterLocation::Body && !sends_body {
+            continue;
+        }
         let default = c
             .types
             .get(p.schema)
@@ -242,6 +257,7 @@ fn operation_parts(
             // Cookies and unknown locations cannot be sent as anything else; leave them out.
             _ => continue,
         };
+        parts.uses_callback |= matches!(source, Source::Callback);
         parts.sets.push(set);
     }
     // An OpenAPI 3 request body.
@@ -249,7 +265,11 @@ fn operation_parts(
         .parameters
         .iter()
         .any(|p| p.location == ParameterLocation::Body);
-    if let Some(body) = op.request_body.as_ref().filter(|_| !body_from_parameter) {
+    if let Some(body) = op
+        .request_body
+        .as_ref()
+        .filter(|_| sends_body && !body_from_parameter)
+    {
         if let Some(schema) = body.content.iter().find_map(|m| m.schema) {
             let ty = models.type_ref(schema, &format!("{base}Request"));
             let a = ident(&names.unique("body".to_string()));
@@ -277,6 +297,7 @@ fn operation_parts(
         }
     }
     if let Some(path) = body_callback {
+        parts.uses_callback = true;
         let path: Vec<&str> = path.iter().map(String::as_str).collect();
         parts.sets.push(quote! {
             if let ::std::option::Option::Some(url) = callback_url {
@@ -651,24 +672,7 @@ fn trigger(
 ) -> TokenStream {
     let base = type_name(&op.id);
     let tname = ident(&names.unique(format!("{base}Trigger")));
-    // An OpenAPI webhook or callback (no notification URL parameter) is registered out of
-    // band: its request body is the notification itself, not something the trigger sends.
-    let out_of_band = matches!(
-        &op.kind,
-        OperationKind::WebhookTrigger {
-            notification_url_param: None,
-            ..
-        }
-    );
-    let parts = if out_of_band {
-        let mut bare = op.clone();
-        bare.request_body = None;
-        bare.parameters
-            .retain(|p| p.location != ParameterLocation::Body);
-        operation_parts(c, &bare, models, Style::Trigger)
-    } else {
-        operation_parts(c, op, models, Style::Trigger)
-    };
+    let parts = operation_parts(c, op, models, Style::Trigger);
     let (kind, mode) = match &op.kind {
         OperationKind::PollingTrigger { mode } => (quote! { Polling }, mode.clone()),
         OperationKind::WebhookTrigger { mode, .. } => (
@@ -740,8 +744,7 @@ fn trigger(
     let mutable = (!sets.is_empty()).then(|| quote! { mut });
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     let (id, m, path) = (op.id.as_str(), op.method.as_str(), op.path.as_str());
-    let uses_callback = sets.iter().any(|s| s.to_string().contains("callback_url"));
-    let callback_arg = if uses_callback {
+    let callback_arg = if parts.uses_callback {
         quote! { callback_url }
     } else {
         quote! { _callback_url }
