@@ -73,6 +73,12 @@ pub struct Call {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Option<Body>,
+    /// The base URL a `dynamichosturl` policy gave.
+    pub(crate) base_url: Option<String>,
+    /// The path (filled in and encoded) a `routerequesttoendpoint` policy gave.
+    pub(crate) route: Option<String>,
+    /// The method a `routerequesttoendpoint` policy gave.
+    pub(crate) method: Option<String>,
     /// The first value that could not be written: reported when the call is sent.
     pub(crate) error: Option<String>,
 }
@@ -111,8 +117,16 @@ impl Call {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            base_url: None,
+            route: None,
+            method: None,
             error: None,
         }
+    }
+
+    /// The HTTP method sent: the operation's, unless a policy routes the call elsewhere.
+    pub fn method(&self) -> &str {
+        self.method.as_deref().unwrap_or(self.spec.method)
     }
 
     /// The value as JSON; a value that cannot be written is remembered (the first one) and
@@ -316,9 +330,8 @@ impl Call {
         self
     }
 
-    /// The URL of the request: the base URL, the path template filled in (each value encoded as
-    /// its parameter says), and the query string.
-    pub fn url(&self, base_url: &str) -> Result<String, Error> {
+    /// The operation's path template with each value encoded as its parameter says.
+    fn filled_path(&self) -> Result<String, Error> {
         let mut path = String::new();
         let mut rest = self.spec.path;
         while let Some(open) = rest.find('{') {
@@ -343,6 +356,17 @@ impl Call {
             rest = &rest[open + close + 1..];
         }
         path.push_str(rest);
+        Ok(path)
+    }
+
+    /// The URL of the request: the base URL, the path template filled in (each value encoded as
+    /// its parameter says), and the query string.
+    pub fn url(&self, base_url: &str) -> Result<String, Error> {
+        let base_url = self.base_url.as_deref().unwrap_or(base_url);
+        let path = match &self.route {
+            Some(route) => route.clone(),
+            None => self.filled_path()?,
+        };
         let mut url = format!(
             "{}{}",
             base_url.trim_end_matches('/'),

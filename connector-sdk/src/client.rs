@@ -3,6 +3,7 @@
 
 use crate::call::{Body, Call};
 use crate::connection::{Connection, Credential, KeyLocation};
+use crate::policy::Policies;
 use crate::retry::{retryable_status, Clock, RetryPolicy, SystemClock};
 use crate::Error;
 use serde::de::DeserializeOwned;
@@ -23,6 +24,8 @@ pub struct Client {
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
     timeout: Duration,
+    policies: Arc<Policies>,
+    base_override: Option<String>,
 }
 
 /// A received response.
@@ -59,7 +62,42 @@ impl Client {
             retry: RetryPolicy::default(),
             clock: Arc::new(SystemClock),
             timeout: Duration::from_secs(120),
+            policies: Arc::new(Policies::default()),
+            base_override: None,
         })
+    }
+
+    /// Sends every request to `base_url`, whatever the connection and the connector's
+    /// `dynamichosturl` policy say: for mock servers and tests.
+    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_override = Some(base_url.into().trim_end_matches('/').to_string());
+        self
+    }
+
+    /// Applies the connector's policy templates to every request and response. Each template
+    /// it does not apply is reported here, once, as a `tracing` warning naming it.
+    pub fn with_policies(mut self, policies: Policies) -> Self {
+        for what in policies.not_applied() {
+            tracing::warn!(policy = %what, "policy template not applied");
+        }
+        self.policies = Arc::new(policies);
+        self
+    }
+
+    /// The policy templates it applies.
+    pub fn policies(&self) -> &Policies {
+        &self.policies
+    }
+
+    /// The base URL of `operation`: the one given to [`Client::with_base_url`], else the one a
+    /// `dynamichosturl` policy makes of the connection parameters, else the connection's.
+    pub fn base_url(&self, operation: &str) -> String {
+        if let Some(url) = &self.base_override {
+            return url.clone();
+        }
+        self.policies
+            .base_url(operation, &self.connection)
+            .unwrap_or_else(|| self.connection.base_url.trim_end_matches('/').to_string())
     }
 
     /// Gives up on a request (each attempt) after `timeout` (default: 120 seconds, the
@@ -149,9 +187,15 @@ impl Client {
     /// connection lost mid-way) only for idempotent methods, since a `POST` may have been
     /// carried out. `Retry-After` (seconds or HTTP-date) replaces the policy's wait.
     pub async fn send_raw(&self, call: Call) -> Result<Response, Error> {
-        let call = call.check()?;
+        let fixed_base = self.base_override.is_some();
+        let mut call = self
+            .policies
+            .apply_request(call.check()?, &self.connection, fixed_base)?;
+        if let Some(url) = &self.base_override {
+            call.base_url = Some(url.clone());
+        }
         let idempotent = matches!(
-            call.spec.method,
+            call.method(),
             "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
         );
         // Spans name the operation and the path template, never the URL (a query may hold an
@@ -159,7 +203,7 @@ impl Client {
         let span = tracing::info_span!(
             "action",
             operation = call.spec.id,
-            method = call.spec.method,
+            method = call.method(),
             path = call.spec.path
         );
         async move {
@@ -227,15 +271,19 @@ impl Client {
             .and_then(|u| {
                 reqwest::Url::parse(&u).map_err(|e| Error::Request {
                     operation: operation.to_string(),
-                    message: format!("invalid URL `{u}`: {e}"),
+                    // Without the query string: it may hold an API key.
+                    message: format!(
+                        "invalid URL `{}`: {e}",
+                        u.split_once('?').map_or(u.as_str(), |(head, _)| head)
+                    ),
                 })
             })
             .map_err(|e| (e, false))?;
-        let method = reqwest::Method::from_bytes(call.spec.method.as_bytes()).map_err(|_| {
+        let method = reqwest::Method::from_bytes(call.method().as_bytes()).map_err(|_| {
             (
                 Error::Request {
                     operation: operation.to_string(),
-                    message: format!("invalid method {}", call.spec.method),
+                    message: format!("invalid method {}", call.method()),
                 },
                 false,
             )
@@ -282,33 +330,26 @@ impl Client {
     }
 
     /// A `GET` of a URL the service gave (a `Location` to poll, a next link). A relative URL is
-    /// resolved against the base URL. The credential is sent only when the URL has the scheme,
-    /// host and port of the connection's base URL: a link to another host gets no secret.
+    /// resolved against the operation's base URL. The credential, and the headers the policy
+    /// templates set (they may hold connection parameters), are sent only when the URL has the
+    /// scheme, host and port of that base URL: a link to another host gets no secret.
     pub async fn follow(&self, operation: &'static str, link: &str) -> Result<Response, Error> {
-        let url = self.resolve(operation, link)?;
-        let (url, req) = if self.same_origin(&url) {
-            self.authorized(reqwest::Method::GET, url)
+        let base = self.base_url(operation);
+        let url = resolve(&base, operation, link)?;
+        let (url, req) = if same_origin(&base, &url) {
+            // On the connector's own origin a followed link is a request of the operation:
+            // it gets the credential and the headers the policies set.
+            let headers = self.policies.follow_headers(operation, &self.connection)?;
+            let (url, mut req) = self.authorized(reqwest::Method::GET, url);
+            for (k, v) in &headers {
+                req = req.header(k.as_str(), v.as_str());
+            }
+            (url, req)
         } else {
             let req = self.http.get(url.clone());
             (url, req)
         };
         self.execute(operation, &url, req).await.map_err(|(e, _)| e)
-    }
-
-    fn resolve(&self, operation: &str, link: &str) -> Result<reqwest::Url, Error> {
-        let base = reqwest::Url::parse(&format!(
-            "{}/",
-            self.connection.base_url.trim_end_matches('/')
-        ));
-        // `join` keeps an absolute link as it is and resolves a relative one.
-        base.and_then(|b| b.join(link)).map_err(|e| Error::Request {
-            operation: operation.to_string(),
-            message: format!("the service gave an invalid link `{link}`: {e}"),
-        })
-    }
-
-    fn same_origin(&self, url: &reqwest::Url) -> bool {
-        reqwest::Url::parse(&self.connection.base_url).is_ok_and(|b| b.origin() == url.origin())
     }
 
     /// A request to `url` carrying the connection's credential: an API key in the query string
@@ -394,14 +435,37 @@ impl Client {
             })
             .collect();
         let body = resp.bytes().await.map_err(transport)?.to_vec();
-        Ok(Response {
+        let mut response = Response {
             operation,
             host,
             status,
             headers,
             body,
-        })
+        };
+        if !self.policies.is_empty() {
+            let base = self.base_url(operation);
+            self.policies
+                .apply_response(&mut response, &self.connection, &base)
+                .map_err(|e| (e, false))?;
+        }
+        Ok(response)
     }
+}
+
+/// `link` resolved against `base`: `join` keeps an absolute link as it is and resolves a
+/// relative one.
+fn resolve(base: &str, operation: &str, link: &str) -> Result<reqwest::Url, Error> {
+    reqwest::Url::parse(&format!("{}/", base.trim_end_matches('/')))
+        .and_then(|b| b.join(link))
+        .map_err(|e| Error::Request {
+            operation: operation.to_string(),
+            message: format!("the service gave an invalid link `{link}`: {e}"),
+        })
+}
+
+/// Whether `url` has the scheme, host and port of `base`.
+fn same_origin(base: &str, url: &reqwest::Url) -> bool {
+    reqwest::Url::parse(base).is_ok_and(|b| b.origin() == url.origin())
 }
 
 /// What went wrong, with its causes ("error sending request: connection refused"), without the

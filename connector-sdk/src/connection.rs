@@ -57,13 +57,17 @@ pub enum Credential {
     Bearer(Secret),
 }
 
-/// A connection to a service: its base URL and credential.
+/// A connection to a service: its base URL, credential, and the values of the connector's
+/// connection parameters (which policy templates read, e.g. a host name or a tenant).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Connection {
     /// Scheme, host and base path, e.g. `https://api.contoso.example/v2`.
     pub base_url: String,
     /// How to authenticate.
     pub credential: Credential,
+    /// Connection parameter values by name; every value is kept as a [`Secret`] (never shown),
+    /// as the platform cannot tell which of them are sensitive either.
+    pub parameters: Vec<(String, Secret)>,
 }
 
 impl Connection {
@@ -72,7 +76,24 @@ impl Connection {
         Connection {
             base_url: base_url.into(),
             credential: Credential::None,
+            parameters: Vec::new(),
         }
+    }
+
+    /// With the value of a connection parameter (replacing an earlier value of the same name).
+    pub fn with_parameter(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.parameters.retain(|(n, _)| *n != name);
+        self.parameters.push((name, Secret::new(value)));
+        self
+    }
+
+    /// The value of a connection parameter.
+    pub fn parameter(&self, name: &str) -> Option<&Secret> {
+        self.parameters
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 
     /// With an API key sent in a header.

@@ -46,6 +46,17 @@ pub enum Error {
         /// What was awaited.
         waiting_for: String,
     },
+    /// A policy template of the connector could not be applied (e.g. a connection parameter it
+    /// reads is missing).
+    #[error("{operation}: policy template `{template}`: {message}")]
+    Policy {
+        /// Operation id.
+        operation: String,
+        /// `templateId` of the policy.
+        template: String,
+        /// What was wrong.
+        message: String,
+    },
     /// The request could not be built from the values given.
     #[error("{operation}: {message}")]
     Request {

@@ -25,7 +25,17 @@ fn serve() -> (tokio::runtime::Runtime, String, Log) {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-")
                 .to_string();
-            l.lock().unwrap().push(format!("{m} {u} auth={auth}"));
+            let header = |name: &str| {
+                h.get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| format!(" {name}={v}"))
+                    .unwrap_or_default()
+            };
+            l.lock().unwrap().push(format!(
+                "{m} {u} auth={auth}{}{}",
+                header("x-client"),
+                header("x-page-size")
+            ));
             let json = |s: StatusCode, b: String| {
                 (s, [("content-type", "application/json")], b).into_response()
             };
@@ -54,7 +64,7 @@ fn connection_file(dir: &std::path::Path, base: &str) -> String {
     let p = dir.join("conn.json");
     std::fs::write(
         &p,
-        format!(r#"{{"base_url": "{base}", "access_token": "t0ken"}}"#),
+        format!(r#"{{"base_url": "{base}", "access_token": "t0ken", "region": "eu"}}"#),
     )
     .unwrap();
     p.to_str().unwrap().to_string()
@@ -82,7 +92,7 @@ fn an_action_is_called_and_its_body_printed() {
     // The same encodings as generated code: single for projectId, double for taskId.
     assert_eq!(
         *log.lock().unwrap(),
-        ["GET /v2/projects/p%2F1/tasks/t%25202 auth=Bearer t0ken"]
+        ["GET /v2/projects/p%2F1/tasks/t%25202 auth=Bearer t0ken x-client=connector x-page-size=eu"]
     );
 }
 
@@ -171,4 +181,137 @@ fn failures_and_bad_arguments_say_what_is_wrong() {
     ]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("needs `access_token`"), "{}", r.stderr);
+}
+
+/// A Relay instance: records `METHOD URI key=X-Api-Key body`.
+fn serve_relay() -> (tokio::runtime::Runtime, String, Log) {
+    let log: Log = Arc::default();
+    let l = log.clone();
+    let app = axum::Router::new().fallback(
+        move |m: Method, u: Uri, h: HeaderMap, body: axum::body::Bytes| {
+            let l = l.clone();
+            async move {
+                let key = h
+                    .get("x-api-key")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-")
+                    .to_string();
+                l.lock().unwrap().push(format!(
+                    "{m} {u} key={key} {}",
+                    String::from_utf8_lossy(&body)
+                ));
+                let json = |s: StatusCode, b: String| {
+                    (s, [("content-type", "application/json")], b).into_response()
+                };
+                match (m.as_str(), u.path(), u.query().unwrap_or("")) {
+                    ("GET", "/api/notes", q) if q.contains("page=2") => json(
+                        StatusCode::OK,
+                        r#"{"value":[{"id":"n2","text":"b"}]}"#.into(),
+                    ),
+                    ("GET", "/api/notes", _) => json(
+                        StatusCode::OK,
+                        r#"{"value":[{"id":"n1","text":"a"}],"@odata.nextLink":"notes?page=2"}"#
+                            .into(),
+                    ),
+                    ("POST", "/api/notes", _) => json(
+                        StatusCode::CREATED,
+                        String::from_utf8_lossy(&body).into_owned(),
+                    ),
+                    ("GET", "/api/v3/indicators/ip/1.2.3.4", _) => {
+                        json(StatusCode::OK, r#"{"verdict":"clean"}"#.into())
+                    }
+                    _ => json(StatusCode::NOT_FOUND, "{}".into()),
+                }
+            }
+        },
+    );
+    let (rt, addr) = common::serve(app);
+    (rt, addr.to_string(), log)
+}
+
+#[test]
+fn policy_templates_shape_the_requests_and_unknown_ones_are_reported_once() {
+    let (_rt, host, log) = serve_relay();
+    let dir = tempfile::tempdir().unwrap();
+    // No base URL: the host comes from the `hostName` connection parameter through the
+    // connector's dynamichosturl policy.
+    let conn = dir.path().join("relay.json");
+    std::fs::write(
+        &conn,
+        format!(r#"{{"api_key": "k-1", "hostName": "{host}"}}"#),
+    )
+    .unwrap();
+    let conn = conn.to_str().unwrap();
+    let relay = "fixtures/connectors/relay-lookup";
+    let warning =
+        "warning: policy template `stringreplace`: not implemented by this runtime; it is not applied to this call";
+
+    let r = run(&["call", relay, "ListNotes", "--connection", conn]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr.matches(warning).count(), 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!([{"id": "n1", "text": "a"}, {"id": "n2", "text": "b"}])
+    );
+
+    let r = run(&[
+        "call",
+        relay,
+        "CreateNote",
+        "--body",
+        r#"{"text": "seen"}"#,
+        "--connection",
+        conn,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let r = run(&[
+        "call",
+        relay,
+        "LookupIndicator",
+        "--param",
+        "kind=ip",
+        "--param",
+        "value=1.2.3.4",
+        "--connection",
+        conn,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap(),
+        serde_json::json!({"verdict": "clean"})
+    );
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            // setqueryparameter on every request; the next link (relative) made absolute on
+            // the instance, with the key.
+            "GET /api/notes?api-version=2024-01-01 key=k-1 ",
+            "GET /api/notes?page=2 key=k-1 ",
+            // setproperty in the body.
+            r#"POST /api/notes?api-version=2024-01-01 key=k-1 {"text":"seen","source":"connector"}"#,
+            // routerequesttoendpoint: path from the query values.
+            "GET /api/v3/indicators/ip/1.2.3.4?kind=ip&value=1.2.3.4&api-version=2024-01-01 key=k-1 ",
+        ]
+    );
+
+    // Without the host parameter the policy cannot make the URL: exit 1, saying which.
+    std::fs::write(dir.path().join("nohost.json"), r#"{"api_key": "k-1"}"#).unwrap();
+    let nohost = dir.path().join("nohost.json");
+    let r = run(&[
+        "call",
+        relay,
+        "ListNotes",
+        "--connection",
+        nohost.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "policy template `dynamichosturl`: the connection has no parameter `hostName`"
+        ),
+        "{}",
+        r.stderr
+    );
 }

@@ -24,18 +24,22 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-")
         .to_string();
-    let extra = headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_string();
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-")
+            .to_string()
+    };
+    let extra = header("x-request-id");
+    let policy_headers = format!("{}/{}", header("x-client"), header("x-page-size"));
     let agent = headers
         .get("user-agent")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
     log.lock().unwrap().push(format!(
-        "{method} {uri} auth={auth} x-request-id={extra} agent-ok={} body={}",
+        "{method} {uri} auth={auth} x-request-id={extra} policy={policy_headers} agent-ok={} body={}",
         agent.starts_with("contoso-tasks connector-sdk/"),
         String::from_utf8_lossy(&body)
     ));
@@ -126,7 +130,11 @@ async fn main() {
     drop(pending);
     let config = auth::oauth2_config();
     println!("auth: {} {:?}", config.identity_provider, config.scopes);
-    let client = Client::new(Connection { base_url: base, ..auth::oauth2("t0ken") }).expect("client");
+    // The connector's policies set headers and the host (from the `region` connection
+    // parameter); `with_base_url` points every request at the test server instead.
+    let connection = auth::oauth2("t0ken").with_parameter("region", "eu");
+    let sdk = connector_sdk::Client::new(connection, "contoso-tasks").expect("sdk client").with_base_url(base);
+    let client = Client::from_sdk(sdk).expect("client");
     let projects = client
         .list_projects(options::ListProjectsOptions { top: Some(5), labels: Some(vec!["a".into(), "b c".into()]) })
         .await
@@ -200,24 +208,24 @@ fn a_generated_client_calls_a_real_server() {
     assert_eq!(
         log,
         [
-            "GET /v2/projects?%24top=5&labels=a&labels=b%20c auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+            "GET /v2/projects?%24top=5&labels=a&labels=b%20c auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
             // projectId is single-encoded, taskId double-encoded, as x-ms-url-encoding says.
-            "GET /v2/projects/p%2F1/tasks/t%25202 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+            "GET /v2/projects/p%2F1/tasks/t%25202 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
             // The internal header with a default is sent without being asked for.
-            "POST /v2/projects/p1/tasks auth=Bearer t0ken x-request-id=generated agent-ok=true body={\"title\":\"New task\"}",
-            "DELETE /v2/projects/p1/tasks/nope auth=Bearer t0ken x-request-id=- agent-ok=true body=",
-            "GET /v2/projects?%24top=2 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+            "POST /v2/projects/p1/tasks auth=Bearer t0ken x-request-id=generated policy=connector/eu agent-ok=true body={\"title\":\"New task\"}",
+            "DELETE /v2/projects/p1/tasks/nope auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
+            "GET /v2/projects?%24top=2 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
             // The next link points at another origin: it gets no credential.
-            "GET /v2/projects?page=2 auth=- x-request-id=- agent-ok=true body=",
+            "GET /v2/projects?page=2 auth=- x-request-id=- policy=-/- agent-ok=true body=",
             // Long-running: 202 + Location, polled until the result.
-            "POST /v2/exports?projectId=p1 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
-            "GET /v2/jobs/1 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
-            "GET /v2/jobs/1 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
-            "GET /v2/jobs/1 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+            "POST /v2/exports?projectId=p1 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
+            "GET /v2/jobs/1 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
+            "GET /v2/jobs/1 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
+            "GET /v2/jobs/1 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
             // A polling trigger: the second poll requests the Location of the first.
-            "GET /v2/trigger/tasks/new?projectId=p1 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
-            "GET /v2/trigger/tasks/new?projectId=p1&since=5 auth=Bearer t0ken x-request-id=- agent-ok=true body=",
-            "GET /v2/trigger/tasks/batch auth=Bearer t0ken x-request-id=- agent-ok=true body=",
+            "GET /v2/trigger/tasks/new?projectId=p1 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
+            "GET /v2/trigger/tasks/new?projectId=p1&since=5 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
+            "GET /v2/trigger/tasks/batch auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
         ]
     );
 }

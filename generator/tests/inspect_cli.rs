@@ -61,9 +61,9 @@ fn a_directory_is_searched_for_connectors_and_definitions() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["acme-keys", "contoso-tasks"]);
+    assert_eq!(names, ["acme-keys", "contoso-tasks", "relay-lookup"]);
     assert!(
-        r.stderr.contains("inspected 2 connectors: 2 loaded"),
+        r.stderr.contains("inspected 3 connectors: 3 loaded"),
         "{}",
         r.stderr
     );

@@ -49,7 +49,7 @@ fn several_paths_and_directories_make_one_report() {
         "fixtures/connectors",
         "fixtures/openapi31/webhooks.json",
     ]);
-    assert!(r.stdout.contains("(4 connectors checked)"), "{}", r.stdout);
+    assert!(r.stdout.contains("(5 connectors checked)"), "{}", r.stdout);
 }
 
 #[test]

@@ -27,7 +27,8 @@ pub struct Args {
     body: Option<String>,
     /// The connection: a JSON file mapping connection parameter names to values
     /// (`{"api_key": "..."}`, `{"username": "...", "password": "..."}`, `{"access_token": "..."}`),
-    /// plus an optional `base_url` that replaces the definition's.
+    /// plus an optional `base_url` that replaces the definition's. Every value is also a
+    /// connection parameter that the connector's policy templates can read.
     #[arg(long, value_name = "FILE")]
     connection: Option<PathBuf>,
     /// For a pageable action: read at most this many pages.
@@ -43,7 +44,8 @@ fn usage(message: impl std::fmt::Display) -> ExitCode {
 
 /// The connection a JSON file describes, for the connector's first way to connect (the same
 /// reading of the security schemes as the generated `auth` module).
-fn connection(c: &Connector, file: Option<&PathBuf>) -> Result<Connection, String> {
+/// Says whether the file gave `base_url` (which then wins over a `dynamichosturl` policy).
+fn connection(c: &Connector, file: Option<&PathBuf>) -> Result<(Connection, bool), String> {
     let values: serde_json::Map<String, Value> = match file {
         None => serde_json::Map::new(),
         Some(f) => {
@@ -68,11 +70,17 @@ fn connection(c: &Connector, file: Option<&PathBuf>) -> Result<Connection, Strin
                 .and_then(|(_, v)| v.as_str().map(str::to_string))
         })
     };
-    let base_url = match get(&["base_url"]) {
+    let explicit = get(&["base_url"]);
+    let fixed = explicit.is_some();
+    let base_url = match explicit {
         Some(url) => url,
         None => {
             let url = connector_gen::codegen::client::base_url(c);
-            if url.is_empty() {
+            let dynamic = c
+                .policies
+                .iter()
+                .any(|p| p.kind == PolicyKind::DynamicHostUrl);
+            if url.is_empty() && !dynamic {
                 return Err(format!(
                     "{} declares no host: give `base_url` in the connection file",
                     c.name
@@ -81,15 +89,24 @@ fn connection(c: &Connector, file: Option<&PathBuf>) -> Result<Connection, Strin
             url
         }
     };
-    let conn = Connection::new(base_url);
+    // Every value of the file is also a connection parameter, for the policy templates that
+    // read them (`@connectionParameters('hostName')`).
+    let conn = values
+        .iter()
+        .filter(|(k, _)| !k.eq_ignore_ascii_case("base_url"))
+        .fold(Connection::new(base_url), |conn, (k, v)| match v {
+            Value::String(s) => conn.with_parameter(k, s),
+            Value::Null => conn,
+            other => conn.with_parameter(k, other.to_string()),
+        });
     let Some(access) = accesses(c).into_iter().next() else {
-        return Ok(conn);
+        return Ok((conn, fixed));
     };
     let scheme = access.scheme.map_or("apiProperties", |s| s.name.as_str());
     let missing = |what: &str| {
         format!("the connector authenticates with `{scheme}`: the connection file needs {what}")
     };
-    Ok(match access.login {
+    let conn = match access.login {
         Login::ApiKey { name, query } => {
             let mut keys: Vec<&str> = vec![scheme, "api_key", "apiKey"];
             let secure: Vec<&str> = c
@@ -117,7 +134,8 @@ fn connection(c: &Connector, file: Option<&PathBuf>) -> Result<Connection, Strin
                 get(&["access_token", "token", scheme]).ok_or_else(|| missing("`access_token`"))?;
             conn.with_bearer(token)
         }
-    })
+    };
+    Ok((conn, fixed))
 }
 
 /// A parameter value from the command line: text for string parameters, else JSON when it
@@ -315,7 +333,7 @@ pub fn run(args: Args) -> ExitCode {
             op.id
         ));
     };
-    let conn = match connection(c, args.connection.as_ref()) {
+    let (conn, fixed_base) = match connection(c, args.connection.as_ref()) {
         Ok(conn) => conn,
         Err(e) => return usage(e),
     };
@@ -330,8 +348,27 @@ pub fn run(args: Args) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage(format!("cannot start the runtime: {e}")),
     };
+    let policies = match connector_gen::codegen::client::policy_templates(c)
+        .map(|json| connector_sdk::Policies::from_json(&json))
+        .transpose()
+    {
+        Ok(p) => p.unwrap_or_default(),
+        Err(e) => return usage(e),
+    };
+    for what in policies.not_applied() {
+        eprintln!("warning: policy template {what}; it is not applied to this call");
+    }
+    let base = fixed_base.then(|| conn.base_url.clone());
     let client = match connector_sdk::Client::new(conn, &c.name) {
-        Ok(client) => client.with_max_pages(args.max_pages),
+        Ok(client) => {
+            let client = client
+                .with_max_pages(args.max_pages)
+                .with_policies(policies);
+            match base {
+                Some(url) => client.with_base_url(url),
+                None => client,
+            }
+        }
         Err(e) => return usage(e),
     };
     let paging = op.pageable.as_ref().and_then(|p| {

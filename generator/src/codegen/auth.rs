@@ -232,13 +232,43 @@ pub fn auth_items(c: &Connector, root: &TokenStream) -> TokenStream {
 /// A call of the `auth` function of the connector's first way to connect, for examples
 /// (`auth::api_key("<key>")`): the first function of each kind has the plain name.
 pub fn connection_example(c: &Connector) -> String {
-    match accesses(c).first().map(|a| a.login) {
+    let mut example: String = match accesses(c).first().map(|a| a.login) {
         Some(Login::ApiKey { .. }) => "auth::api_key(\"<key>\")".into(),
         Some(Login::Basic) => "auth::basic(\"<user>\", \"<password>\")".into(),
         Some(Login::OAuth2 { .. }) => "auth::oauth2(\"<access token>\")".into(),
         Some(Login::Bearer) => "auth::bearer(\"<token>\")".into(),
         None => "auth::anonymous()".into(),
+    };
+    for name in policy_parameters(c) {
+        example.push_str(&format!(".with_parameter({name:?}, \"<{name}>\")"));
     }
+    example
+}
+
+/// The connection parameters the connector's policy templates read
+/// (`@connectionParameters('name')`), in first-use order, without repeats.
+pub fn policy_parameters(c: &Connector) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let needle = "connectionparameters('";
+    for p in &c.policies {
+        for (_, v) in &p.parameters {
+            let text = v.to_string();
+            let lower = text.to_ascii_lowercase();
+            let mut from = 0;
+            while let Some(i) = lower[from..].find(needle) {
+                let start = from + i + needle.len();
+                let Some(len) = text[start..].find('\'') else {
+                    break;
+                };
+                let name = &text[start..start + len];
+                if !name.is_empty() && !names.iter().any(|n| n == name) {
+                    names.push(name.to_string());
+                }
+                from = start + len;
+            }
+        }
+    }
+    names
 }
 
 /// True when the generated `auth` module has `oauth2_config()`.

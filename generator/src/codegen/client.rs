@@ -438,6 +438,7 @@ pub fn client_items(c: &Connector, models: &mut ModelsGen<'_>, root: &TokenStrea
             inner: ::connector_sdk::Client,
         }
     };
+    let policies = policy_templates(c);
     let mut members = vec![
         quote! {
             /// The service's URL as the definition gives it.
@@ -447,14 +448,28 @@ pub fn client_items(c: &Connector, models: &mut ModelsGen<'_>, root: &TokenStrea
             /// A client that sends requests through `connection` (see the `auth` module for
             /// connections that match this connector's authentication).
             pub fn new(connection: ::connector_sdk::Connection) -> ::std::result::Result<Self, ::connector_sdk::Error> {
-                ::std::result::Result::Ok(Client { inner: ::connector_sdk::Client::new(connection, #name)? })
+                Self::from_sdk(::connector_sdk::Client::new(connection, #name)?)
             }
         },
-        quote! {
-            /// A client around a configured SDK client (page limits, timeouts).
-            pub fn from_sdk(inner: ::connector_sdk::Client) -> Self {
-                Client { inner }
-            }
+        match &policies {
+            Some(json) => quote! {
+                /// The connector's policy templates (`policyTemplateInstances` of
+                /// apiProperties.json), which the client applies to requests and responses.
+                pub const POLICY_TEMPLATES: &'static str = #json;
+
+                /// A client around a configured SDK client (page limits, timeouts), with the
+                /// connector's policy templates applied.
+                pub fn from_sdk(inner: ::connector_sdk::Client) -> ::std::result::Result<Self, ::connector_sdk::Error> {
+                    let policies = ::connector_sdk::Policies::from_json(Self::POLICY_TEMPLATES)?;
+                    ::std::result::Result::Ok(Client { inner: inner.with_policies(policies) })
+                }
+            },
+            None => quote! {
+                /// A client around a configured SDK client (page limits, timeouts).
+                pub fn from_sdk(inner: ::connector_sdk::Client) -> ::std::result::Result<Self, ::connector_sdk::Error> {
+                    ::std::result::Result::Ok(Client { inner })
+                }
+            },
         },
         quote! {
             /// The SDK client it uses (to run triggers, for instance).
@@ -477,6 +492,35 @@ pub fn client_items(c: &Connector, models: &mut ModelsGen<'_>, root: &TokenStrea
         responses,
         triggers,
     }
+}
+
+/// The connector's policy templates (apiProperties.json `policyTemplateInstances`) as the JSON
+/// array the SDK's `Policies::from_json` reads; `None` when it has none.
+pub fn policy_templates(c: &Connector) -> Option<String> {
+    if c.policies.is_empty() {
+        return None;
+    }
+    let list: Vec<serde_json::Value> = c
+        .policies
+        .iter()
+        .map(|p| {
+            let mut m = serde_json::Map::new();
+            m.insert("templateId".into(), p.template_id.clone().into());
+            if let Some(t) = &p.title {
+                m.insert("title".into(), t.clone().into());
+            }
+            m.insert(
+                "parameters".into(),
+                p.parameters
+                    .iter()
+                    .cloned()
+                    .collect::<serde_json::Map<_, _>>()
+                    .into(),
+            );
+            serde_json::Value::Object(m)
+        })
+        .collect();
+    Some(serde_json::Value::Array(list).to_string())
 }
 
 /// The first server's URL with its variables' defaults.
