@@ -49,6 +49,12 @@ impl Client {
     pub fn new(connection: Connection, connector: &str) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .user_agent(format!("{connector} connector-sdk/{}", crate::VERSION))
+            // JSON first, anything else accepted: connectors mostly speak JSON, and a server
+            // choosing among several media types should pick it. A call's own Accept wins.
+            .default_headers(reqwest::header::HeaderMap::from_iter([(
+                reqwest::header::ACCEPT,
+                reqwest::header::HeaderValue::from_static("application/json, */*;q=0.8"),
+            )]))
             .build()
             .map_err(|e| Error::Request {
                 operation: String::new(),
