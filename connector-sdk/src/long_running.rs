@@ -25,7 +25,17 @@ impl Client {
         let mut location: Option<String> = None;
         while response.status == 202 {
             if let Some(l) = response.header("location") {
-                location = Some(l.to_string());
+                // A relative Location is relative to the URL that answered (RFC 9110); the
+                // first answer came from the connector's base URL, where `follow` resolves it.
+                let answered = match &location {
+                    Some(prev) => prev.clone(),
+                    None => format!("{}/", self.base_url(operation)),
+                };
+                let absolute = reqwest::Url::parse(&answered)
+                    .and_then(|prev| prev.join(l))
+                    .ok()
+                    .map(String::from);
+                location = Some(absolute.unwrap_or_else(|| l.to_string()));
             }
             let Some(link) = location.clone() else {
                 break;
@@ -35,7 +45,11 @@ impl Client {
                 return Err(Error::Timeout {
                     operation: operation.to_string(),
                     after: limit,
-                    waiting_for: format!("the long-running operation at {link}"),
+                    // Without the query: a status URL may carry a signature.
+                    waiting_for: format!(
+                        "the long-running operation at {}",
+                        link.split_once('?').map_or(link.as_str(), |(head, _)| head)
+                    ),
                 });
             }
             self.clock().sleep(wait).await;
