@@ -87,8 +87,16 @@ pub struct Call {
 /// objects as JSON text. Arrays are handled by the callers.
 fn scalar(v: &Value) -> Option<String> {
     match v {
-        Value::Null => None,
         Value::String(s) => Some(s.clone()),
+        other => owned_scalar(other.clone()),
+    }
+}
+
+/// [`scalar`] of a value given away: a string is moved, not copied.
+fn owned_scalar(v: Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s),
         Value::Bool(b) => Some(b.to_string()),
         Value::Number(n) => Some(n.to_string()),
         other => Some(other.to_string()),
@@ -98,14 +106,22 @@ fn scalar(v: &Value) -> Option<String> {
 /// Percent-encodes everything but RFC 3986 unreserved characters.
 pub fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    encode_into(&mut out, s);
+    out
+}
+
+/// [`encode_component`] appended to `out`.
+pub(crate) fn encode_into(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
         }
     }
-    out
 }
 
 impl Call {
@@ -170,7 +186,7 @@ impl Call {
                 .filter_map(scalar)
                 .collect::<Vec<_>>()
                 .join(","),
-            other => scalar(other).unwrap_or_default(),
+            _ => owned_scalar(v).unwrap_or_default(),
         };
         self.path.push((name.to_string(), text, encoding));
         self
@@ -205,7 +221,7 @@ impl Call {
                 }
             }
             other => {
-                if let Some(t) = scalar(&other) {
+                if let Some(t) = owned_scalar(other) {
                     self.query.push((name.to_string(), t));
                 }
             }
@@ -273,7 +289,7 @@ impl Call {
         let Some(v) = self.value(name, value) else {
             return self;
         };
-        let Some(text) = scalar(&v) else {
+        let Some(text) = owned_scalar(v) else {
             return self;
         };
         match &mut self.body {
@@ -330,12 +346,12 @@ impl Call {
         self
     }
 
-    /// The operation's path template with each value encoded as its parameter says.
-    fn filled_path(&self) -> Result<String, Error> {
-        let mut path = String::new();
+    /// Appends the operation's path template to `out`, each value encoded as its parameter
+    /// says.
+    fn fill_path(&self, out: &mut String) -> Result<(), Error> {
         let mut rest = self.spec.path;
         while let Some(open) = rest.find('{') {
-            path.push_str(&rest[..open]);
+            out.push_str(&rest[..open]);
             let Some(close) = rest[open..].find('}') else {
                 break;
             };
@@ -348,43 +364,38 @@ impl Call {
                         operation: self.spec.id.to_string(),
                         message: format!("the path parameter `{name}` has no value"),
                     })?;
-            let once = encode_component(value);
             match encoding {
-                PathEncoding::Single => path.push_str(&once),
-                PathEncoding::Double => path.push_str(&encode_component(&once)),
+                PathEncoding::Single => encode_into(out, value),
+                PathEncoding::Double => encode_into(out, &encode_component(value)),
             }
             rest = &rest[open + close + 1..];
         }
-        path.push_str(rest);
-        Ok(path)
+        out.push_str(rest);
+        Ok(())
     }
 
     /// The URL of the request: the base URL, the path template filled in (each value encoded as
     /// its parameter says), and the query string.
     pub fn url(&self, base_url: &str) -> Result<String, Error> {
         let base_url = self.base_url.as_deref().unwrap_or(base_url);
-        let path = match &self.route {
-            Some(route) => route.clone(),
-            None => self.filled_path()?,
-        };
-        let mut url = format!(
-            "{}{}",
-            base_url.trim_end_matches('/'),
-            if path.starts_with('/') {
-                path
-            } else {
-                format!("/{path}")
-            }
-        );
-        for (i, (k, v)) in self.query.iter().enumerate() {
-            url.push(if i == 0 && !url.contains('?') {
-                '?'
-            } else {
-                '&'
-            });
-            url.push_str(&encode_component(k));
+        let base = base_url.trim_end_matches('/');
+        let mut url = String::with_capacity(base.len() + self.spec.path.len() + 64);
+        url.push_str(base);
+        let path_start = url.len();
+        match &self.route {
+            Some(route) => url.push_str(route),
+            None => self.fill_path(&mut url)?,
+        }
+        if !url[path_start..].starts_with('/') {
+            url.insert(path_start, '/');
+        }
+        let mut has_query = url[path_start..].contains('?');
+        for (k, v) in &self.query {
+            url.push(if has_query { '&' } else { '?' });
+            has_query = true;
+            encode_into(&mut url, k);
             url.push('=');
-            url.push_str(&encode_component(v));
+            encode_into(&mut url, v);
         }
         Ok(url)
     }

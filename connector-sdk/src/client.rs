@@ -37,8 +37,8 @@ pub struct Response {
     pub host: String,
     /// HTTP status.
     pub status: u16,
-    /// Headers (names in lower case).
-    pub headers: Vec<(String, String)>,
+    /// Headers.
+    pub headers: reqwest::header::HeaderMap,
     /// The body.
     pub body: Vec<u8>,
 }
@@ -205,14 +205,14 @@ impl Client {
             "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
         );
         // Spans name the operation and the path template, never the URL (a query may hold an
-        // API key) nor headers.
+        // API key) nor headers. A span no subscriber wants is not entered on every poll.
         let span = tracing::info_span!(
             "action",
             operation = call.spec.id,
             method = call.method(),
             path = call.spec.path
         );
-        async move {
+        let attempts = async move {
             let mut rng = fastrand::Rng::new();
             let mut retries = 0;
             loop {
@@ -223,7 +223,11 @@ impl Client {
                     duration_ms = tracing::field::Empty
                 );
                 let started = std::time::Instant::now();
-                let result = self.send_once(&call).instrument(attempt.clone()).await;
+                let result = if attempt.is_disabled() {
+                    self.send_once(&call).await
+                } else {
+                    self.send_once(&call).instrument(attempt.clone()).await
+                };
                 let ms = started.elapsed().as_millis() as u64;
                 attempt.record("duration_ms", ms);
                 match &result {
@@ -251,20 +255,19 @@ impl Client {
                 };
                 match wait {
                     Some(wait) => {
-                        tracing::info!(
-                            retry = next,
-                            wait_ms = wait.as_millis() as u64,
-                            "retrying"
-                        );
+                        tracing::info!(retry = next, wait_ms = wait.as_millis() as u64, "retrying");
                         retries = next;
                         self.clock.sleep(wait).await;
                     }
                     None => return result.map_err(|(e, _)| e),
                 }
             }
+        };
+        if span.is_disabled() {
+            attempts.await
+        } else {
+            attempts.instrument(span).await
         }
-        .instrument(span)
-        .await
     }
 
     /// One attempt; a transport error says whether the connection could not be made at all.
@@ -294,7 +297,8 @@ impl Client {
                 false,
             )
         })?;
-        let (url, mut req) = self.authorized(method, url);
+        let host = url.host_str().unwrap_or_default().to_string();
+        let mut req = self.authorized(method, url);
         for (k, v) in &call.headers {
             req = req.header(k.as_str(), v.as_str());
         }
@@ -332,7 +336,7 @@ impl Client {
                 .header("content-type", content_type.as_str())
                 .body(data.clone()),
         };
-        self.execute(operation, &url, req).await
+        self.execute(operation, host, req).await
     }
 
     /// A `GET` of a URL the service gave (a `Location` to poll, a next link). A relative URL is
@@ -342,29 +346,29 @@ impl Client {
     pub async fn follow(&self, operation: &'static str, link: &str) -> Result<Response, Error> {
         let base = self.base_url(operation);
         let url = resolve(&base, operation, link)?;
-        let (url, req) = if same_origin(&base, &url) {
+        let host = url.host_str().unwrap_or_default().to_string();
+        let req = if same_origin(&base, &url) {
             // On the connector's own origin a followed link is a request of the operation:
             // it gets the credential and the headers the policies set.
             let headers = self.policies.follow_headers(operation, &self.connection)?;
-            let (url, mut req) = self.authorized(reqwest::Method::GET, url);
+            let mut req = self.authorized(reqwest::Method::GET, url);
             for (k, v) in &headers {
                 req = req.header(k.as_str(), v.as_str());
             }
-            (url, req)
+            req
         } else {
-            let req = self.http.get(url.clone());
-            (url, req)
+            self.http.get(url)
         };
-        self.execute(operation, &url, req).await.map_err(|(e, _)| e)
+        self.execute(operation, host, req).await.map_err(|(e, _)| e)
     }
 
     /// A request to `url` carrying the connection's credential: an API key in the query string
-    /// (unless the URL already has it), or a header. Returns the URL as sent.
+    /// (unless the URL already has it), or a header.
     fn authorized(
         &self,
         method: reqwest::Method,
         mut url: reqwest::Url,
-    ) -> (reqwest::Url, reqwest::RequestBuilder) {
+    ) -> reqwest::RequestBuilder {
         if let Credential::ApiKey {
             name,
             location: KeyLocation::Query,
@@ -384,8 +388,8 @@ impl Client {
                 url.set_query(Some(&query));
             }
         }
-        let req = self.http.request(method, url.clone());
-        let req = match &self.connection.credential {
+        let req = self.http.request(method, url);
+        match &self.connection.credential {
             Credential::None
             | Credential::ApiKey {
                 location: KeyLocation::Query,
@@ -400,17 +404,15 @@ impl Client {
                 req.basic_auth(username, Some(password.expose()))
             }
             Credential::Bearer(token) => req.bearer_auth(token.expose()),
-        };
-        (url, req)
+        }
     }
 
     async fn execute(
         &self,
         operation: &'static str,
-        url: &reqwest::Url,
+        host: String,
         req: reqwest::RequestBuilder,
     ) -> Result<Response, (Error, bool)> {
-        let host = url.host_str().unwrap_or_default().to_string();
         let transport = |e: reqwest::Error| {
             let connect = e.is_connect();
             let error = if e.is_timeout() {
@@ -430,17 +432,9 @@ impl Client {
         };
         let resp = req.timeout(self.timeout).send().await.map_err(transport)?;
         let status = resp.status().as_u16();
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let body = resp.bytes().await.map_err(transport)?.to_vec();
+        let mut resp = resp;
+        let headers = std::mem::take(resp.headers_mut());
+        let body = Vec::from(resp.bytes().await.map_err(transport)?);
         let mut response = Response {
             operation,
             host,
@@ -519,6 +513,10 @@ impl Response {
         } else {
             &self.body
         };
+        // Decoding with path tracking costs on every call; it runs only to explain a failure.
+        if let Ok(v) = serde_json::from_slice(body) {
+            return Ok(v);
+        }
         let de = &mut serde_json::Deserializer::from_slice(body);
         serde_path_to_error::deserialize(de).map_err(|e| Error::Decode {
             operation: self.operation.to_string(),
@@ -529,9 +527,6 @@ impl Response {
 
     /// A header's value (name compared without regard to case).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }

@@ -185,7 +185,7 @@ mod tests {
             operation: "ListItems",
             host: "api.example".into(),
             status: 200,
-            headers: Vec::new(),
+            headers: Default::default(),
             body: body.as_bytes().to_vec(),
         }
     }

@@ -346,8 +346,20 @@ impl Policies {
                 } => {
                     let scope = Scope::new(connection, "GET");
                     let value = render(value, &scope, false).map_err(fail)?;
-                    let name = name.to_ascii_lowercase();
-                    set_pair(&mut response.headers, &name, value, *exists, true);
+                    let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                        .map_err(|e| fail(format!("`{name}` is not a header name: {e}")))?;
+                    let value = reqwest::header::HeaderValue::from_str(&value)
+                        .map_err(|e| fail(format!("not a header value: {e}")))?;
+                    let headers = &mut response.headers;
+                    match exists {
+                        Exists::Skip if headers.contains_key(&name) => {}
+                        Exists::Append => {
+                            headers.append(name, value);
+                        }
+                        _ => {
+                            headers.insert(name, value);
+                        }
+                    }
                 }
                 Rule::SetProperty {
                     parent,

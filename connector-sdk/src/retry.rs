@@ -282,7 +282,12 @@ mod tests {
             operation: "Export",
             host: "api.example".into(),
             status: 202,
-            headers: vec![("retry-after".into(), v.into())],
+            headers: [(
+                reqwest::header::RETRY_AFTER,
+                reqwest::header::HeaderValue::from_str(v).unwrap(),
+            )]
+            .into_iter()
+            .collect(),
             body: Vec::new(),
         }
     }
