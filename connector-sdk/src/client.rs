@@ -2,7 +2,7 @@
 //! responses checked and decoded.
 
 use crate::call::{Body, Call};
-use crate::connection::{Connection, Credential, KeyLocation};
+use crate::connection::{Connection, Credential, KeyLocation, Secret};
 use crate::policy::Policies;
 use crate::retry::{retryable_status, Clock, RetryPolicy, SystemClock};
 use crate::Error;
@@ -215,7 +215,9 @@ impl Client {
         let attempts = async move {
             let mut rng = fastrand::Rng::new();
             let mut retries = 0;
+            let mut refreshed_after_401 = false;
             loop {
+                let token = self.oauth_token().await?;
                 let attempt = tracing::debug_span!(
                     "attempt",
                     attempt = retries + 1,
@@ -223,11 +225,25 @@ impl Client {
                     duration_ms = tracing::field::Empty
                 );
                 let started = std::time::Instant::now();
+                let secret = token.as_ref().map(|(t, _)| t);
                 let result = if attempt.is_disabled() {
-                    self.send_once(&call).await
+                    self.send_once(&call, secret).await
                 } else {
-                    self.send_once(&call).instrument(attempt.clone()).await
+                    self.send_once(&call, secret)
+                        .instrument(attempt.clone())
+                        .await
                 };
+                // An OAuth token the service no longer takes is refreshed once (by one caller
+                // however many saw the 401) and the request sent again.
+                if let (Ok(r), Some((_, generation)), Credential::OAuth2(source)) =
+                    (&result, &token, &self.connection.credential)
+                {
+                    if r.status == 401 && !refreshed_after_401 {
+                        refreshed_after_401 = true;
+                        source.refresh_after_unauthorized(*generation).await?;
+                        continue;
+                    }
+                }
                 let ms = started.elapsed().as_millis() as u64;
                 attempt.record("duration_ms", ms);
                 match &result {
@@ -273,7 +289,11 @@ impl Client {
     /// One attempt; a transport error says whether the connection could not be made at all.
     /// The call is borrowed: a JSON or form body is encoded from it, so attempts copy nothing
     /// but the bytes of multipart and binary bodies.
-    async fn send_once(&self, call: &Call) -> Result<Response, (Error, bool)> {
+    async fn send_once(
+        &self,
+        call: &Call,
+        token: Option<&Secret>,
+    ) -> Result<Response, (Error, bool)> {
         let operation = call.spec.id;
         let url = call
             .url(&self.connection.base_url)
@@ -298,7 +318,7 @@ impl Client {
             )
         })?;
         let host = url.host_str().unwrap_or_default().to_string();
-        let mut req = self.authorized(method, url);
+        let mut req = self.authorized(method, url, token);
         for (k, v) in &call.headers {
             req = req.header(k.as_str(), v.as_str());
         }
@@ -351,7 +371,9 @@ impl Client {
             // On the connector's own origin a followed link is a request of the operation:
             // it gets the credential and the headers the policies set.
             let headers = self.policies.follow_headers(operation, &self.connection)?;
-            let mut req = self.authorized(reqwest::Method::GET, url);
+            let token = self.oauth_token().await?;
+            let mut req =
+                self.authorized(reqwest::Method::GET, url, token.as_ref().map(|(t, _)| t));
             for (k, v) in &headers {
                 req = req.header(k.as_str(), v.as_str());
             }
@@ -368,6 +390,7 @@ impl Client {
         &self,
         method: reqwest::Method,
         mut url: reqwest::Url,
+        token: Option<&Secret>,
     ) -> reqwest::RequestBuilder {
         if let Credential::ApiKey {
             name,
@@ -404,6 +427,19 @@ impl Client {
                 req.basic_auth(username, Some(password.expose()))
             }
             Credential::Bearer(token) => req.bearer_auth(token.expose()),
+            Credential::OAuth2(_) => match token {
+                Some(t) => req.bearer_auth(t.expose()),
+                None => req,
+            },
+        }
+    }
+
+    /// The current OAuth access token (refreshed first when it is about to expire) and its
+    /// generation, for an OAuth connection.
+    async fn oauth_token(&self) -> Result<Option<(Secret, u64)>, Error> {
+        match &self.connection.credential {
+            Credential::OAuth2(source) => source.access_token().await.map(Some),
+            _ => Ok(None),
         }
     }
 

@@ -55,6 +55,8 @@ pub enum Credential {
     },
     /// A bearer token (`Authorization: Bearer ...`).
     Bearer(Secret),
+    /// OAuth 2.0 access tokens, refreshed before they expire and once after a 401.
+    OAuth2(std::sync::Arc<crate::oauth::TokenSource>),
 }
 
 /// A connection to a service: its base URL, credential, and the values of the connector's
@@ -128,6 +130,12 @@ impl Connection {
     /// With a bearer token.
     pub fn with_bearer(mut self, token: impl Into<String>) -> Self {
         self.credential = Credential::Bearer(Secret::new(token));
+        self
+    }
+
+    /// With OAuth 2.0 tokens that refresh themselves.
+    pub fn with_oauth2(mut self, tokens: std::sync::Arc<crate::oauth::TokenSource>) -> Self {
+        self.credential = Credential::OAuth2(tokens);
         self
     }
 }

@@ -57,6 +57,12 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// Signing in or refreshing a token failed, or a stored connection cannot be used.
+    #[error("{message}")]
+    Auth {
+        /// What went wrong and what to do.
+        message: String,
+    },
     /// The request could not be built from the values given.
     #[error("{operation}: {message}")]
     Request {

@@ -12,9 +12,11 @@ pub mod client;
 pub mod connection;
 pub mod error;
 pub mod long_running;
+pub mod oauth;
 pub mod paging;
 pub mod policy;
 pub mod retry;
+pub mod store;
 pub mod trigger;
 pub mod types;
 
@@ -23,11 +25,13 @@ pub use client::{Client, Response};
 pub use connection::{Connection, Credential, KeyLocation, OAuth2Config, Secret};
 pub use error::Error;
 pub use futures_util::stream::{Stream, StreamExt};
+pub use oauth::{OAuthConfig, TokenSource, Tokens};
 pub use paging::{ItemStream, Paging};
 pub use policy::Policies;
 pub use retry::{Clock, RetryPolicy, SystemClock};
 pub use serde;
 pub use serde_json;
+pub use store::{Store, StoredAuth, StoredConnection};
 pub use trigger::{Poll, Trigger, TriggerKind, TriggerMode, TriggerSpec};
 
 /// The version of this runtime, sent in the `User-Agent` of every request it makes.
