@@ -375,6 +375,36 @@ impl OAuthConfig {
     }
 }
 
+/// The platform's shared (global) OAuth redirect URI, which stopped working for new sign-ins
+/// after 17 February 2024.
+pub const GLOBAL_REDIRECT_URL: &str = "https://global.consent.azure-apim.net/redirect";
+
+/// The per-connector OAuth redirect URI for a connector id (`shared_` prefix removed), as used
+/// with `"redirectMode": "GlobalPerConnector"`.
+pub fn per_connector_redirect_url(connector_id: &str) -> String {
+    let id = connector_id.strip_prefix("shared_").unwrap_or(connector_id);
+    format!("{GLOBAL_REDIRECT_URL}/{id}")
+}
+
+/// The redirect URI `connector-gen connect` listens on for a connector: the loopback address,
+/// `port`, and a path of its own (`/redirect/<connector as a slug>`).
+pub fn loopback_redirect_url(port: u16, connector: &str) -> String {
+    format!("http://127.0.0.1:{port}/redirect/{}", slug(connector))
+}
+
+/// `Contoso Tasks` → `contoso-tasks`: lower-case ASCII letters and digits joined by `-`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
 /// Compares secrets without stopping at the first difference.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {

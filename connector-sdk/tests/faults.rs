@@ -220,3 +220,48 @@ async fn error_bodies_are_capped() {
     assert!(body.ends_with(" …"));
     assert_eq!(log.lock().unwrap().len(), 1, "400 is not retried");
 }
+
+#[tokio::test]
+async fn api_keys_and_basic_credentials_go_where_the_definition_says() {
+    let log: Log = Arc::default();
+    let l = log.clone();
+    let app = axum::Router::new().fallback(move |u: Uri, h: HeaderMap| {
+        let l = l.clone();
+        async move {
+            let get = |n: &str| {
+                h.get(n)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-")
+                    .to_string()
+            };
+            l.lock().unwrap().push(format!(
+                "{u} x-api-key={} authorization={}",
+                get("x-api-key"),
+                get("authorization")
+            ));
+            "{}"
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    for conn in [
+        Connection::new(&base).with_api_key_header("X-Api-Key", "k 1"),
+        Connection::new(&base).with_api_key_query("code", "k&2"),
+        Connection::new(&base).with_basic("ann", "pw:3"),
+    ] {
+        let c = Client::new(conn, "test").unwrap();
+        let mut call = call("GET", "/items");
+        call.query("top", &5, connector_sdk::ArrayFormat::Csv);
+        c.send(call).await.unwrap();
+    }
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "/items?top=5 x-api-key=k 1 authorization=-",
+            "/items?top=5&code=k%262 x-api-key=- authorization=-",
+            // base64("ann:pw:3")
+            "/items?top=5 x-api-key=- authorization=Basic YW5uOnB3OjM=",
+        ]
+    );
+}

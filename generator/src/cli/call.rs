@@ -25,11 +25,12 @@ pub struct Args {
     /// The request body: JSON text, or @FILE.
     #[arg(long)]
     body: Option<String>,
-    /// The connection: a JSON file mapping connection parameter names to values
+    /// The connection: the name of a stored connection (`connector-gen connect`), or a JSON file
+    /// mapping connection parameter names to values
     /// (`{"api_key": "..."}`, `{"username": "...", "password": "..."}`, `{"access_token": "..."}`),
     /// plus an optional `base_url` that replaces the definition's. Every value is also a
     /// connection parameter that the connector's policy templates can read.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "NAME|FILE")]
     connection: Option<PathBuf>,
     /// For a pageable action: read at most this many pages.
     #[arg(long, value_name = "N")]
@@ -163,9 +164,14 @@ fn leak(s: &str) -> &'static str {
     Box::leak(s.to_string().into_boxed_str())
 }
 
-fn build(c: &Connector, op: &Operation, args: &Args) -> Result<Call, String> {
+fn build(
+    c: &Connector,
+    op: &Operation,
+    params: &[String],
+    body: Option<&str>,
+) -> Result<Call, String> {
     let mut given: Vec<(String, String)> = Vec::new();
-    for p in &args.params {
+    for p in params {
         let (k, v) = p
             .split_once('=')
             .ok_or_else(|| format!("`--param {p}`: expected NAME=VALUE"))?;
@@ -181,7 +187,7 @@ fn build(c: &Connector, op: &Operation, args: &Args) -> Result<Call, String> {
             ));
         }
     }
-    let body = match args.body.as_deref() {
+    let body = match body {
         None => None,
         Some(b) => {
             let text = match b.strip_prefix('@') {
@@ -333,11 +339,30 @@ pub fn run(args: Args) -> ExitCode {
             op.id
         ));
     };
-    let (conn, fixed_base) = match connection(c, args.connection.as_ref()) {
+    // A NAME is a word; something that looks like a path is a file, even a missing one.
+    let stored = args.connection.as_ref().filter(|p| {
+        let text = p.to_string_lossy();
+        !p.exists() && !text.contains(['/', '\\']) && !text.ends_with(".json")
+    });
+    let found = match stored {
+        // Not a file: the name of a stored connection.
+        Some(name) => {
+            let name = name.to_string_lossy();
+            connector_sdk::Store::open()
+                .and_then(|s| s.get(&name))
+                .and_then(|s| {
+                    let fixed = s.base_url != connector_gen::codegen::client::base_url(c);
+                    s.connection(&name).map(|conn| (conn, fixed))
+                })
+                .map_err(|e| e.to_string())
+        }
+        None => connection(c, args.connection.as_ref()),
+    };
+    let (conn, fixed_base) = match found {
         Ok(conn) => conn,
         Err(e) => return usage(e),
     };
-    let call = match build(c, op, &args) {
+    let call = match build(c, op, &args.params, args.body.as_deref()) {
         Ok(call) => call,
         Err(e) => return usage(e),
     };
@@ -406,4 +431,23 @@ pub fn run(args: Args) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Sends `op` once with no parameters but its defaults, through `conn` and the connector's
+/// policies: how `connect` tests a connection.
+pub async fn send_once(c: &Connector, op: &Operation, conn: Connection) -> Result<(), String> {
+    let call = build(c, op, &[], None)?;
+    let policies = connector_gen::codegen::client::policy_templates(c)
+        .map(|json| connector_sdk::Policies::from_json(&json))
+        .transpose()
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    let client = connector_sdk::Client::new(conn, &c.name)
+        .map_err(|e| e.to_string())?
+        .with_policies(policies);
+    client
+        .send(call)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }

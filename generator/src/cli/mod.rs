@@ -1,6 +1,7 @@
 //! Command-line parsing and the commands.
 
 mod call;
+mod connect;
 mod generate;
 mod inspect;
 mod rules;
@@ -62,6 +63,16 @@ enum Command {
     /// A pageable action follows every page (--max-pages N) and prints all items. Exit status:
     /// 0 success, 1 the call failed (the error on stderr), 2 bad arguments.
     Call(call::Args),
+    /// Create a connection and store it encrypted (asks for what the definition declares; runs
+    /// the OAuth sign-in when needed; tests it with the definition's testConnection action).
+    ///
+    /// Values come from --param NAME=VALUE, then CONNECTOR_GEN_PARAM_<NAME> environment
+    /// variables, then a prompt on a terminal (secure values without echo). Exit status: 0
+    /// stored, 1 sign-in or test failed, 2 bad arguments or missing values.
+    Connect(connect::Args),
+    /// List or remove stored connections.
+    #[command(subcommand)]
+    Connections(connect::Connections),
     /// List the validation rules (`--format markdown` writes docs/rules.md).
     Rules {
         /// Output format.
@@ -132,6 +143,8 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => load::with_loader_pool(|| validate::run(args)),
         Command::Generate(args) => load::with_loader_pool(|| generate::run(args)),
         Command::Call(args) => load::with_loader_pool(|| call::run(args)),
+        Command::Connect(args) => load::with_loader_pool(|| connect::run(args)),
+        Command::Connections(command) => connect::connections(command),
         Command::Rules { format } => rules::run(format),
     }
 }

@@ -262,13 +262,6 @@ pub struct Settings {
     pub origin: Origin,
 }
 
-/// The platform's shared (global) OAuth redirect URI, which stopped working for new sign-ins
-/// after 17 February 2024.
-pub const GLOBAL_REDIRECT_URL: &str = "https://global.consent.azure-apim.net/redirect";
-
-/// The per-connector OAuth redirect URI for a connector id (`shared_` prefix removed), as used
-/// with `"redirectMode": "GlobalPerConnector"`.
-pub fn per_connector_redirect_url(connector_id: &str) -> String {
-    let id = connector_id.strip_prefix("shared_").unwrap_or(connector_id);
-    format!("{GLOBAL_REDIRECT_URL}/{id}")
-}
+/// The platform's redirect URIs live in the SDK, which `connect` and generated crates use too;
+/// the validator checks definitions against the same function.
+pub use connector_sdk::oauth::{per_connector_redirect_url, GLOBAL_REDIRECT_URL};

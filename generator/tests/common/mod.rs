@@ -32,10 +32,20 @@ pub struct Run {
 
 /// Runs `connector-gen` with `args` from the workspace root (so paths in messages are relative).
 pub fn run(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_connector-gen"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
+    run_with(command().args(args))
+}
+
+/// `connector-gen` in the repository root, ready for arguments and environment.
+pub fn command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_connector-gen"));
+    c.current_dir(root()).env("NO_COLOR", "1");
+    c
+}
+
+/// Runs a prepared `connector-gen` command to its end.
+pub fn run_with(command: &mut Command) -> Run {
+    let out = command
+        .stdin(std::process::Stdio::null())
         .output()
         .expect("run connector-gen");
     Run {
