@@ -25,7 +25,7 @@ pub use client::{Client, Response};
 pub use connection::{Connection, Credential, KeyLocation, OAuth2Config, Secret};
 pub use error::Error;
 pub use futures_util::stream::{Stream, StreamExt};
-pub use oauth::{OAuthConfig, TokenSource, Tokens};
+pub use oauth::{GenericTemplates, OAuthConfig, TokenSource, Tokens};
 pub use paging::{ItemStream, Paging};
 pub use policy::Policies;
 pub use retry::{Clock, RetryPolicy, SystemClock};

@@ -43,6 +43,119 @@ pub struct OAuthConfig {
     /// Extra parameters of the authorization request (e.g. `resource`, `prompt`).
     #[serde(default)]
     pub extra_authorize: Vec<(String, String)>,
+    /// For the platform's `oauth2generic` identity provider: the URL and body templates that
+    /// replace the standard requests.
+    #[serde(default)]
+    pub generic: Option<GenericTemplates>,
+}
+
+/// The templates of an `oauth2generic` connection (apiProperties `customParameters`), with the
+/// placeholders `{clientId}`, `{clientSecret}`, `{redirectUrl}`, `{State}`, `{Scopes}`, `{code}`,
+/// `{refreshToken}` (any letter case) and any other name filled from `values`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GenericTemplates {
+    /// `authorizationUrlTemplate`.
+    pub authorization_url: String,
+    /// `authorizationUrlQueryStringTemplate`.
+    #[serde(default)]
+    pub authorization_query: String,
+    /// `tokenUrlTemplate`.
+    pub token_url: String,
+    /// `tokenUrlQueryStringTemplate`.
+    #[serde(default)]
+    pub token_query: String,
+    /// `tokenBodyTemplate` (absent: the standard form body).
+    #[serde(default)]
+    pub token_body: Option<String>,
+    /// `refreshUrlTemplate` (absent: the token URL).
+    #[serde(default)]
+    pub refresh_url: Option<String>,
+    /// `refreshBodyTemplate` (absent: the standard form body).
+    #[serde(default)]
+    pub refresh_body: Option<String>,
+    /// `ScopeListDelimiter` (default: a space).
+    #[serde(default)]
+    pub scope_delimiter: Option<String>,
+    /// Values of other placeholders (e.g. `{CustomHost}` from a connection parameter).
+    #[serde(default)]
+    pub values: Vec<(String, String)>,
+}
+
+/// Fills `{name}` placeholders (names compared without regard to case); values are
+/// percent-encoded when `encode`; an unknown placeholder is an error naming it.
+fn fill_template(template: &str, values: &[(&str, &str)], encode: bool) -> Result<String, Error> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            out.push_str(&rest[open..]);
+            return Ok(out);
+        };
+        let name = &rest[open + 1..open + close];
+        let value = values
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+            .ok_or_else(|| Error::Auth {
+                message: format!(
+                    "the OAuth template `{template}` uses `{{{name}}}`, which the connection does not give: add it as a connection parameter"
+                ),
+            })?;
+        if encode {
+            out.push_str(&crate::call::encode_component(value));
+        } else {
+            out.push_str(value);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// A token endpoint's JSON answer, read without the `oauth2` crate (for `oauth2generic`).
+fn generic_tokens(
+    doing: &str,
+    status: u16,
+    body: &[u8],
+    keep_refresh: Option<&str>,
+) -> Result<Tokens, Error> {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or(serde_json::Value::Null);
+    let text = |k: &str| {
+        v.get(k)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+    };
+    if let (true, Some(access)) = ((200..300).contains(&status), text("access_token")) {
+        let life = v.get("expires_in").and_then(|e| {
+            e.as_u64()
+                .or_else(|| e.as_str().and_then(|s| s.parse().ok()))
+        });
+        return Ok(Tokens {
+            access_token: access,
+            refresh_token: text("refresh_token").or_else(|| keep_refresh.map(str::to_string)),
+            expires_at: life.map(|l| now_secs() + l - REFRESH_MARGIN.as_secs().min(l / 2)),
+        });
+    }
+    let detail = text("error_description")
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default();
+    let message = match text("error").as_deref() {
+        Some("invalid_client") | Some("unauthorized_client") => format!(
+            "the provider refused the client id or secret{detail}: check them and run `connector-gen connect` again"
+        ),
+        Some("invalid_grant") if doing == "refresh" => format!(
+            "the refresh token was revoked or has expired{detail}: sign in again with `connector-gen connect`"
+        ),
+        Some("invalid_grant") => format!(
+            "the provider refused the authorization code (expired or already used){detail}: sign in again"
+        ),
+        Some(other) => format!("the provider answered `{other}`{detail}"),
+        None => format!("the token endpoint answered HTTP {status} without a token"),
+    };
+    Err(Error::Auth {
+        message: format!("OAuth {doing} failed: {message}"),
+    })
 }
 
 impl std::fmt::Debug for OAuthConfig {
@@ -308,8 +421,27 @@ impl OAuthConfig {
     /// Starts a sign-in: the authorization URL with a PKCE (S256) challenge and a random
     /// `state`.
     pub fn authorize(&self) -> Result<Authorization, Error> {
-        let client = self.client(&self.token_url)?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        if let Some(g) = &self.generic {
+            // The templates decide every parameter: no PKCE (the token body could not carry
+            // the verifier), the state still checked.
+            let state = CsrfToken::new_random().secret().clone();
+            let scopes = self
+                .scopes
+                .join(g.scope_delimiter.as_deref().unwrap_or(" "));
+            let values = self.template_values(&state, &scopes, "", "");
+            let url = format!(
+                "{}{}",
+                fill_template(&g.authorization_url, &values, false)?,
+                fill_template(&g.authorization_query, &values, true)?
+            );
+            return Ok(Authorization {
+                url,
+                state,
+                verifier,
+            });
+        }
+        let client = self.client(&self.token_url)?;
         let mut request = client
             .authorize_url(CsrfToken::new_random)
             .set_pkce_challenge(challenge)
@@ -338,6 +470,15 @@ impl OAuthConfig {
                 message: "the sign-in came back with another `state` than the one sent: it was not started here (or was replayed); sign in again".into(),
             });
         }
+        if let Some(g) = &self.generic {
+            let body = g.token_body.clone().unwrap_or_else(|| {
+                "grant_type=authorization_code&code={code}&redirect_uri={redirectUrl}&client_id={clientId}&client_secret={clientSecret}".into()
+            });
+            let url = format!("{}{}", g.token_url, g.token_query);
+            return self
+                .generic_request("code exchange", &url, &body, code, "")
+                .await;
+        }
         let http = Http(token_http_client()?);
         let client = self.client(&self.token_url)?;
         let r = client
@@ -362,7 +503,88 @@ impl OAuthConfig {
         Ok(tokens_of(&r, None))
     }
 
+    /// The placeholder values of the generic templates.
+    fn template_values<'a>(
+        &'a self,
+        state: &'a str,
+        scopes: &'a str,
+        code: &'a str,
+        refresh: &'a str,
+    ) -> Vec<(&'a str, &'a str)> {
+        let mut v = vec![
+            ("clientId", self.client_id.as_str()),
+            ("clientSecret", self.client_secret.as_deref().unwrap_or("")),
+            ("redirectUrl", self.redirect_url.as_str()),
+            ("State", state),
+            ("Scopes", scopes),
+            ("code", code),
+            ("refreshToken", refresh),
+        ];
+        if let Some(g) = &self.generic {
+            v.extend(g.values.iter().map(|(k, x)| (k.as_str(), x.as_str())));
+        }
+        v
+    }
+
+    /// A token request of an `oauth2generic` connection: the URL and body templates filled
+    /// in, the body sent as a form.
+    async fn generic_request(
+        &self,
+        doing: &str,
+        url_template: &str,
+        body_template: &str,
+        code: &str,
+        refresh: &str,
+    ) -> Result<Tokens, Error> {
+        let g = self.generic.as_ref().expect("generic templates");
+        let scopes = self
+            .scopes
+            .join(g.scope_delimiter.as_deref().unwrap_or(" "));
+        let values = self.template_values("", &scopes, code, refresh);
+        // The URL template's host part is not encoded; its query is.
+        let (head, query) = url_template.split_once('?').unwrap_or((url_template, ""));
+        let mut url = fill_template(head, &values, false)?;
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(&fill_template(query, &values, true)?);
+        }
+        let body = fill_template(body_template.trim_start_matches('?'), &values, true)?;
+        let response = token_http_client()?
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| Error::Auth {
+                message: format!(
+                    "OAuth {doing} failed: cannot reach the token endpoint: {}",
+                    e.without_url()
+                ),
+            })?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.unwrap_or_default();
+        generic_tokens(
+            doing,
+            status,
+            &bytes,
+            (!refresh.is_empty()).then_some(refresh),
+        )
+    }
+
     async fn refresh(&self, http: &reqwest::Client, refresh: &str) -> Result<Tokens, Error> {
+        if let Some(g) = &self.generic {
+            let url = g
+                .refresh_url
+                .clone()
+                .unwrap_or_else(|| format!("{}{}", g.token_url, g.token_query));
+            let body = g.refresh_body.clone().unwrap_or_else(|| {
+                "grant_type=refresh_token&refresh_token={refreshToken}&client_id={clientId}&client_secret={clientSecret}".into()
+            });
+            return self
+                .generic_request("refresh", &url, &body, "", refresh)
+                .await;
+        }
         let url = self.refresh_url.as_deref().unwrap_or(&self.token_url);
         let client = self.client(url)?;
         let http = Http(http.clone());

@@ -104,6 +104,7 @@ fn config(p: &Provider, secret: &str) -> OAuthConfig {
         redirect_url: "http://127.0.0.1:53682/redirect/contoso-tasks".into(),
         scopes: vec!["Tasks.ReadWrite".into(), "offline_access".into()],
         extra_authorize: Vec::new(),
+        generic: None,
     }
 }
 
@@ -317,6 +318,67 @@ async fn oauth_flows_against_a_provider_and_no_secret_is_ever_shown() {
     let t = app.client_credentials().await.unwrap();
     assert!(t.access_token.len() > 20 && t.refresh_token.is_none());
     secrets.push(t.access_token.clone());
+
+    // 8. The platform's `oauth2generic`: URL and body templates instead of the standard
+    // requests (no PKCE: the templates could not carry the verifier; the state still checked).
+    let generic = OAuthConfig {
+        generic: Some(connector_sdk::GenericTemplates {
+            authorization_url: format!("{}/authorize", p.base),
+            authorization_query: "?response_type=code&client_id={clientId}&redirect_uri={redirectUrl}&state={State}&scope={Scopes}&access_type=offline".into(),
+            token_url: format!("{}/token", p.base),
+            token_query: String::new(),
+            token_body: Some("code={code}&grant_type=authorization_code&redirect_uri={redirectUrl}&client_id={clientId}&client_secret={clientSecret}".into()),
+            refresh_url: Some(format!("{}/token", p.base)),
+            refresh_body: Some("grant_type=refresh_token&refresh_token={refreshToken}&client_id={clientId}&client_secret={clientSecret}".into()),
+            scope_delimiter: Some(",".into()),
+            values: Vec::new(),
+        }),
+        ..config(&p, "the-client-secret")
+    };
+    let auth = generic.authorize().unwrap();
+    assert!(
+        auth.url
+            .contains("&scope=Tasks.ReadWrite%2Coffline_access&access_type=offline"),
+        "{}",
+        auth.url
+    );
+    assert!(!auth.url.contains("code_challenge"), "{}", auth.url);
+    let (code, state) = sign_in(&auth.url).await;
+    let before = p.token_requests("authorization_code");
+    let t = generic.finish(auth, &state, &code).await.unwrap();
+    wait_for(|| p.token_requests("authorization_code") == before + 1);
+    secrets.push(t.access_token.clone());
+    let expired = Tokens {
+        expires_at: Some(0),
+        ..t
+    };
+    let source = Arc::new(TokenSource::new(generic.clone(), expired, None).unwrap());
+    let client = Client::new(Connection::new(&api).with_oauth2(source.clone()), "test").unwrap();
+    client.send(get()).await.unwrap();
+    assert_eq!(source.refreshes(), 1);
+    let revoked = Tokens {
+        access_token: "x".into(),
+        refresh_token: Some("revoked".into()),
+        expires_at: Some(0),
+    };
+    let source = Arc::new(TokenSource::new(generic.clone(), revoked, None).unwrap());
+    let client = Client::new(Connection::new(&api).with_oauth2(source), "test").unwrap();
+    let e = client.send(get()).await.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("the refresh token was revoked or has expired"),
+        "{e}"
+    );
+    // A placeholder the connection does not give is named.
+    let missing = OAuthConfig {
+        generic: Some(connector_sdk::GenericTemplates {
+            authorization_url: "https://accounts.zoho{CustomHost}/oauth/v2/auth".into(),
+            ..Default::default()
+        }),
+        ..config(&p, "s")
+    };
+    let e = missing.authorize().unwrap_err();
+    assert!(e.to_string().contains("uses `{CustomHost}`"), "{e}");
 
     // No secret anywhere.
     let logs = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();

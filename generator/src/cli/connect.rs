@@ -178,18 +178,13 @@ fn oauth_config(
     settings: Option<&OAuthSettings>,
     values: &mut Values,
     redirect: String,
+    extra: &BTreeMap<String, String>,
 ) -> Result<OAuthConfig, String> {
     let flow = flows
         .iter()
         .find(|f| f.kind == OAuthFlowKind::AuthorizationCode)
         .or_else(|| flows.first());
     let provider = settings.and_then(|s| s.identity_provider.clone());
-    if matches!(provider, Some(IdentityProvider::OAuth2Generic)) {
-        return Err(format!(
-            "{} uses the `oauth2generic` identity provider, which `connect` does not run yet; give the token with --param access_token=... instead",
-            c.name
-        ));
-    }
     let want = |name: &str, label: &str, secure: bool, required: bool| Wanted {
         name: name.into(),
         label: label.into(),
@@ -231,6 +226,14 @@ fn oauth_config(
             ];
         }
     }
+    let generic = match (&provider, settings) {
+        (Some(IdentityProvider::OAuth2Generic), Some(s)) => Some(generic_templates(c, s, extra)?),
+        _ => None,
+    };
+    if let Some(g) = &generic {
+        auth = auth.or(Some(g.authorization_url.clone()));
+        token = token.or(Some(g.token_url.clone()));
+    }
     let authorization_url = values
         .given
         .get("authorization_url")
@@ -252,6 +255,45 @@ fn oauth_config(
         redirect_url: redirect,
         scopes,
         extra_authorize: Vec::new(),
+        generic,
+    })
+}
+
+/// The templates of an `oauth2generic` connection; the other placeholders they use (such as
+/// `{CustomHost}`) are filled from the connection's values.
+fn generic_templates(
+    c: &Connector,
+    s: &OAuthSettings,
+    extra: &BTreeMap<String, String>,
+) -> Result<connector_sdk::GenericTemplates, String> {
+    let get = |name: &str| {
+        s.custom_parameters
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty() && v != "null")
+    };
+    let need = |name: &str| {
+        get(name).ok_or_else(|| {
+            format!(
+                "{} uses the `oauth2generic` identity provider without `{name}` in its customParameters",
+                c.name
+            )
+        })
+    };
+    Ok(connector_sdk::GenericTemplates {
+        authorization_url: need("authorizationUrlTemplate")?,
+        authorization_query: get("authorizationUrlQueryStringTemplate").unwrap_or_default(),
+        token_url: need("tokenUrlTemplate")?,
+        token_query: get("tokenUrlQueryStringTemplate").unwrap_or_default(),
+        token_body: get("tokenBodyTemplate"),
+        refresh_url: get("refreshUrlTemplate"),
+        refresh_body: get("refreshBodyTemplate"),
+        scope_delimiter: get("ScopeListDelimiter"),
+        values: extra
+            .iter()
+            .map(|(k, v)| (k.trim_start_matches("token:").to_string(), v.clone()))
+            .collect(),
     })
 }
 
@@ -472,12 +514,15 @@ pub fn run(args: Args) -> ExitCode {
                 return usage(missing_message(&c, &missing));
             }
             let redirect = loopback_redirect_url(args.port, &c.name);
+            let mut extra = stored_params.clone();
+            extra.extend(values.given.clone());
             let config = match oauth_config(
                 &c,
                 flows,
                 oauth_settings(&params).as_ref(),
                 &mut values,
                 redirect,
+                &extra,
             ) {
                 Ok(cfg) => cfg,
                 Err(e) => return usage(e),
@@ -584,12 +629,12 @@ fn sign_in(
         eprintln!("(no browser could be opened: open the URL yourself)");
     }
     let path = format!("/redirect/{}", slug(connector));
-    eprint!("Waiting for the redirect on {} ... ", config.redirect_url);
+    eprintln!("Waiting for the redirect on {} ...", config.redirect_url);
     let (code, state) = wait_for_redirect(&listener, &path, Duration::from_secs(args.timeout))?;
     let tokens = runtime
         .block_on(config.finish(authorization, &state, &code))
         .map_err(|e| e.to_string())?;
-    eprintln!("signed in.");
+    eprintln!("Signed in.");
     Ok(tokens)
 }
 
