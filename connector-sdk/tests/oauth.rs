@@ -278,9 +278,12 @@ async fn oauth_flows_against_a_provider_and_no_secret_is_ever_shown() {
     }
     assert_eq!(source.refreshes(), 1);
     wait_for(|| p.token_requests("refresh_token") == before + 1);
+    // Calls that started after the refresh went out with the new token at once; each refused
+    // one was sent again exactly once.
     let sent = seen.lock().unwrap().clone();
-    assert_eq!(sent.iter().filter(|a| *a == "Bearer stale").count(), 20);
-    assert_eq!(sent.len(), 40, "each call sent again once");
+    let refused = sent.iter().filter(|a| *a == "Bearer stale").count();
+    assert!(refused >= 1, "{sent:?}");
+    assert_eq!(sent.len(), 20 + refused, "{sent:?}");
 
     // 5. A revoked refresh token: an error that says to sign in again.
     let revoked = Tokens {
