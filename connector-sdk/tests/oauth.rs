@@ -393,7 +393,7 @@ async fn oauth_flows_against_a_provider_and_no_secret_is_ever_shown() {
 }
 
 fn wait_for(mut done: impl FnMut() -> bool) {
-    for _ in 0..100 {
+    for _ in 0..500 {
         if done() {
             return;
         }
