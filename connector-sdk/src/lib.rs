@@ -17,6 +17,8 @@ pub mod paging;
 pub mod policy;
 pub mod recurrence;
 pub mod retry;
+#[cfg(feature = "runtime")]
+pub mod runtime;
 pub mod store;
 pub mod trigger;
 pub mod types;

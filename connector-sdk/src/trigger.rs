@@ -88,14 +88,36 @@ pub fn events<E: DeserializeOwned>(
 }
 
 impl Client {
-    /// Polls a trigger once, following the platform's contract: `200` carries new data, `202`
-    /// means nothing new; `Location` (either way) is what to request next time, `Retry-After`
-    /// when. `location` is the one kept from the previous poll (`None` the first time).
+    /// One poll of a polling trigger by the platform's contract: the first request (or the
+    /// `Location` of the last poll) is sent; 200 = new data (one event, or one per item for a
+    /// batch trigger), 202 = nothing new; the answer's `Location` (else the same one) is where
+    /// to poll next and its `Retry-After` when.
     pub async fn poll<T: Trigger>(
         &self,
         trigger: &T,
         location: Option<&str>,
     ) -> Result<Poll<T::Event>, Error> {
+        let operation = trigger.spec().operation.id;
+        let raw = self.poll_values(trigger, location).await?;
+        let events = raw
+            .events
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| decode_at(operation, v, &format!("[{i}]")))
+            .collect::<Result<_, _>>()?;
+        Ok(Poll {
+            events,
+            location: raw.location,
+            retry_after: raw.retry_after,
+        })
+    }
+
+    /// [`Client::poll`] with the events as JSON values (what the runtime stores and dedupes).
+    pub async fn poll_values<T: Trigger>(
+        &self,
+        trigger: &T,
+        location: Option<&str>,
+    ) -> Result<Poll<Value>, Error> {
         let spec = trigger.spec();
         let response = match location {
             Some(link) => self.follow(spec.operation.id, link).await?,

@@ -160,11 +160,11 @@ fn array_format(p: &Parameter) -> ArrayFormat {
 }
 
 /// `'static` text for the runtime's operation description: this process runs one call.
-fn leak(s: &str) -> &'static str {
+pub(super) fn leak(s: &str) -> &'static str {
     Box::leak(s.to_string().into_boxed_str())
 }
 
-fn build(
+pub(super) fn build(
     c: &Connector,
     op: &Operation,
     params: &[String],
@@ -339,29 +339,6 @@ pub fn run(args: Args) -> ExitCode {
             op.id
         ));
     };
-    // A NAME is a word; something that looks like a path is a file, even a missing one.
-    let stored = args.connection.as_ref().filter(|p| {
-        let text = p.to_string_lossy();
-        !p.exists() && !text.contains(['/', '\\']) && !text.ends_with(".json")
-    });
-    let found = match stored {
-        // Not a file: the name of a stored connection.
-        Some(name) => {
-            let name = name.to_string_lossy();
-            connector_sdk::Store::open()
-                .and_then(|s| s.get(&name))
-                .and_then(|s| {
-                    let fixed = s.base_url != connector_gen::codegen::client::base_url(c);
-                    s.connection(&name).map(|conn| (conn, fixed))
-                })
-                .map_err(|e| e.to_string())
-        }
-        None => connection(c, args.connection.as_ref()),
-    };
-    let (conn, fixed_base) = match found {
-        Ok(conn) => conn,
-        Err(e) => return usage(e),
-    };
     let call = match build(c, op, &args.params, args.body.as_deref()) {
         Ok(call) => call,
         Err(e) => return usage(e),
@@ -373,27 +350,8 @@ pub fn run(args: Args) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage(format!("cannot start the runtime: {e}")),
     };
-    let policies = match connector_gen::codegen::client::policy_templates(c)
-        .map(|json| connector_sdk::Policies::from_json(&json))
-        .transpose()
-    {
-        Ok(p) => p.unwrap_or_default(),
-        Err(e) => return usage(e),
-    };
-    for what in policies.not_applied() {
-        eprintln!("warning: policy template {what}; it is not applied to this call");
-    }
-    let base = fixed_base.then(|| conn.base_url.clone());
-    let client = match connector_sdk::Client::new(conn, &c.name) {
-        Ok(client) => {
-            let client = client
-                .with_max_pages(args.max_pages)
-                .with_policies(policies);
-            match base {
-                Some(url) => client.with_base_url(url),
-                None => client,
-            }
-        }
+    let client = match client_for(c, args.connection.as_ref()) {
+        Ok(client) => client.with_max_pages(args.max_pages),
         Err(e) => return usage(e),
     };
     let paging = op.pageable.as_ref().and_then(|p| {
@@ -450,4 +408,47 @@ pub async fn send_once(c: &Connector, op: &Operation, conn: Connection) -> Resul
         .await
         .map(|_| ())
         .map_err(|e| e.to_string())
+}
+
+/// The SDK client for `c` through `connection` (a stored connection's name, or a connection
+/// file; none: the definition's host without credentials), with the connector's policies
+/// (each one not applied reported once on stderr).
+pub(super) fn client_for(
+    c: &Connector,
+    connection_arg: Option<&PathBuf>,
+) -> Result<connector_sdk::Client, String> {
+    // A NAME is a word; something that looks like a path is a file, even a missing one.
+    let stored = connection_arg.filter(|p| {
+        let text = p.to_string_lossy();
+        !p.exists() && !text.contains(['/', '\\']) && !text.ends_with(".json")
+    });
+    let (conn, fixed_base) = match stored {
+        Some(name) => {
+            let name = name.to_string_lossy();
+            connector_sdk::Store::open()
+                .and_then(|s| s.get(&name))
+                .and_then(|s| {
+                    let fixed = s.base_url != connector_gen::codegen::client::base_url(c);
+                    s.connection(&name).map(|conn| (conn, fixed))
+                })
+                .map_err(|e| e.to_string())?
+        }
+        None => connection(c, connection_arg)?,
+    };
+    let policies = connector_gen::codegen::client::policy_templates(c)
+        .map(|json| connector_sdk::Policies::from_json(&json))
+        .transpose()
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    for what in policies.not_applied() {
+        eprintln!("warning: policy template {what}; it is not applied to this call");
+    }
+    let base = fixed_base.then(|| conn.base_url.clone());
+    let client = connector_sdk::Client::new(conn, &c.name)
+        .map_err(|e| e.to_string())?
+        .with_policies(policies);
+    Ok(match base {
+        Some(url) => client.with_base_url(url),
+        None => client,
+    })
 }

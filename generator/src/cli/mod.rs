@@ -6,6 +6,7 @@ mod generate;
 mod inspect;
 mod rules;
 mod validate;
+mod watch;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use connector_gen::load::{self, LoadOptions};
@@ -70,6 +71,12 @@ enum Command {
     /// variables, then a prompt on a terminal (secure values without echo). Exit status: 0
     /// stored, 1 sign-in or test failed, 2 bad arguments or missing values.
     Connect(connect::Args),
+    /// Run a polling trigger, printing each event as one JSON line; durable state in SQLite.
+    ///
+    /// The state advances only after an event's line is written, so a restart after a crash
+    /// repeats at most the batch in flight and loses nothing. Exit status: 0 stopped (Ctrl-C or
+    /// --polls done), 1 a poll failed, 2 bad arguments.
+    Watch(watch::Args),
     /// List or remove stored connections.
     #[command(subcommand)]
     Connections(connect::Connections),
@@ -145,6 +152,7 @@ pub fn main() -> ExitCode {
         Command::Call(args) => load::with_loader_pool(|| call::run(args)),
         Command::Connect(args) => load::with_loader_pool(|| connect::run(args)),
         Command::Connections(command) => connect::connections(command),
+        Command::Watch(args) => load::with_loader_pool(|| watch::run(args)),
         Command::Rules { format } => rules::run(format),
     }
 }

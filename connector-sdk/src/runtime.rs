@@ -1,0 +1,416 @@
+//! Running triggers with durable state (feature `runtime`).
+//!
+//! [`StateStore`] keeps what a trigger must not lose — its polling state (the last `Location`),
+//! delivered event ids, and a run history — and [`SqliteStore`] is the embedded default (WAL
+//! mode, one file). The trait has no SQLite in it, so a PostgreSQL store shared by several
+//! runtime instances can implement it too.
+//!
+//! Delivery is at least once: a poll's events go to the handler first, and the state advances
+//! (the new `Location` is committed) only after every one of them was handled. A process killed
+//! at any moment restarts from the last committed state, so events are repeated — at most the
+//! batch that was in flight — but never lost.
+
+use crate::trigger::{Trigger, TriggerSpec};
+use crate::{Call, Client, Error, Recurrence};
+use jiff::Timestamp;
+use serde_json::Value;
+use std::future::Future;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// What a polling trigger keeps between polls.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TriggerState {
+    /// The `Location` to poll next (the trigger's state travels in it).
+    pub location: Option<String>,
+    /// Whether the first poll (the baseline) was made.
+    pub baselined: bool,
+}
+
+/// One run of a trigger, for the history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// When the poll started.
+    pub started: Timestamp,
+    /// How long it took, handler included.
+    pub duration: Duration,
+    /// Events delivered.
+    pub events: usize,
+    /// The error, if the run failed (never a secret: errors carry none).
+    pub error: Option<String>,
+}
+
+/// Durable state of triggers.
+pub trait StateStore: Send + Sync {
+    /// The state of `trigger`, if it ran before.
+    fn load(&self, trigger: &str) -> Result<Option<TriggerState>, Error>;
+    /// Advances `trigger` to `state`, marks `delivered` ids as delivered and records `run`,
+    /// all at once or not at all.
+    fn commit(
+        &self,
+        trigger: &str,
+        state: &TriggerState,
+        delivered: &[String],
+        run: &Run,
+    ) -> Result<(), Error>;
+    /// Records a failed run without touching the state.
+    fn record(&self, trigger: &str, run: &Run) -> Result<(), Error>;
+    /// Whether the event `id` of `trigger` was delivered.
+    fn delivered(&self, trigger: &str, id: &str) -> Result<bool, Error>;
+    /// The last `n` runs of `trigger`, newest first.
+    fn history(&self, trigger: &str, n: usize) -> Result<Vec<Run>, Error>;
+}
+
+fn db(e: rusqlite::Error) -> Error {
+    Error::Request {
+        operation: "state".into(),
+        message: format!("the trigger state store failed: {e}"),
+    }
+}
+
+/// The SQLite store: one file, WAL journal, synchronous commits.
+pub struct SqliteStore {
+    conn: Mutex<rusqlite::Connection>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating) the store at `path`.
+    pub fn open(path: &Path) -> Result<SqliteStore, Error> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::Request {
+                operation: "state".into(),
+                message: format!("cannot create {}: {e}", dir.display()),
+            })?;
+        }
+        let conn = rusqlite::Connection::open(path).map_err(db)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA busy_timeout = 5000;
+             CREATE TABLE IF NOT EXISTS trigger_state (
+                 trigger TEXT PRIMARY KEY, location TEXT, baselined INTEGER NOT NULL,
+                 updated TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS delivered (
+                 trigger TEXT NOT NULL, event_id TEXT NOT NULL, at TEXT NOT NULL,
+                 PRIMARY KEY (trigger, event_id));
+             CREATE TABLE IF NOT EXISTS runs (
+                 id INTEGER PRIMARY KEY AUTOINCREMENT, trigger TEXT NOT NULL, started TEXT NOT NULL,
+                 duration_ms INTEGER NOT NULL, events INTEGER NOT NULL, error TEXT);",
+        )
+        .map_err(db)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, rusqlite::Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn insert_run(tx: &rusqlite::Connection, trigger: &str, run: &Run) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO runs (trigger, started, duration_ms, events, error) VALUES (?1, ?2, ?3, ?4, ?5)",
+        rusqlite::params![
+            trigger,
+            run.started.to_string(),
+            run.duration.as_millis() as i64,
+            run.events as i64,
+            run.error
+        ],
+    )
+}
+
+impl StateStore for SqliteStore {
+    fn load(&self, trigger: &str) -> Result<Option<TriggerState>, Error> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached("SELECT location, baselined FROM trigger_state WHERE trigger = ?1")
+            .map_err(db)?;
+        let mut rows = stmt.query([trigger]).map_err(db)?;
+        match rows.next().map_err(db)? {
+            Some(row) => Ok(Some(TriggerState {
+                location: row.get(0).map_err(db)?,
+                baselined: row.get::<_, i64>(1).map_err(db)? != 0,
+            })),
+            None => Ok(None),
+        }
+    }
+
+    fn commit(
+        &self,
+        trigger: &str,
+        state: &TriggerState,
+        delivered: &[String],
+        run: &Run,
+    ) -> Result<(), Error> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(db)?;
+        let now = Timestamp::now().to_string();
+        tx.execute(
+            "INSERT INTO trigger_state (trigger, location, baselined, updated) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(trigger) DO UPDATE SET location = ?2, baselined = ?3, updated = ?4",
+            rusqlite::params![trigger, state.location, state.baselined as i64, now],
+        )
+        .map_err(db)?;
+        for id in delivered {
+            tx.execute(
+                "INSERT OR IGNORE INTO delivered (trigger, event_id, at) VALUES (?1, ?2, ?3)",
+                rusqlite::params![trigger, id, now],
+            )
+            .map_err(db)?;
+        }
+        insert_run(&tx, trigger, run).map_err(db)?;
+        tx.commit().map_err(db)
+    }
+
+    fn record(&self, trigger: &str, run: &Run) -> Result<(), Error> {
+        insert_run(&self.conn(), trigger, run)
+            .map(|_| ())
+            .map_err(db)
+    }
+
+    fn delivered(&self, trigger: &str, id: &str) -> Result<bool, Error> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached("SELECT 1 FROM delivered WHERE trigger = ?1 AND event_id = ?2")
+            .map_err(db)?;
+        stmt.exists([trigger, id]).map_err(db)
+    }
+
+    fn history(&self, trigger: &str, n: usize) -> Result<Vec<Run>, Error> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT started, duration_ms, events, error FROM runs WHERE trigger = ?1
+                 ORDER BY id DESC LIMIT ?2",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(rusqlite::params![trigger, n as i64], |row| {
+                Ok(Run {
+                    started: row
+                        .get::<_, String>(0)?
+                        .parse()
+                        .unwrap_or(Timestamp::UNIX_EPOCH),
+                    duration: Duration::from_millis(row.get::<_, i64>(1)? as u64),
+                    events: row.get::<_, i64>(2)? as usize,
+                    error: row.get(3)?,
+                })
+            })
+            .map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)
+    }
+}
+
+/// A trigger built at run time (for `connector-gen watch`): its spec and its request; events
+/// are JSON values.
+#[derive(Debug, Clone)]
+pub struct DynamicTrigger {
+    /// What it is.
+    pub spec: TriggerSpec,
+    /// Its request, parameters filled in.
+    pub call: Call,
+}
+
+impl Trigger for DynamicTrigger {
+    type Event = Value;
+
+    fn spec(&self) -> TriggerSpec {
+        self.spec
+    }
+
+    fn request(&self, _callback_url: Option<&str>) -> Result<Call, Error> {
+        Ok(self.call.clone())
+    }
+}
+
+/// When to poll.
+#[derive(Debug, Clone)]
+pub enum Every {
+    /// A fixed interval.
+    Interval(Duration),
+    /// A recurrence schedule.
+    Recurrence(Recurrence),
+}
+
+/// Runs a polling trigger: polls on its schedule (or at once when the service says
+/// `Retry-After: 0`), hands every event to the handler, and commits the new state only after
+/// the handler accepted them all.
+pub struct Poller<'a, T: Trigger> {
+    client: &'a Client,
+    trigger: T,
+    name: String,
+    store: &'a dyn StateStore,
+    every: Every,
+    /// An event property whose value identifies it: events already delivered are skipped
+    /// (for plain OpenAPI definitions whose polls return everything each time).
+    dedupe_on: Option<String>,
+}
+
+impl<'a, T: Trigger> Poller<'a, T>
+where
+    T::Event: serde::Serialize,
+{
+    /// A poller of `trigger`, its state kept in `store` under `name`.
+    pub fn new(
+        client: &'a Client,
+        trigger: T,
+        name: impl Into<String>,
+        store: &'a dyn StateStore,
+        every: Every,
+    ) -> Self {
+        Poller {
+            client,
+            trigger,
+            name: name.into(),
+            store,
+            every,
+            dedupe_on: None,
+        }
+    }
+
+    /// Skips events whose `field` value was delivered before (and records the values).
+    pub fn dedupe_on(mut self, field: impl Into<String>) -> Self {
+        self.dedupe_on = Some(field.into());
+        self
+    }
+
+    /// One poll: events handled, state committed. Returns how many events were handled and
+    /// how long the service asked to wait (`Retry-After`).
+    pub async fn poll_once<F, Fut>(
+        &self,
+        handler: &mut F,
+    ) -> Result<(usize, Option<Duration>), Error>
+    where
+        F: FnMut(T::Event) -> Fut,
+        Fut: Future<Output = Result<(), Error>>,
+    {
+        let started = Timestamp::now();
+        let clock = std::time::Instant::now();
+        let state = self.store.load(&self.name)?.unwrap_or_default();
+        let outcome = self.poll_and_handle(&state, handler).await;
+        let run = |events, error: Option<String>| Run {
+            started,
+            duration: clock.elapsed(),
+            events,
+            error,
+        };
+        match outcome {
+            Ok((next, delivered, handled, wait)) => {
+                self.store
+                    .commit(&self.name, &next, &delivered, &run(handled, None))?;
+                Ok((handled, wait))
+            }
+            Err(e) => {
+                let _ = self.store.record(&self.name, &run(0, Some(e.to_string())));
+                Err(e)
+            }
+        }
+    }
+
+    async fn poll_and_handle<F, Fut>(
+        &self,
+        state: &TriggerState,
+        handler: &mut F,
+    ) -> Result<(TriggerState, Vec<String>, usize, Option<Duration>), Error>
+    where
+        F: FnMut(T::Event) -> Fut,
+        Fut: Future<Output = Result<(), Error>>,
+    {
+        let spec = self.trigger.spec();
+        let poll = self
+            .client
+            .poll_values(&self.trigger, state.location.as_deref())
+            .await?;
+        let mut delivered = Vec::new();
+        let mut handled = 0;
+        for value in poll.events {
+            let id = self
+                .dedupe_on
+                .as_deref()
+                .and_then(|f| value.get(f))
+                .map(|v| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                });
+            if let Some(id) = &id {
+                if self.store.delivered(&self.name, id)? || delivered.contains(id) {
+                    continue;
+                }
+            }
+            // With dedupe, the first poll only records what exists (the baseline).
+            let baseline = self.dedupe_on.is_some() && !state.baselined;
+            if !baseline {
+                let event: T::Event = crate::paging::decode_at(spec.operation.id, value, "")?;
+                handler(event).await?;
+                handled += 1;
+            }
+            delivered.extend(id);
+        }
+        let next = TriggerState {
+            location: poll.location,
+            baselined: true,
+        };
+        Ok((next, delivered, handled, poll.retry_after))
+    }
+
+    /// Polls until `stop` resolves: on the schedule, at once after `Retry-After: 0`, after the
+    /// service's `Retry-After` when it gives one. A failed poll (or handler) is recorded and
+    /// retried at the next time; the state does not advance.
+    pub async fn run<F, Fut>(
+        &self,
+        mut handler: F,
+        stop: impl Future<Output = ()>,
+    ) -> Result<(), Error>
+    where
+        F: FnMut(T::Event) -> Fut,
+        Fut: Future<Output = Result<(), Error>>,
+    {
+        let started = Timestamp::now();
+        let mut next = match &self.every {
+            Every::Interval(_) => started,
+            Every::Recurrence(r) => r.first_run(started),
+        };
+        let mut stop = std::pin::pin!(stop);
+        loop {
+            let wait = next
+                .duration_since(Timestamp::now())
+                .try_into()
+                .unwrap_or(Duration::ZERO);
+            let sleep = std::pin::pin!(tokio::time::sleep(wait));
+            if let futures_util::future::Either::Left(_) =
+                futures_util::future::select(stop.as_mut(), sleep).await
+            {
+                return Ok(());
+            }
+            let polled = self.poll_once(&mut handler).await;
+            let now = Timestamp::now();
+            let scheduled = match &self.every {
+                Every::Interval(d) => now
+                    .checked_add(jiff::SignedDuration::try_from(*d).unwrap_or_default())
+                    .unwrap_or(now),
+                Every::Recurrence(r) => r.next_after(now, started),
+            };
+            next = match polled {
+                // The service decides when there is more: Retry-After (0 = at once).
+                Ok((_, Some(after))) => now
+                    .checked_add(jiff::SignedDuration::try_from(after).unwrap_or_default())
+                    .unwrap_or(now)
+                    .min(scheduled),
+                Ok((_, None)) => scheduled,
+                Err(e) => {
+                    tracing::warn!(trigger = %self.name, error = %e, "poll failed; retried at the next time");
+                    scheduled
+                }
+            };
+        }
+    }
+}

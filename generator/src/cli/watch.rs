@@ -1,0 +1,244 @@
+//! `connector-gen watch`: runs a polling trigger of a definition through the SDK runtime,
+//! printing one JSON line per event, with durable state in SQLite.
+
+use super::call::{build, client_for};
+use connector_gen::model::*;
+use connector_sdk::runtime::{DynamicTrigger, Every, Poller, SqliteStore};
+use connector_sdk::{Recurrence, TriggerKind, TriggerSpec};
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Definition file or connector folder.
+    path: PathBuf,
+    /// The operationId of the trigger.
+    trigger_id: String,
+    /// A parameter value of the trigger, `name=value` (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+    /// The connection: a stored connection's name, or a connection file.
+    #[arg(long, value_name = "NAME|FILE")]
+    connection: Option<PathBuf>,
+    /// The state database (SQLite); default: `watch.db` in the store directory.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Poll at this interval (`30s`, `5m`, `1h`, `PT15M`); default 3 minutes, the platform's
+    /// default for polling triggers.
+    #[arg(long, value_name = "DURATION")]
+    every: Option<String>,
+    /// Poll on a recurrence instead, as JSON (`{"frequency":"Day","interval":1,
+    /// "startTime":"2026-11-23T08:00:00","timeZone":"W. Europe Standard Time",
+    /// "schedule":{"hours":[8,17]}}`).
+    #[arg(long, value_name = "JSON", conflicts_with = "every")]
+    recurrence: Option<String>,
+    /// For triggers whose polls return everything each time: the event property that
+    /// identifies an event; events already delivered are skipped, and the first poll only
+    /// records what exists (the baseline).
+    #[arg(long, value_name = "FIELD")]
+    dedupe_on: Option<String>,
+    /// Stop after this many polls (default: run until interrupted).
+    #[arg(long, value_name = "N")]
+    polls: Option<usize>,
+}
+
+fn usage(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn every(args: &Args) -> Result<Every, String> {
+    if let Some(json) = &args.recurrence {
+        let v: Value =
+            serde_json::from_str(json).map_err(|e| format!("--recurrence is not JSON: {e}"))?;
+        return Recurrence::from_config(&v)
+            .map(Every::Recurrence)
+            .map_err(|e| e.to_string());
+    }
+    let text = args.every.as_deref().unwrap_or("3m");
+    let d: jiff::SignedDuration = text
+        .parse()
+        .map_err(|e| format!("--every `{text}` is not a duration (30s, 5m, 1h, PT15M): {e}"))?;
+    let d = Duration::try_from(d).map_err(|_| format!("--every `{text}` is negative"))?;
+    if d.is_zero() {
+        return Err("--every must be more than zero".into());
+    }
+    Ok(Every::Interval(d))
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let loaded = match connector_gen::load::load_path(&args.path, &Default::default()) {
+        Ok(mut l) if l.len() == 1 => l.remove(0),
+        Ok(l) => {
+            return usage(format!(
+                "{} holds {} connectors; give one",
+                args.path.display(),
+                l.len()
+            ))
+        }
+        Err(e) => return usage(e),
+    };
+    let Some(c) = loaded.connector.as_ref() else {
+        return usage(format!(
+            "{}: the definition cannot be read (see `connector-gen validate`)",
+            args.path.display()
+        ));
+    };
+    let Some(op) = c.operations.iter().find(|o| o.id == args.trigger_id) else {
+        let triggers: Vec<&str> = c
+            .operations
+            .iter()
+            .filter(|o| !matches!(o.kind, OperationKind::Action { .. }))
+            .map(|o| o.id.as_str())
+            .collect();
+        return usage(format!(
+            "no trigger `{}` in {} (triggers: {})",
+            args.trigger_id,
+            c.name,
+            if triggers.is_empty() {
+                "none".to_string()
+            } else {
+                triggers.join(", ")
+            }
+        ));
+    };
+    let mode = match &op.kind {
+        OperationKind::PollingTrigger { mode } => mode.clone(),
+        OperationKind::WebhookTrigger { .. } => {
+            return usage(format!(
+                "`{}` is a webhook trigger; `watch` runs polling triggers (webhook listening is not implemented yet)",
+                op.id
+            ))
+        }
+        OperationKind::Action { .. } => {
+            return usage(format!(
+                "`{}` is an action; run it with `connector-gen call`",
+                op.id
+            ))
+        }
+    };
+    let batch = mode == TriggerMode::Batch;
+    // A batch trigger's events are the items of an array body, or of its `value`.
+    let array_body = op
+        .responses
+        .iter()
+        .find(|r| r.status.is_success())
+        .and_then(|r| r.schema())
+        .is_some_and(|s| c.types.get(c.types.resolve(s)).types == [SchemaType::Array]);
+    let call = match build(c, op, &args.params, None) {
+        Ok(call) => call,
+        Err(e) => return usage(e),
+    };
+    let spec = TriggerSpec {
+        operation: call.spec,
+        kind: TriggerKind::Polling,
+        mode: if batch {
+            connector_sdk::TriggerMode::Batch
+        } else {
+            connector_sdk::TriggerMode::Single
+        },
+        split_on: (batch && !array_body).then_some("value"),
+    };
+    let schedule = match every(&args) {
+        Ok(e) => e,
+        Err(e) => return usage(e),
+    };
+    let client = match client_for(c, args.connection.as_ref()) {
+        Ok(client) => client,
+        Err(e) => return usage(e),
+    };
+    let state_path = match &args.state {
+        Some(p) => p.clone(),
+        None => match connector_sdk::Store::default_dir() {
+            Ok(d) => d.join("watch.db"),
+            Err(e) => return usage(e),
+        },
+    };
+    let store = match SqliteStore::open(&state_path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let trigger = DynamicTrigger { spec, call };
+    let name = format!("{}/{}", c.name, op.id);
+    let pause = match &schedule {
+        Every::Interval(d) => *d,
+        Every::Recurrence(_) => Duration::ZERO,
+    };
+    let mut poller = Poller::new(&client, trigger, name, &store, schedule.clone());
+    if let Some(field) = &args.dedupe_on {
+        poller = poller.dedupe_on(field.clone());
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return usage(format!("cannot start the runtime: {e}")),
+    };
+    let trigger_id = op.id.clone();
+    // An event is handled once its line is written and flushed: then the state may advance.
+    let handler = |event: Value| {
+        let line = serde_json::json!({
+            "trigger": trigger_id,
+            "received": jiff::Timestamp::now().to_string(),
+            "event": event,
+        });
+        let written = {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{line}").and_then(|_| out.flush())
+        };
+        async move {
+            written.map_err(|e| connector_sdk::Error::Request {
+                operation: "watch".into(),
+                message: format!("cannot write the event: {e}"),
+            })
+        }
+    };
+    let outcome = runtime.block_on(async {
+        match args.polls {
+            Some(n) => {
+                let mut handler = handler;
+                let started = jiff::Timestamp::now();
+                for i in 0..n {
+                    let (_, retry_after) = poller.poll_once(&mut handler).await?;
+                    if i + 1 == n {
+                        break;
+                    }
+                    // The service's Retry-After (0: at once), else the schedule.
+                    let wait = retry_after.unwrap_or_else(|| match &schedule {
+                        Every::Recurrence(r) => {
+                            let now = jiff::Timestamp::now();
+                            r.next_after(now, started)
+                                .duration_since(now)
+                                .try_into()
+                                .unwrap_or_default()
+                        }
+                        Every::Interval(_) => pause,
+                    });
+                    tokio::time::sleep(wait).await;
+                }
+                Ok(())
+            }
+            None => {
+                let stop = async {
+                    let _ = tokio::signal::ctrl_c().await;
+                    eprintln!("stopping");
+                };
+                poller.run(handler, stop).await
+            }
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

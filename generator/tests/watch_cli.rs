@@ -1,0 +1,346 @@
+//! `connector-gen watch` against a server on 127.0.0.1 that implements the platform's polling
+//! contract (200 + items + Location, 202 + Location + Retry-After when nothing is new), with
+//! SQLite state in a temporary directory: delivery, restarts, Retry-After 0 bursts, dedupe by
+//! id, and a process killed with SIGKILL in the middle of its work.
+
+mod common;
+
+use axum::http::{StatusCode, Uri};
+use axum::response::IntoResponse;
+use common::{command, run_with};
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The service: `items` grows as the test (or the server itself) adds to it; a poll returns
+/// at most `page` items after the cursor.
+#[derive(Default)]
+struct Feed {
+    items: Vec<u64>,
+    requests: Vec<String>,
+    page: usize,
+    /// Retry-After sent with a page that still leaves items behind.
+    burst_retry_after: &'static str,
+    /// Add this many items on every request (the crash test's steady producer).
+    produce: u64,
+}
+
+type Shared = Arc<Mutex<Feed>>;
+
+fn serve(feed: Shared) -> (tokio::runtime::Runtime, String) {
+    let app = axum::Router::new().fallback(move |u: Uri| {
+        let feed = feed.clone();
+        async move {
+            let mut f = feed.lock().unwrap();
+            f.requests.push(u.to_string());
+            for _ in 0..f.produce {
+                let next = f.items.len() as u64 + 1;
+                f.items.push(next);
+            }
+            let since: usize = u
+                .query()
+                .and_then(|q| q.strip_prefix("since="))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            let page = if f.page == 0 { usize::MAX } else { f.page };
+            let new: Vec<u64> = f.items.iter().skip(since).take(page).copied().collect();
+            let cursor = since + new.len();
+            let location = format!("/items/poll?since={cursor}");
+            if new.is_empty() {
+                return (
+                    StatusCode::ACCEPTED,
+                    [("location", location), ("retry-after", "1".to_string())],
+                    String::new(),
+                )
+                    .into_response();
+            }
+            let more = cursor < f.items.len();
+            let retry = if more { f.burst_retry_after } else { "1" };
+            let body = serde_json::json!({"value": new.iter().map(|n| serde_json::json!({"id": n})).collect::<Vec<_>>()});
+            (
+                StatusCode::OK,
+                [
+                    ("location", location),
+                    ("retry-after", retry.to_string()),
+                    ("content-type", "application/json".to_string()),
+                ],
+                body.to_string(),
+            )
+                .into_response()
+        }
+    });
+    let (rt, addr) = common::serve(app);
+    (rt, format!("http://{addr}"))
+}
+
+/// A connector with one batch polling trigger, and a connection file pointing at `base`.
+fn connector(dir: &Path, base: &str) -> (PathBuf, PathBuf) {
+    let def = serde_json::json!({
+        "swagger": "2.0",
+        "info": {"title": "Feed", "version": "1.0", "description": "A feed of items."},
+        "host": "feed.example", "basePath": "/", "schemes": ["https"],
+        "paths": {
+            "/items/poll": {"get": {
+                "operationId": "OnNewItems", "summary": "When items are added",
+                "description": "Triggers for each new item.",
+                "x-ms-trigger": "batch",
+                "responses": {
+                    "200": {"description": "new items", "schema": {"type": "object", "properties": {
+                        "value": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}}}}}}},
+                    "202": {"description": "nothing new"}
+                }
+            }},
+            "/items/all": {"get": {
+                "operationId": "OnAnyItems", "summary": "Every item each time",
+                "description": "Returns every item.",
+                "x-ms-trigger": "batch",
+                "responses": {"200": {"description": "all items", "schema": {"type": "array",
+                    "items": {"type": "object", "properties": {"id": {"type": "integer"}}}}}}
+            }}
+        }
+    });
+    let path = dir.join("feed.json");
+    std::fs::write(&path, def.to_string()).unwrap();
+    let conn = dir.join("conn.json");
+    std::fs::write(&conn, serde_json::json!({ "base_url": base }).to_string()).unwrap();
+    (path, conn)
+}
+
+/// Ids of the events printed (one JSON line each).
+fn ids(stdout: &str) -> Vec<u64> {
+    stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert_eq!(v["trigger"], "OnNewItems");
+            assert!(v["received"].as_str().unwrap().ends_with('Z'));
+            v["event"]["id"].as_u64().unwrap()
+        })
+        .collect()
+}
+
+fn watch(def: &Path, conn: &Path, db: &Path, extra: &[&str]) -> std::process::Command {
+    let mut c = command();
+    c.args(["watch", def.to_str().unwrap(), "OnNewItems", "--connection"])
+        .arg(conn)
+        .arg("--state")
+        .arg(db)
+        .args(extra);
+    c
+}
+
+#[test]
+fn events_are_delivered_once_across_restarts_and_bursts_poll_at_once() {
+    let feed: Shared = Arc::default();
+    feed.lock().unwrap().items = vec![1, 2, 3];
+    feed.lock().unwrap().burst_retry_after = "0";
+    let (_rt, base) = serve(feed.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let (def, conn) = connector(dir.path(), &base);
+    let db = dir.path().join("state.db");
+
+    // First run: the three items, then nothing new (202).
+    let r = run_with(&mut watch(
+        &def,
+        &conn,
+        &db,
+        &["--every", "10ms", "--polls", "2"],
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(ids(&r.stdout), [1, 2, 3]);
+    assert_eq!(
+        feed.lock().unwrap().requests,
+        ["/items/poll", "/items/poll?since=3"]
+    );
+
+    // A restart resumes from the stored Location: only what is new.
+    {
+        let mut f = feed.lock().unwrap();
+        f.items.extend([4, 5, 6, 7, 8]);
+        f.requests.clear();
+        f.page = 2;
+    }
+    // Pages of two with Retry-After 0: polled at once although the schedule says hourly.
+    let mut child = watch(&def, &conn, &db, &["--every", "1h", "--polls", "3"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = wait_or_kill(&mut child, Duration::from_secs(60));
+    assert_eq!(ids(&out), [4, 5, 6, 7, 8]);
+    assert_eq!(
+        feed.lock().unwrap().requests,
+        [
+            "/items/poll?since=3",
+            "/items/poll?since=5",
+            "/items/poll?since=7"
+        ]
+    );
+
+    // The run history is in the state file.
+    let conn_db = rusqlite_count(&db);
+    assert!(conn_db >= 5, "{conn_db} runs recorded");
+}
+
+/// Waits for `child` (failing if it runs longer than `limit`: it did not poll at once);
+/// returns its stdout.
+fn wait_or_kill(child: &mut Child, limit: Duration) -> String {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut out = String::new();
+            std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut out).unwrap();
+            let mut err = String::new();
+            std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+            assert!(status.success(), "{err}");
+            return out;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("watch did not finish: Retry-After 0 was not honoured");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn rusqlite_count(db: &Path) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM runs", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_trigger_without_state_in_its_answers_dedupes_by_id_after_a_baseline() {
+    let feed: Shared = Arc::default();
+    feed.lock().unwrap().items = vec![1, 2];
+    let app_feed = feed.clone();
+    // Every poll returns every item (no Location, no 202).
+    let app = axum::Router::new().fallback(move || {
+        let f = app_feed.clone();
+        async move {
+            let items: Vec<_> = f
+                .lock()
+                .unwrap()
+                .items
+                .iter()
+                .map(|n| serde_json::json!({"id": n}))
+                .collect();
+            axum::Json(items)
+        }
+    });
+    let (_rt, addr) = common::serve(app);
+    let dir = tempfile::tempdir().unwrap();
+    let (def, conn) = connector(dir.path(), &format!("http://{addr}"));
+    let db = dir.path().join("state.db");
+    let run = |polls: &str| {
+        run_with(
+            command()
+                .args(["watch", def.to_str().unwrap(), "OnAnyItems", "--connection"])
+                .arg(&conn)
+                .arg("--state")
+                .arg(&db)
+                .args(["--every", "10ms", "--polls", polls, "--dedupe-on", "id"]),
+        )
+    };
+    // The first poll is the baseline: the items that exist are not events.
+    let r = run("1");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    feed.lock().unwrap().items.extend([3, 4]);
+    let r = run("2");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got: Vec<u64> = r
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["event"]["id"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(got, [3, 4]);
+}
+
+#[test]
+fn bad_arguments_say_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let (def, conn) = connector(dir.path(), "http://127.0.0.1:9");
+    let db = dir.path().join("state.db");
+    for (extra, says) in [
+        (vec!["--every", "soon"], "--every `soon` is not a duration"),
+        (
+            vec!["--recurrence", "{\"frequency\":\"Week\",\"interval\":72}"],
+            "1 to 71",
+        ),
+    ] {
+        let r = run_with(&mut watch(&def, &conn, &db, &extra));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains(says), "{}", r.stderr);
+    }
+    let r = run_with(command().args(["watch", def.to_str().unwrap(), "Nope"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("triggers: OnNewItems, OnAnyItems"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_killed_watcher_loses_nothing_when_restarted() {
+    // The server adds an item on every request; the watcher polls every few milliseconds and is
+    // killed with SIGKILL while it works, three times, then runs until it has caught up.
+    let feed: Shared = Arc::default();
+    feed.lock().unwrap().produce = 1;
+    let (_rt, base) = serve(feed.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let (def, conn) = connector(dir.path(), &base);
+    let db = dir.path().join("state.db");
+    let mut delivered: Vec<u64> = Vec::new();
+    for round in 0..3 {
+        let mut child = watch(&def, &conn, &db, &["--every", "5ms"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        // Let it deliver a few events, then kill it mid-stream.
+        for _ in 0..(5 + round * 3) {
+            match lines.next() {
+                Some(Ok(l)) => delivered.extend(ids(&l)),
+                _ => break,
+            }
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        // Whatever it had written before dying counts as delivered.
+        delivered.extend(lines.map_while(Result::ok).flat_map(|l| ids(&l)));
+    }
+    // Stop producing; a last run catches up.
+    let produced = {
+        let mut f = feed.lock().unwrap();
+        f.produce = 0;
+        f.items.len() as u64
+    };
+    let r = run_with(&mut watch(
+        &def,
+        &conn,
+        &db,
+        &["--every", "5ms", "--polls", "3"],
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    delivered.extend(ids(&r.stdout));
+    let unique: BTreeSet<u64> = delivered.iter().copied().collect();
+    let missing: Vec<u64> = (1..=produced).filter(|n| !unique.contains(n)).collect();
+    let duplicates = delivered.len() - unique.len();
+    println!(
+        "crash test: {produced} items produced, {} delivered, {} distinct, {duplicates} duplicates after 3 SIGKILLs",
+        delivered.len(),
+        unique.len()
+    );
+    assert!(missing.is_empty(), "lost events: {missing:?}");
+}
