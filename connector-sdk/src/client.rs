@@ -364,6 +364,25 @@ impl Client {
     /// templates set (they may hold connection parameters), are sent only when the URL has the
     /// scheme, host and port of that base URL: a link to another host gets no secret.
     pub async fn follow(&self, operation: &'static str, link: &str) -> Result<Response, Error> {
+        self.link(reqwest::Method::GET, operation, link).await
+    }
+
+    /// A `DELETE` of a URL the service gave (a webhook subscription's `Location`), with the
+    /// same rule for the credential as [`Client::follow`].
+    pub async fn delete_link(
+        &self,
+        operation: &'static str,
+        link: &str,
+    ) -> Result<Response, Error> {
+        self.link(reqwest::Method::DELETE, operation, link).await
+    }
+
+    async fn link(
+        &self,
+        method: reqwest::Method,
+        operation: &'static str,
+        link: &str,
+    ) -> Result<Response, Error> {
         let base = self.base_url(operation);
         let url = resolve(&base, operation, link)?;
         let host = url.host_str().unwrap_or_default().to_string();
@@ -372,14 +391,13 @@ impl Client {
             // it gets the credential and the headers the policies set.
             let headers = self.policies.follow_headers(operation, &self.connection)?;
             let token = self.oauth_token().await?;
-            let mut req =
-                self.authorized(reqwest::Method::GET, url, token.as_ref().map(|(t, _)| t));
+            let mut req = self.authorized(method, url, token.as_ref().map(|(t, _)| t));
             for (k, v) in &headers {
                 req = req.header(k.as_str(), v.as_str());
             }
             req
         } else {
-            self.http.get(url)
+            self.http.request(method, url)
         };
         self.execute(operation, host, req).await.map_err(|(e, _)| e)
     }

@@ -22,6 +22,8 @@ pub mod runtime;
 pub mod store;
 pub mod trigger;
 pub mod types;
+#[cfg(feature = "runtime")]
+pub mod webhook;
 
 pub use call::{ArrayFormat, Call, OperationSpec, PathEncoding};
 pub use client::{Client, Response};

@@ -344,3 +344,205 @@ fn a_killed_watcher_loses_nothing_when_restarted() {
     );
     assert!(missing.is_empty(), "lost events: {missing:?}");
 }
+
+/// A service with webhook subscriptions: `POST /hooks` (body `{"callbackUrl": ...}`) → 201 +
+/// Location `/hooks/N`; `DELETE /hooks/N` → 200. Records `METHOD PATH` and the callbacks.
+fn hook_service() -> (tokio::runtime::Runtime, String, Arc<Mutex<Vec<String>>>) {
+    let log: Arc<Mutex<Vec<String>>> = Arc::default();
+    let l = log.clone();
+    let app = axum::Router::new().fallback(
+        move |m: axum::http::Method, u: Uri, body: axum::body::Bytes| {
+            let l = l.clone();
+            async move {
+                let mut log = l.lock().unwrap();
+                if m == axum::http::Method::POST {
+                    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                    log.push(format!(
+                        "POST {} {}",
+                        u.path(),
+                        v["callbackUrl"].as_str().unwrap_or("-")
+                    ));
+                    let n = log.iter().filter(|l| l.starts_with("POST")).count();
+                    return (
+                        StatusCode::CREATED,
+                        [("location", format!("/hooks/{n}"))],
+                        "{}",
+                    )
+                        .into_response();
+                }
+                log.push(format!("{m} {}", u.path()));
+                (StatusCode::OK, "{}").into_response()
+            }
+        },
+    );
+    let (rt, addr) = common::serve(app);
+    (rt, format!("http://{addr}"), log)
+}
+
+fn hook_connector(dir: &Path, base: &str) -> (PathBuf, PathBuf) {
+    let def = serde_json::json!({
+        "swagger": "2.0",
+        "info": {"title": "Hooks", "version": "1.0", "description": "Events by webhook."},
+        "host": "hooks.example", "basePath": "/", "schemes": ["https"],
+        "paths": {"/hooks": {"post": {
+            "operationId": "OnEvent", "summary": "When an event happens",
+            "description": "Subscribes a webhook.", "x-ms-trigger": "single",
+            "parameters": [{"name": "body", "in": "body", "required": true, "schema": {
+                "type": "object", "required": ["callbackUrl"],
+                "properties": {"callbackUrl": {"type": "string", "x-ms-notification-url": true,
+                    "x-ms-visibility": "internal"}}}}],
+            "responses": {"201": {"description": "subscribed"}}
+        }}}
+    });
+    let path = dir.join("hooks.json");
+    std::fs::write(&path, def.to_string()).unwrap();
+    let conn = dir.join("conn.json");
+    std::fs::write(&conn, serde_json::json!({ "base_url": base }).to_string()).unwrap();
+    (path, conn)
+}
+
+/// Waits until `log` has a line starting with `prefix`; returns it.
+fn wait_line(log: &Arc<Mutex<Vec<String>>>, prefix: &str, nth: usize) -> String {
+    let started = Instant::now();
+    loop {
+        if let Some(l) = log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.starts_with(prefix))
+            .nth(nth)
+        {
+            return l.clone();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no `{prefix}` in {log:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn post(url: &str, body: &str) -> u16 {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        reqwest::Client::new()
+            .post(url)
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    })
+}
+
+#[test]
+fn webhooks_subscribe_check_signatures_deliver_and_unsubscribe() {
+    let (_rt, base, log) = hook_service();
+    let dir = tempfile::tempdir().unwrap();
+    let (def, conn) = hook_connector(dir.path(), &base);
+    let db = dir.path().join("state.db");
+    let listen = format!("127.0.0.1:{}", {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    });
+    let start = |max: &str| {
+        command()
+            .args(["watch", def.to_str().unwrap(), "OnEvent", "--connection"])
+            .arg(&conn)
+            .arg("--state")
+            .arg(&db)
+            .args(["--listen", &listen, "--max-events", max])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let child = start("2");
+    let subscribed = wait_line(&log, "POST /hooks ", 0);
+    let callback = subscribed.split(' ').nth(2).unwrap().to_string();
+    assert!(
+        callback.starts_with(&format!("http://{listen}/hooks/hooks/onevent?sp=")),
+        "{callback}"
+    );
+
+    // Wrong, missing or misplaced signatures: 401 and nothing delivered; not JSON: 400.
+    let (path, query) = callback.split_once('?').unwrap();
+    let tampered = format!("{path}?{}", query.replace("sig=", "sig=A"));
+    let unsigned = path.to_string();
+    let other_path = format!("{}/x?{query}", path.trim_end_matches("/onevent"));
+    assert_eq!(post(&tampered, "{\"n\":0}"), 401);
+    assert_eq!(post(&unsigned, "{\"n\":0}"), 401);
+    assert_ne!(post(&other_path, "{\"n\":0}"), 202);
+    assert_eq!(post(&callback, "not json"), 400);
+    // Valid ones: 202 once stored, then delivered in order.
+    assert_eq!(post(&callback, "{\"n\":1}"), 202);
+    assert_eq!(post(&callback, "{\"n\":2}"), 202);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["event"].clone())
+        .collect();
+    assert_eq!(
+        events,
+        [serde_json::json!({"n": 1}), serde_json::json!({"n": 2})]
+    );
+    // Stopped: the subscription was deleted.
+    wait_line(&log, "DELETE /hooks/1", 0);
+
+    // Killed without unsubscribing, with a notification accepted (stored) but not yet
+    // delivered: after the restart it is delivered, and the subscription (same callback URL)
+    // is kept, not made again.
+    let mut child = start("5");
+    wait_line(&log, "POST /hooks ", 1);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let state = rusqlite::Connection::open(&db).unwrap();
+    let trigger: String = state
+        .query_row("SELECT trigger FROM subscriptions", [], |r| r.get(0))
+        .unwrap();
+    state
+        .execute(
+            "INSERT INTO inbox (trigger, body, received) VALUES (?1, '{\"n\":3}', 'now')",
+            [&trigger],
+        )
+        .unwrap();
+    drop(state);
+    let mut child = start("2");
+    // Its stderr is read to the end on a thread (a closed pipe would fail its last lines).
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let (seen, kept) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            if line.contains("Subscribed (kept from the last run)") {
+                let _ = seen.send(());
+            }
+        }
+    });
+    kept.recv_timeout(Duration::from_secs(60))
+        .expect("the subscription of the killed run is kept");
+    assert_eq!(post(&callback, "{\"n\":4}"), 202);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let order: Vec<&str> = printed.lines().collect();
+    assert!(
+        order[0].contains("{\"n\":3}") && order[1].contains("{\"n\":4}"),
+        "{printed}"
+    );
+    let posts = log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("POST"))
+        .count();
+    assert_eq!(posts, 2, "{:?}", log.lock().unwrap());
+}

@@ -43,6 +43,16 @@ pub struct Args {
     /// Stop after this many polls (default: run until interrupted).
     #[arg(long, value_name = "N")]
     polls: Option<usize>,
+    /// Webhook triggers: where the embedded listener listens (e.g. 127.0.0.1:8080).
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
+    /// Webhook triggers: the URL under which the service reaches the listener (e.g. a tunnel's
+    /// https://... address); default: http://ADDR.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+    /// Stop (and unsubscribe a webhook) after this many events.
+    #[arg(long, value_name = "N")]
+    max_events: Option<usize>,
 }
 
 fn usage(message: impl std::fmt::Display) -> ExitCode {
@@ -107,12 +117,7 @@ pub fn run(args: Args) -> ExitCode {
     };
     let mode = match &op.kind {
         OperationKind::PollingTrigger { mode } => mode.clone(),
-        OperationKind::WebhookTrigger { .. } => {
-            return usage(format!(
-                "`{}` is a webhook trigger; `watch` runs polling triggers (webhook listening is not implemented yet)",
-                op.id
-            ))
-        }
+        OperationKind::WebhookTrigger { .. } => return webhook(&args, c, op),
         OperationKind::Action { .. } => {
             return usage(format!(
                 "`{}` is an action; run it with `connector-gen call`",
@@ -233,6 +238,188 @@ pub fn run(args: Args) -> ExitCode {
                 poller.run(handler, stop).await
             }
         }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn print_event(trigger: &str, event: &Value) -> Result<(), connector_sdk::Error> {
+    let line = serde_json::json!({
+        "trigger": trigger,
+        "received": jiff::Timestamp::now().to_string(),
+        "event": event,
+    });
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")
+        .and_then(|_| out.flush())
+        .map_err(|e| connector_sdk::Error::Request {
+            operation: "watch".into(),
+            message: format!("cannot write the event: {e}"),
+        })
+}
+
+/// A webhook trigger: the listener started, the subscription made (or kept from the last run
+/// when its callback URL is the same), stored notifications delivered in order, and on stop
+/// the subscription deleted.
+fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
+    use connector_sdk::oauth::slug;
+    use connector_sdk::webhook::{listener, notification, Inbox, Signer, Subscription};
+    let Some(listen) = args.listen.as_deref() else {
+        return usage(format!(
+            "`{}` is a webhook trigger: give --listen ADDR (and --public-url URL when the service cannot reach ADDR)",
+            op.id
+        ));
+    };
+    let public = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{listen}"));
+    let state_path = match &args.state {
+        Some(p) => p.clone(),
+        None => match connector_sdk::Store::default_dir() {
+            Ok(d) => d.join("watch.db"),
+            Err(e) => return usage(e),
+        },
+    };
+    let store = match SqliteStore::open(&state_path) {
+        Ok(s) => std::sync::Arc::new(s),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let key = match store.signing_key() {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let signer = Signer::new(key);
+    let name = format!("{}/{}", c.name, op.id);
+    let path = format!("/hooks/{}/{}", slug(&c.name), slug(&op.id));
+    let callback = signer.callback_url(&public, &path);
+    // The subscribe request: the trigger's parameters, and the callback URL where the
+    // definition's x-ms-notification-url says.
+    let mut params = args.params.clone();
+    let target = connector_gen::codegen::client::notification_target(op);
+    if let Some((param, rest)) = &target {
+        if rest.is_empty() {
+            params.push(format!("{param}={callback}"));
+        }
+    }
+    // A callback URL inside the body: the body starts empty and gets it below.
+    let body = target
+        .as_ref()
+        .filter(|(_, rest)| !rest.is_empty())
+        .map(|_| "{}");
+    let mut call = match build(c, op, &params, body) {
+        Ok(call) => call,
+        Err(e) => return usage(e),
+    };
+    if let Some((_, rest)) = target.filter(|(_, r)| !r.is_empty()) {
+        let path: Vec<&str> = rest.iter().map(String::as_str).collect();
+        call.set_body_field(&path, &callback);
+    }
+    let client = match client_for(c, args.connection.as_ref()) {
+        Ok(client) => client,
+        Err(e) => return usage(e),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return usage(format!("cannot start the runtime: {e}")),
+    };
+    let operation = call.spec.id;
+    let outcome: Result<(), connector_sdk::Error> = runtime.block_on(async {
+        let socket = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+            connector_sdk::Error::Request {
+                operation: "watch".into(),
+                message: format!("cannot listen on {listen}: {e}"),
+            }
+        })?;
+        let inbox = Inbox::start(store.clone());
+        let app = listener(signer, inbox, name.clone(), path.clone());
+        let server = tokio::spawn(async move {
+            let _ = connector_sdk::webhook::serve(socket, app).await;
+        });
+        eprintln!("Listening on {listen} for {path}");
+        // Subscribe, unless the last run's subscription has this callback URL.
+        let kept = store.subscription(&name)?;
+        let subscription = match kept {
+            Some(s) if s.callback_url == callback => {
+                eprintln!("Subscribed (kept from the last run)");
+                s
+            }
+            old => {
+                if let Some(location) = old.and_then(|o| o.location) {
+                    let _ = client.unsubscribe(operation, &location).await;
+                }
+                let response = client.send(call).await?;
+                let s = Subscription {
+                    callback_url: callback.clone(),
+                    location: response.header("location").map(str::to_string),
+                };
+                store.set_subscription(&name, Some(&s))?;
+                eprintln!("Subscribed");
+                s
+            }
+        };
+        let mut delivered = 0usize;
+        let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
+        let result = loop {
+            if args.max_events.is_some_and(|m| delivered >= m) {
+                break Ok(());
+            }
+            let batch = match store.pending(&name, 256) {
+                Ok(b) => b,
+                Err(e) => break Err(e),
+            };
+            if batch.is_empty() {
+                tokio::select! {
+                    _ = stop.as_mut() => {
+                        eprintln!("stopping");
+                        break Ok(());
+                    }
+                    _ = tokio::time::sleep(Duration::from_millis(20)) => continue,
+                }
+            }
+            let mut failed = None;
+            for (id, body) in batch {
+                // Delivered (printed) first, acknowledged after: at least once.
+                if let Err(e) =
+                    print_event(&op.id, &notification(&body)).and_then(|_| store.ack(id))
+                {
+                    failed = Some(e);
+                    break;
+                }
+                delivered += 1;
+                if args.max_events.is_some_and(|m| delivered >= m) {
+                    break;
+                }
+            }
+            if let Some(e) = failed {
+                break Err(e);
+            }
+        };
+        // Stop: the subscription is deleted where the service gave a Location.
+        if let Some(location) = &subscription.location {
+            match client.unsubscribe(operation, location).await {
+                Ok(()) => eprintln!("Unsubscribed"),
+                Err(e) => eprintln!("warning: could not unsubscribe: {e}"),
+            }
+        }
+        store.set_subscription(&name, None)?;
+        server.abort();
+        result
     });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

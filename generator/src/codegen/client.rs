@@ -117,7 +117,7 @@ impl Parts {
 
 /// The body parameter that carries the notification URL, and the property path inside it
 /// (`body/callbackUrl` → (`body`, [`callbackUrl`])).
-fn notification_target(op: &Operation) -> Option<(String, Vec<String>)> {
+pub fn notification_target(op: &Operation) -> Option<(String, Vec<String>)> {
     let OperationKind::WebhookTrigger {
         notification_url_param: Some(p),
         ..
