@@ -155,12 +155,19 @@ impl SqliteStore {
         rows.collect::<Result<_, _>>().map_err(db)
     }
 
-    /// Marks a stored notification delivered.
-    pub fn ack(&self, id: i64) -> Result<(), Error> {
-        self.conn()
-            .execute("UPDATE inbox SET delivered = 1 WHERE id = ?1", [id])
-            .map(|_| ())
-            .map_err(db)
+    /// Marks stored notifications delivered, in one transaction.
+    pub fn ack(&self, ids: &[i64]) -> Result<(), Error> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(db)?;
+        {
+            let mut stmt = tx
+                .prepare_cached("UPDATE inbox SET delivered = 1 WHERE id = ?1")
+                .map_err(db)?;
+            for id in ids {
+                stmt.execute([id]).map_err(db)?;
+            }
+        }
+        tx.commit().map_err(db)
     }
 
     /// The webhook signing key (32 random bytes, made on first use).

@@ -392,19 +392,23 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
                     _ = tokio::time::sleep(Duration::from_millis(20)) => continue,
                 }
             }
+            // Delivered (printed) first, acknowledged after, a batch at a time: at least once,
+            // a crash repeats at most the batch.
+            let mut done = Vec::new();
             let mut failed = None;
             for (id, body) in batch {
-                // Delivered (printed) first, acknowledged after: at least once.
-                if let Err(e) =
-                    print_event(&op.id, &notification(&body)).and_then(|_| store.ack(id))
-                {
+                if let Err(e) = print_event(&op.id, &notification(&body)) {
                     failed = Some(e);
                     break;
                 }
+                done.push(id);
                 delivered += 1;
                 if args.max_events.is_some_and(|m| delivered >= m) {
                     break;
                 }
+            }
+            if let Err(e) = store.ack(&done) {
+                break Err(e);
             }
             if let Some(e) = failed {
                 break Err(e);
