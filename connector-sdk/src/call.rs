@@ -229,6 +229,13 @@ impl Call {
         self
     }
 
+    /// Sets the query parameter `name` to `value`, replacing the values it had.
+    pub fn set_query(&mut self, name: &str, value: &str) -> &mut Self {
+        self.query.retain(|(k, _)| k != name);
+        self.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// Adds a header (`None`/`null` values are left out; arrays are comma-separated).
     pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
         let Some(v) = self.value(name, value) else {

@@ -38,6 +38,8 @@ enum Exists {
 
 #[derive(Debug, Clone)]
 enum Rule {
+    /// `pollingtrigger`: applied by the trigger runtime, not to requests.
+    Polling(PollingTemplate),
     SetHeader {
         name: String,
         value: String,
@@ -230,7 +232,7 @@ impl Policies {
                     let value = render(value, &scope, false).map_err(fail)?;
                     set_pair(&mut call.headers, name, value, *exists, true);
                 }
-                Rule::SetHeader { .. } | Rule::NextLink { .. } => {}
+                Rule::SetHeader { .. } | Rule::NextLink { .. } | Rule::Polling(_) => {}
                 Rule::SetQuery {
                     name,
                     value,
@@ -486,6 +488,24 @@ fn instance(item: &Value) -> Result<Instance, String> {
             method: text("httpMethod")
                 .filter(|m| !m.eq_ignore_ascii_case("@Request.OriginalHTTPMethod")),
         },
+        "pollingtrigger" => {
+            let data_path = need("triggerDataPath")?;
+            let config = match get(&format!("{PARAM}triggerConfig")) {
+                Some(Value::Object(m)) => m
+                    .iter()
+                    .filter(|(k, _)| !k.is_empty())
+                    .map(|(k, v)| {
+                        let text = match v {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        (k.clone(), text)
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            Rule::Polling(PollingTemplate { config, data_path })
+        }
         "updatenextlink" => Rule::NextLink {
             property: need("nextLinkPropertyName")?,
         },
@@ -502,6 +522,70 @@ fn instance(item: &Value) -> Result<Instance, String> {
         operations,
         rule,
     })
+}
+
+/// A `pollingtrigger` policy: the operation becomes a polling trigger whose events are the items
+/// at `data_path` of each answer, and whose state is the query parameters `config` computes from
+/// the last answer with data (e.g. `after` = `@{triggerBody().files[0].created}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollingTemplate {
+    /// Query parameters of the next poll: name → template over `triggerBody()`.
+    pub config: Vec<(String, String)>,
+    /// Where the events are in the answer (`@triggerBody().data`).
+    pub data_path: String,
+}
+
+impl PollingTemplate {
+    /// The events of an answer: the items at the data path (a single value is one event; absent
+    /// or null, none).
+    pub fn events(&self, body: &Value) -> Result<Vec<Value>, String> {
+        let conn = Connection::new("");
+        let scope = Scope {
+            body: Some(body),
+            ..Scope::new(&conn, "GET")
+        };
+        let t = self.data_path.trim();
+        let inner = t.strip_prefix('@').unwrap_or(t);
+        let inner = inner
+            .strip_prefix('{')
+            .and_then(|s| s.strip_suffix('}'))
+            .unwrap_or(inner);
+        let (e, n) = parse_expr(inner).ok_or(format!("cannot read the data path `{t}`"))?;
+        if n != inner.len() {
+            return Err(format!("cannot read the data path `{t}`"));
+        }
+        Ok(match eval(&e, &scope)? {
+            Value::Array(items) => items,
+            Value::Null => Vec::new(),
+            other => vec![other],
+        })
+    }
+
+    /// The query parameters of the next poll, computed from an answer with data.
+    pub fn next_query(&self, body: &Value) -> Result<Vec<(String, String)>, String> {
+        let conn = Connection::new("");
+        let scope = Scope {
+            body: Some(body),
+            ..Scope::new(&conn, "GET")
+        };
+        self.config
+            .iter()
+            .map(|(k, t)| render(t, &scope, false).map(|v| (k.clone(), v)))
+            .collect()
+    }
+}
+
+impl Policies {
+    /// The `pollingtrigger` policy of `operation`, if it has one.
+    pub fn polling(&self, operation: &str) -> Option<&PollingTemplate> {
+        self.instances
+            .iter()
+            .filter(|i| i.applies_to(operation))
+            .find_map(|i| match &i.rule {
+                Rule::Polling(p) => Some(p),
+                _ => None,
+            })
+    }
 }
 
 /// Sets a name/value pair in a header or query list by `exists`.

@@ -26,6 +26,8 @@ pub struct TriggerState {
     pub location: Option<String>,
     /// Whether the first poll (the baseline) was made.
     pub baselined: bool,
+    /// For a `pollingtrigger` policy: the query parameters of the next poll (JSON object).
+    pub cursor: Option<String>,
 }
 
 /// One run of a trigger, for the history.
@@ -96,7 +98,7 @@ impl SqliteStore {
              PRAGMA busy_timeout = 5000;
              CREATE TABLE IF NOT EXISTS trigger_state (
                  trigger TEXT PRIMARY KEY, location TEXT, baselined INTEGER NOT NULL,
-                 updated TEXT NOT NULL);
+                 cursor TEXT, updated TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS delivered (
                  trigger TEXT NOT NULL, event_id TEXT NOT NULL, at TEXT NOT NULL,
                  PRIMARY KEY (trigger, event_id));
@@ -259,13 +261,16 @@ impl StateStore for SqliteStore {
     fn load(&self, trigger: &str) -> Result<Option<TriggerState>, Error> {
         let conn = self.conn();
         let mut stmt = conn
-            .prepare_cached("SELECT location, baselined FROM trigger_state WHERE trigger = ?1")
+            .prepare_cached(
+                "SELECT location, baselined, cursor FROM trigger_state WHERE trigger = ?1",
+            )
             .map_err(db)?;
         let mut rows = stmt.query([trigger]).map_err(db)?;
         match rows.next().map_err(db)? {
             Some(row) => Ok(Some(TriggerState {
                 location: row.get(0).map_err(db)?,
                 baselined: row.get::<_, i64>(1).map_err(db)? != 0,
+                cursor: row.get(2).map_err(db)?,
             })),
             None => Ok(None),
         }
@@ -282,9 +287,10 @@ impl StateStore for SqliteStore {
         let tx = conn.transaction().map_err(db)?;
         let now = Timestamp::now().to_string();
         tx.execute(
-            "INSERT INTO trigger_state (trigger, location, baselined, updated) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(trigger) DO UPDATE SET location = ?2, baselined = ?3, updated = ?4",
-            rusqlite::params![trigger, state.location, state.baselined as i64, now],
+            "INSERT INTO trigger_state (trigger, location, baselined, cursor, updated)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(trigger) DO UPDATE SET location = ?2, baselined = ?3, cursor = ?4, updated = ?5",
+            rusqlite::params![trigger, state.location, state.baselined as i64, state.cursor, now],
         )
         .map_err(db)?;
         for id in delivered {
@@ -453,6 +459,9 @@ where
         Fut: Future<Output = Result<(), Error>>,
     {
         let spec = self.trigger.spec();
+        if let Some(template) = self.client.policies().polling(spec.operation.id).cloned() {
+            return self.poll_template(&template, state, handler).await;
+        }
         let poll = self
             .client
             .poll_values(&self.trigger, state.location.as_deref())
@@ -485,8 +494,63 @@ where
         let next = TriggerState {
             location: poll.location,
             baselined: true,
+            cursor: None,
         };
         Ok((next, delivered, handled, poll.retry_after))
+    }
+
+    /// A poll by the connector's `pollingtrigger` policy: the request with the query
+    /// parameters computed from the last answer with data; the events at the data path; the
+    /// first poll only computes them (the baseline).
+    async fn poll_template<F, Fut>(
+        &self,
+        template: &crate::policy::PollingTemplate,
+        state: &TriggerState,
+        handler: &mut F,
+    ) -> Result<(TriggerState, Vec<String>, usize, Option<Duration>), Error>
+    where
+        F: FnMut(T::Event) -> Fut,
+        Fut: Future<Output = Result<(), Error>>,
+    {
+        let spec = self.trigger.spec();
+        let fail = |message: String| Error::Policy {
+            operation: spec.operation.id.to_string(),
+            template: "pollingtrigger".into(),
+            message,
+        };
+        let mut call = self.trigger.request(None)?;
+        let cursor: Vec<(String, String)> = state
+            .cursor
+            .as_deref()
+            .and_then(|c| serde_json::from_str(c).ok())
+            .unwrap_or_default();
+        for (k, v) in &cursor {
+            call.set_query(k, v);
+        }
+        let response = self.client.send(call).await?;
+        let wait = crate::retry::retry_after(&response, std::time::SystemTime::now());
+        let body: Value = response.json()?;
+        let items = template.events(&body).map_err(fail)?;
+        let mut handled = 0;
+        if state.baselined {
+            for item in items.iter().cloned() {
+                let event: T::Event = crate::paging::decode_at(spec.operation.id, item, "")?;
+                handler(event).await?;
+                handled += 1;
+            }
+        }
+        let cursor = if items.is_empty() {
+            state.cursor.clone()
+        } else {
+            let next = template.next_query(&body).map_err(fail)?;
+            Some(serde_json::to_string(&next).unwrap_or_default())
+        };
+        let next = TriggerState {
+            location: None,
+            baselined: true,
+            cursor,
+        };
+        Ok((next, Vec::new(), handled, wait))
     }
 
     /// Polls until `stop` resolves: on the schedule, at once after `Retry-After: 0`, after the

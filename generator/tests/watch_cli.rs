@@ -546,3 +546,159 @@ fn webhooks_subscribe_check_signatures_deliver_and_unsubscribe() {
         .count();
     assert_eq!(posts, 2, "{:?}", log.lock().unwrap());
 }
+
+#[test]
+fn a_pollingtrigger_policy_turns_an_action_into_a_trigger_with_a_baseline() {
+    // Files newest first; `after` returns those created later. The connector's policy polls
+    // `ListFiles` with `after` = the newest `created` of the last answer with data.
+    let files: Arc<Mutex<Vec<(u64, String)>>> = Arc::new(Mutex::new(vec![
+        (1, "2026-01-01T00:00:01Z".into()),
+        (2, "2026-01-01T00:00:02Z".into()),
+    ]));
+    let requests: Arc<Mutex<Vec<String>>> = Arc::default();
+    let (f, r) = (files.clone(), requests.clone());
+    let app = axum::Router::new().fallback(move |u: Uri| {
+        let (f, r) = (f.clone(), r.clone());
+        async move {
+            r.lock().unwrap().push(u.to_string());
+            let after = u
+                .query()
+                .and_then(|q| q.strip_prefix("after="))
+                .map(|a| a.replace("%3A", ":"))
+                .unwrap_or_default();
+            let mut newer: Vec<serde_json::Value> = f
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(_, c)| *c > after)
+                .map(|(id, c)| serde_json::json!({"id": id, "created": c}))
+                .collect();
+            newer.reverse();
+            axum::Json(serde_json::json!({ "files": newer }))
+        }
+    });
+    let (_rt, addr) = common::serve(app);
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("files");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("apiDefinition.swagger.json"),
+        serde_json::json!({
+            "swagger": "2.0",
+            "info": {"title": "Files", "version": "1.0", "description": "Files in a folder."},
+            "host": "files.example", "basePath": "/", "schemes": ["https"],
+            "paths": {"/files": {"get": {
+                "operationId": "ListFiles", "summary": "List files", "description": "Newest first.",
+                "parameters": [{"name": "after", "in": "query", "type": "string", "x-ms-summary": "After", "description": "Created after"}],
+                "responses": {"200": {"description": "files", "schema": {"type": "object"}}}
+            }}}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("apiProperties.json"),
+        serde_json::json!({"properties": {"policyTemplateInstances": [{
+            "templateId": "pollingtrigger",
+            "parameters": {
+                "x-ms-apimTemplate-operationName": ["ListFiles"],
+                "x-ms-apimTemplateParameter.triggerConfig": {"after": "@{triggerBody().files[0].created}"},
+                "x-ms-apimTemplateParameter.triggerDataPath": "@triggerBody().files"
+            }
+        }]}})
+        .to_string(),
+    )
+    .unwrap();
+    let conn = dir.path().join("conn.json");
+    std::fs::write(
+        &conn,
+        serde_json::json!({"base_url": format!("http://{addr}")}).to_string(),
+    )
+    .unwrap();
+    let db = dir.path().join("state.db");
+    let run = |polls: &str| {
+        run_with(
+            command()
+                .args([
+                    "watch",
+                    folder.to_str().unwrap(),
+                    "ListFiles",
+                    "--connection",
+                ])
+                .arg(&conn)
+                .arg("--state")
+                .arg(&db)
+                .args(["--every", "10ms", "--polls", polls]),
+        )
+    };
+    // The baseline: what exists is not an event.
+    let r = run("1");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    files
+        .lock()
+        .unwrap()
+        .push((3, "2026-01-01T00:00:03Z".into()));
+    files
+        .lock()
+        .unwrap()
+        .push((4, "2026-01-01T00:00:04Z".into()));
+    let r = run("2");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got: Vec<u64> = r
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["event"]["id"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(got, [4, 3]);
+    assert_eq!(
+        *requests.lock().unwrap(),
+        [
+            "/files",
+            "/files?after=2026-01-01T00%3A00%3A02Z",
+            "/files?after=2026-01-01T00%3A00%3A04Z"
+        ]
+    );
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_and_unsubscribes() {
+    let (_rt, base, log) = hook_service();
+    let dir = tempfile::tempdir().unwrap();
+    let (def, conn) = hook_connector(dir.path(), &base);
+    let listen = format!("127.0.0.1:{}", {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    });
+    let child = command()
+        .args(["watch", def.to_str().unwrap(), "OnEvent", "--connection"])
+        .arg(&conn)
+        .arg("--state")
+        .arg(dir.path().join("state.db"))
+        .args(["--listen", &listen])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_line(&log, "POST /hooks ", 0);
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("stopping") && stderr.contains("Unsubscribed"),
+        "{stderr}"
+    );
+    wait_line(&log, "DELETE /hooks/1", 0);
+}

@@ -101,7 +101,9 @@ pub fn run(args: Args) -> ExitCode {
         let triggers: Vec<&str> = c
             .operations
             .iter()
-            .filter(|o| !matches!(o.kind, OperationKind::Action { .. }))
+            .filter(|o| {
+                !matches!(o.kind, OperationKind::Action { .. }) || has_polling_policy(c, &o.id)
+            })
             .map(|o| o.id.as_str())
             .collect();
         return usage(format!(
@@ -118,6 +120,8 @@ pub fn run(args: Args) -> ExitCode {
     let mode = match &op.kind {
         OperationKind::PollingTrigger { mode } => mode.clone(),
         OperationKind::WebhookTrigger { .. } => return webhook(&args, c, op),
+        // An action that a `pollingtrigger` policy makes a trigger.
+        OperationKind::Action { .. } if has_polling_policy(c, &op.id) => TriggerMode::Batch,
         OperationKind::Action { .. } => {
             return usage(format!(
                 "`{}` is an action; run it with `connector-gen call`",
@@ -246,6 +250,13 @@ pub fn run(args: Args) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Whether the connector's policies include a `pollingtrigger` for `operation`.
+fn has_polling_policy(c: &Connector, operation: &str) -> bool {
+    connector_gen::codegen::client::policy_templates(c)
+        .and_then(|json| connector_sdk::Policies::from_json(&json).ok())
+        .is_some_and(|p| p.polling(operation).is_some())
 }
 
 fn print_event(trigger: &str, event: &Value) -> Result<(), connector_sdk::Error> {
