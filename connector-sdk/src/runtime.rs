@@ -343,6 +343,28 @@ impl StateStore for SqliteStore {
     }
 }
 
+/// The larger of a cursor and an event's value: numbers as numbers, else as text.
+fn larger(current: Option<String>, v: &Value) -> String {
+    let text = match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match current {
+        None => text,
+        Some(cur) => {
+            let bigger = match (cur.parse::<f64>(), text.parse::<f64>()) {
+                (Ok(a), Ok(b)) => b > a,
+                _ => text > cur,
+            };
+            if bigger {
+                text
+            } else {
+                cur
+            }
+        }
+    }
+}
+
 /// A trigger built at run time (for `connector-gen watch`): its spec and its request; events
 /// are JSON values.
 #[derive(Debug, Clone)]
@@ -386,6 +408,9 @@ pub struct Poller<'a, T: Trigger> {
     /// An event property whose value identifies it: events already delivered are skipped
     /// (for plain OpenAPI definitions whose polls return everything each time).
     dedupe_on: Option<String>,
+    /// A query parameter set to the largest value of an event field seen so far (for plain
+    /// OpenAPI definitions with a "since" parameter): (parameter, field).
+    cursor: Option<(String, String)>,
 }
 
 impl<'a, T: Trigger> Poller<'a, T>
@@ -407,7 +432,15 @@ where
             store,
             every,
             dedupe_on: None,
+            cursor: None,
         }
+    }
+
+    /// Sends the query parameter `param` = the largest `field` of the events delivered so far
+    /// (numbers compared as numbers, anything else as text); the first poll is the baseline.
+    pub fn cursor(mut self, param: impl Into<String>, field: impl Into<String>) -> Self {
+        self.cursor = Some((param.into(), field.into()));
+        self
     }
 
     /// Skips events whose `field` value was delivered before (and records the values).
@@ -462,10 +495,16 @@ where
         if let Some(template) = self.client.policies().polling(spec.operation.id).cloned() {
             return self.poll_template(&template, state, handler).await;
         }
+        let since = state.cursor.clone();
         let poll = self
             .client
-            .poll_values(&self.trigger, state.location.as_deref())
+            .poll_with(&self.trigger, state.location.as_deref(), |call| {
+                if let (Some((param, _)), Some(value)) = (&self.cursor, &since) {
+                    call.set_query(param, value);
+                }
+            })
             .await?;
+        let mut cursor = state.cursor.clone();
         let mut delivered = Vec::new();
         let mut handled = 0;
         for value in poll.events {
@@ -482,8 +521,11 @@ where
                     continue;
                 }
             }
-            // With dedupe, the first poll only records what exists (the baseline).
-            let baseline = self.dedupe_on.is_some() && !state.baselined;
+            if let Some(v) = self.cursor.as_ref().and_then(|(_, f)| value.get(f)) {
+                cursor = Some(larger(cursor.take(), v));
+            }
+            // With dedupe or a cursor, the first poll only records what exists (the baseline).
+            let baseline = (self.dedupe_on.is_some() || self.cursor.is_some()) && !state.baselined;
             if !baseline {
                 let event: T::Event = crate::paging::decode_at(spec.operation.id, value, "")?;
                 handler(event).await?;
@@ -494,7 +536,7 @@ where
         let next = TriggerState {
             location: poll.location,
             baselined: true,
-            cursor: None,
+            cursor,
         };
         Ok((next, delivered, handled, poll.retry_after))
     }

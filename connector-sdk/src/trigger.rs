@@ -118,10 +118,25 @@ impl Client {
         trigger: &T,
         location: Option<&str>,
     ) -> Result<Poll<Value>, Error> {
+        self.poll_with(trigger, location, |_| {}).await
+    }
+
+    /// [`Client::poll_values`], with `adjust` applied to the first request (e.g. a cursor
+    /// query parameter) when there is no `Location` to follow.
+    pub async fn poll_with<T: Trigger>(
+        &self,
+        trigger: &T,
+        location: Option<&str>,
+        adjust: impl FnOnce(&mut Call),
+    ) -> Result<Poll<Value>, Error> {
         let spec = trigger.spec();
         let response = match location {
             Some(link) => self.follow(spec.operation.id, link).await?,
-            None => self.send_raw(trigger.request(None)?).await?,
+            None => {
+                let mut call = trigger.request(None)?;
+                adjust(&mut call);
+                self.send_raw(call).await?
+            }
         };
         let next = response.header("location").map(str::to_string);
         let wait = retry_after(&response, SystemTime::now());

@@ -702,3 +702,64 @@ fn ctrl_c_stops_cleanly_and_unsubscribes() {
     );
     wait_line(&log, "DELETE /hooks/1", 0);
 }
+
+#[test]
+fn a_cursor_parameter_carries_the_largest_id_seen() {
+    let items: Arc<Mutex<Vec<u64>>> = Arc::new(Mutex::new(vec![1, 2]));
+    let requests: Arc<Mutex<Vec<String>>> = Arc::default();
+    let (i, r) = (items.clone(), requests.clone());
+    let app = axum::Router::new().fallback(move |u: Uri| {
+        let (i, r) = (i.clone(), r.clone());
+        async move {
+            r.lock().unwrap().push(u.to_string());
+            let since: u64 = u
+                .query()
+                .and_then(|q| q.strip_prefix("since="))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            let newer: Vec<serde_json::Value> = i
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|n| **n > since)
+                .map(|n| serde_json::json!({"id": n}))
+                .collect();
+            axum::Json(newer)
+        }
+    });
+    let (_rt, addr) = common::serve(app);
+    let dir = tempfile::tempdir().unwrap();
+    let (def, conn) = connector(dir.path(), &format!("http://{addr}"));
+    let db = dir.path().join("state.db");
+    let run = |polls: &str| {
+        run_with(
+            command()
+                .args(["watch", def.to_str().unwrap(), "OnAnyItems", "--connection"])
+                .arg(&conn)
+                .arg("--state")
+                .arg(&db)
+                .args(["--every", "10ms", "--polls", polls, "--cursor", "since=id"]),
+        )
+    };
+    let r = run("1");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "", "the first poll is the baseline");
+    items.lock().unwrap().extend([3, 10]);
+    let r = run("2");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got: Vec<u64> = r
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["event"]["id"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(got, [3, 10]);
+    // Numbers compare as numbers: 10 > 3.
+    assert_eq!(
+        *requests.lock().unwrap(),
+        ["/items/all", "/items/all?since=2", "/items/all?since=10"]
+    );
+}

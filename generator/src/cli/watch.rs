@@ -40,6 +40,10 @@ pub struct Args {
     /// records what exists (the baseline).
     #[arg(long, value_name = "FIELD")]
     dedupe_on: Option<String>,
+    /// For triggers with a "since" query parameter: `PARAM=FIELD` sends PARAM = the largest
+    /// FIELD of the events so far; the first poll only records it (the baseline).
+    #[arg(long, value_name = "PARAM=FIELD")]
+    cursor: Option<String>,
     /// Stop after this many polls (default: run until interrupted).
     #[arg(long, value_name = "N")]
     polls: Option<usize>,
@@ -182,6 +186,14 @@ pub fn run(args: Args) -> ExitCode {
     let mut poller = Poller::new(&client, trigger, name, &store, schedule.clone());
     if let Some(field) = &args.dedupe_on {
         poller = poller.dedupe_on(field.clone());
+    }
+    if let Some(spec) = &args.cursor {
+        match spec.split_once('=') {
+            Some((param, field)) if !param.is_empty() && !field.is_empty() => {
+                poller = poller.cursor(param, field);
+            }
+            _ => return usage(format!("--cursor `{spec}`: expected PARAM=FIELD")),
+        }
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
