@@ -4,7 +4,7 @@
 //!
 //!   cargo run --release -p connector-sdk --features runtime --example webhook_listener -- STATE.db [ADDR]
 
-use connector_sdk::runtime::SqliteStore;
+use connector_sdk::runtime::{SqliteStore, StateStore};
 use connector_sdk::webhook::{listener, serve, Inbox, Signer};
 use std::sync::Arc;
 

@@ -62,6 +62,22 @@ pub trait StateStore: Send + Sync {
     fn delivered(&self, trigger: &str, id: &str) -> Result<bool, Error>;
     /// The last `n` runs of `trigger`, newest first.
     fn history(&self, trigger: &str, n: usize) -> Result<Vec<Run>, Error>;
+    /// Stores webhook notifications `(trigger, body)` durably, all at once.
+    fn enqueue(&self, items: &[(&str, &str)]) -> Result<(), Error>;
+    /// Up to `limit` stored notifications of `trigger` not yet delivered, oldest first.
+    fn pending(&self, trigger: &str, limit: usize) -> Result<Vec<(i64, String)>, Error>;
+    /// Marks stored notifications delivered.
+    fn ack(&self, ids: &[i64]) -> Result<(), Error>;
+    /// The key that signs callback URLs (made on first use, then kept).
+    fn signing_key(&self) -> Result<[u8; 32], Error>;
+    /// The webhook subscription of `trigger`.
+    fn subscription(&self, trigger: &str) -> Result<Option<crate::webhook::Subscription>, Error>;
+    /// Keeps (`Some`) or forgets (`None`) the subscription of `trigger`.
+    fn set_subscription(
+        &self,
+        trigger: &str,
+        subscription: Option<&crate::webhook::Subscription>,
+    ) -> Result<(), Error>;
 }
 
 fn db(e: rusqlite::Error) -> Error {
@@ -122,125 +138,6 @@ impl SqliteStore {
 
     fn conn(&self) -> std::sync::MutexGuard<'_, rusqlite::Connection> {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Stores notifications `(trigger, body)` in one transaction (one fsync for all).
-    pub fn enqueue(&self, items: &[(&str, &str)]) -> Result<(), Error> {
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(db)?;
-        {
-            let now = Timestamp::now().to_string();
-            let mut stmt = tx
-                .prepare_cached("INSERT INTO inbox (trigger, body, received) VALUES (?1, ?2, ?3)")
-                .map_err(db)?;
-            for (trigger, body) in items {
-                stmt.execute(rusqlite::params![trigger, body, now])
-                    .map_err(db)?;
-            }
-        }
-        tx.commit().map_err(db)
-    }
-
-    /// Up to `limit` stored notifications of `trigger` not yet delivered, oldest first.
-    pub fn pending(&self, trigger: &str, limit: usize) -> Result<Vec<(i64, String)>, Error> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT id, body FROM inbox WHERE trigger = ?1 AND delivered = 0 ORDER BY id LIMIT ?2",
-            )
-            .map_err(db)?;
-        let rows = stmt
-            .query_map(rusqlite::params![trigger, limit as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .map_err(db)?;
-        rows.collect::<Result<_, _>>().map_err(db)
-    }
-
-    /// Marks stored notifications delivered, in one transaction.
-    pub fn ack(&self, ids: &[i64]) -> Result<(), Error> {
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(db)?;
-        {
-            let mut stmt = tx
-                .prepare_cached("UPDATE inbox SET delivered = 1 WHERE id = ?1")
-                .map_err(db)?;
-            for id in ids {
-                stmt.execute([id]).map_err(db)?;
-            }
-        }
-        tx.commit().map_err(db)
-    }
-
-    /// The webhook signing key (32 random bytes, made on first use).
-    pub fn signing_key(&self) -> Result<[u8; 32], Error> {
-        let conn = self.conn();
-        let existing: Option<Vec<u8>> = conn
-            .query_row(
-                "SELECT value FROM meta WHERE name = 'webhook-key'",
-                [],
-                |r| r.get(0),
-            )
-            .ok();
-        if let Some(k) = existing.and_then(|k| <[u8; 32]>::try_from(k).ok()) {
-            return Ok(k);
-        }
-        // 32 bytes from the operating system's generator.
-        use chacha20poly1305::aead::{KeyInit, OsRng};
-        let key: [u8; 32] = chacha20poly1305::XChaCha20Poly1305::generate_key(&mut OsRng).into();
-        conn.execute(
-            "INSERT OR REPLACE INTO meta (name, value) VALUES ('webhook-key', ?1)",
-            [key.to_vec()],
-        )
-        .map_err(db)?;
-        Ok(key)
-    }
-
-    /// The stored subscription of `trigger`.
-    pub fn subscription(
-        &self,
-        trigger: &str,
-    ) -> Result<Option<crate::webhook::Subscription>, Error> {
-        let conn = self.conn();
-        let found = conn.query_row(
-            "SELECT callback_url, location FROM subscriptions WHERE trigger = ?1",
-            [trigger],
-            |r| {
-                Ok(crate::webhook::Subscription {
-                    callback_url: r.get(0)?,
-                    location: r.get(1)?,
-                })
-            },
-        );
-        match found {
-            Ok(s) => Ok(Some(s)),
-            Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
-            Err(e) => Err(db(e)),
-        }
-    }
-
-    /// Keeps (`Some`) or forgets (`None`) the subscription of `trigger`.
-    pub fn set_subscription(
-        &self,
-        trigger: &str,
-        subscription: Option<&crate::webhook::Subscription>,
-    ) -> Result<(), Error> {
-        let conn = self.conn();
-        match subscription {
-            Some(s) => conn.execute(
-                "INSERT OR REPLACE INTO subscriptions (trigger, callback_url, location, created)
-                 VALUES (?1, ?2, ?3, ?4)",
-                rusqlite::params![
-                    trigger,
-                    s.callback_url,
-                    s.location,
-                    Timestamp::now().to_string()
-                ],
-            ),
-            None => conn.execute("DELETE FROM subscriptions WHERE trigger = ?1", [trigger]),
-        }
-        .map(|_| ())
-        .map_err(db)
     }
 }
 
@@ -340,6 +237,122 @@ impl StateStore for SqliteStore {
             })
             .map_err(db)?;
         rows.collect::<Result<_, _>>().map_err(db)
+    }
+
+    /// Stores notifications `(trigger, body)` in one transaction (one fsync for all).
+    fn enqueue(&self, items: &[(&str, &str)]) -> Result<(), Error> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(db)?;
+        {
+            let now = Timestamp::now().to_string();
+            let mut stmt = tx
+                .prepare_cached("INSERT INTO inbox (trigger, body, received) VALUES (?1, ?2, ?3)")
+                .map_err(db)?;
+            for (trigger, body) in items {
+                stmt.execute(rusqlite::params![trigger, body, now])
+                    .map_err(db)?;
+            }
+        }
+        tx.commit().map_err(db)
+    }
+
+    /// Up to `limit` stored notifications of `trigger` not yet delivered, oldest first.
+    fn pending(&self, trigger: &str, limit: usize) -> Result<Vec<(i64, String)>, Error> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT id, body FROM inbox WHERE trigger = ?1 AND delivered = 0 ORDER BY id LIMIT ?2",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(rusqlite::params![trigger, limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)
+    }
+
+    /// Marks stored notifications delivered, in one transaction.
+    fn ack(&self, ids: &[i64]) -> Result<(), Error> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(db)?;
+        {
+            let mut stmt = tx
+                .prepare_cached("UPDATE inbox SET delivered = 1 WHERE id = ?1")
+                .map_err(db)?;
+            for id in ids {
+                stmt.execute([id]).map_err(db)?;
+            }
+        }
+        tx.commit().map_err(db)
+    }
+
+    /// The webhook signing key (32 random bytes, made on first use).
+    fn signing_key(&self) -> Result<[u8; 32], Error> {
+        let conn = self.conn();
+        let existing: Option<Vec<u8>> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE name = 'webhook-key'",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        if let Some(k) = existing.and_then(|k| <[u8; 32]>::try_from(k).ok()) {
+            return Ok(k);
+        }
+        // 32 bytes from the operating system's generator.
+        use chacha20poly1305::aead::{KeyInit, OsRng};
+        let key: [u8; 32] = chacha20poly1305::XChaCha20Poly1305::generate_key(&mut OsRng).into();
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (name, value) VALUES ('webhook-key', ?1)",
+            [key.to_vec()],
+        )
+        .map_err(db)?;
+        Ok(key)
+    }
+
+    /// The stored subscription of `trigger`.
+    fn subscription(&self, trigger: &str) -> Result<Option<crate::webhook::Subscription>, Error> {
+        let conn = self.conn();
+        let found = conn.query_row(
+            "SELECT callback_url, location FROM subscriptions WHERE trigger = ?1",
+            [trigger],
+            |r| {
+                Ok(crate::webhook::Subscription {
+                    callback_url: r.get(0)?,
+                    location: r.get(1)?,
+                })
+            },
+        );
+        match found {
+            Ok(s) => Ok(Some(s)),
+            Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
+            Err(e) => Err(db(e)),
+        }
+    }
+
+    /// Keeps (`Some`) or forgets (`None`) the subscription of `trigger`.
+    fn set_subscription(
+        &self,
+        trigger: &str,
+        subscription: Option<&crate::webhook::Subscription>,
+    ) -> Result<(), Error> {
+        let conn = self.conn();
+        match subscription {
+            Some(s) => conn.execute(
+                "INSERT OR REPLACE INTO subscriptions (trigger, callback_url, location, created)
+                 VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![
+                    trigger,
+                    s.callback_url,
+                    s.location,
+                    Timestamp::now().to_string()
+                ],
+            ),
+            None => conn.execute("DELETE FROM subscriptions WHERE trigger = ?1", [trigger]),
+        }
+        .map(|_| ())
+        .map_err(db)
     }
 }
 

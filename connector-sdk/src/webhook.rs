@@ -9,7 +9,7 @@
 //! the state database, so callback URLs survive restarts.
 
 use crate::oauth::constant_time_eq;
-use crate::runtime::SqliteStore;
+use crate::runtime::StateStore;
 use crate::trigger::Trigger;
 use crate::{Client, Error};
 use base64::Engine;
@@ -134,7 +134,7 @@ impl std::fmt::Debug for Inbox {
 
 impl Inbox {
     /// An inbox writing to `store` on a thread of its own.
-    pub fn start(store: Arc<SqliteStore>) -> Inbox {
+    pub fn start(store: Arc<dyn StateStore>) -> Inbox {
         let (tx, rx) = mpsc::sync_channel::<Pending>(4096);
         std::thread::spawn(move || {
             while let Ok(first) = rx.recv() {

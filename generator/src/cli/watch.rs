@@ -3,7 +3,7 @@
 
 use super::call::{build, client_for};
 use connector_gen::model::*;
-use connector_sdk::runtime::{DynamicTrigger, Every, Poller, SqliteStore};
+use connector_sdk::runtime::{DynamicTrigger, Every, Poller, SqliteStore, StateStore};
 use connector_sdk::{Recurrence, TriggerKind, TriggerSpec};
 use serde_json::Value;
 use std::io::Write;
