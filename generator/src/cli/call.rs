@@ -301,24 +301,42 @@ fn print_body(body: &[u8]) {
     }
 }
 
-pub fn run(args: Args) -> ExitCode {
-    let loaded = match load::load_path(&args.path, &LoadOptions::default()) {
+/// The one connector at `path` (`call`, `connect` and `watch` run one), or the usage error.
+pub(super) fn load_one(path: &std::path::Path) -> Result<Connector, ExitCode> {
+    let loaded = match load::load_path(path, &LoadOptions::default()) {
         Ok(mut l) if l.len() == 1 => l.remove(0),
         Ok(l) => {
-            return usage(format!(
+            return Err(usage(format!(
                 "{} holds {} connectors; give one",
-                args.path.display(),
+                path.display(),
                 l.len()
-            ))
+            )))
         }
-        Err(e) => return usage(e),
+        Err(e) => return Err(usage(e)),
     };
-    let Some(c) = loaded.connector.as_ref() else {
-        return usage(format!(
+    loaded.connector.ok_or_else(|| {
+        usage(format!(
             "{}: the definition cannot be read (see `connector-gen validate`)",
-            args.path.display()
-        ));
+            path.display()
+        ))
+    })
+}
+
+/// The connector's policy templates for the SDK.
+pub(super) fn policies_of(c: &Connector) -> Result<connector_sdk::Policies, String> {
+    Ok(connector_gen::codegen::client::policy_templates(c)
+        .map(|json| connector_sdk::Policies::from_json(&json))
+        .transpose()
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default())
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let c = match load_one(&args.path) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
+    let c = &c;
     let Some(op) = c.operations.iter().find(|o| o.id == args.operation_id) else {
         let near = c
             .operations
@@ -395,11 +413,7 @@ pub fn run(args: Args) -> ExitCode {
 /// policies: how `connect` tests a connection.
 pub async fn send_once(c: &Connector, op: &Operation, conn: Connection) -> Result<(), String> {
     let call = build(c, op, &[], None)?;
-    let policies = connector_gen::codegen::client::policy_templates(c)
-        .map(|json| connector_sdk::Policies::from_json(&json))
-        .transpose()
-        .map_err(|e| e.to_string())?
-        .unwrap_or_default();
+    let policies = policies_of(c)?;
     let client = connector_sdk::Client::new(conn, &c.name)
         .map_err(|e| e.to_string())?
         .with_policies(policies);
@@ -435,11 +449,7 @@ pub(super) fn client_for(
         }
         None => connection(c, connection_arg)?,
     };
-    let policies = connector_gen::codegen::client::policy_templates(c)
-        .map(|json| connector_sdk::Policies::from_json(&json))
-        .transpose()
-        .map_err(|e| e.to_string())?
-        .unwrap_or_default();
+    let policies = policies_of(c)?;
     for what in policies.not_applied() {
         eprintln!("warning: policy template {what}; it is not applied to this call");
     }

@@ -370,28 +370,8 @@ fn wait_for_redirect(
     }
 }
 
-fn load(path: &std::path::Path) -> Result<Connector, ExitCode> {
-    let loaded = match connector_gen::load::load_path(path, &Default::default()) {
-        Ok(mut l) if l.len() == 1 => l.remove(0),
-        Ok(l) => {
-            return Err(usage(format!(
-                "{} holds {} connectors; give one",
-                path.display(),
-                l.len()
-            )))
-        }
-        Err(e) => return Err(usage(e)),
-    };
-    loaded.connector.ok_or_else(|| {
-        usage(format!(
-            "{}: the definition cannot be read (see `connector-gen validate`)",
-            path.display()
-        ))
-    })
-}
-
 pub fn run(args: Args) -> ExitCode {
-    let c = match load(&args.path) {
+    let c = match super::call::load_one(&args.path) {
         Ok(c) => c,
         Err(code) => return code,
     };

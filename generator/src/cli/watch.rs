@@ -83,24 +83,26 @@ fn every(args: &Args) -> Result<Every, String> {
     Ok(Every::Interval(d))
 }
 
+/// The state database: `--state`, else `watch.db` in the store directory.
+fn open_state(args: &Args) -> Result<SqliteStore, ExitCode> {
+    let path = match &args.state {
+        Some(p) => p.clone(),
+        None => connector_sdk::Store::default_dir()
+            .map(|d| d.join("watch.db"))
+            .map_err(usage)?,
+    };
+    SqliteStore::open(&path).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(1)
+    })
+}
+
 pub fn run(args: Args) -> ExitCode {
-    let loaded = match connector_gen::load::load_path(&args.path, &Default::default()) {
-        Ok(mut l) if l.len() == 1 => l.remove(0),
-        Ok(l) => {
-            return usage(format!(
-                "{} holds {} connectors; give one",
-                args.path.display(),
-                l.len()
-            ))
-        }
-        Err(e) => return usage(e),
+    let c = match super::call::load_one(&args.path) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
-    let Some(c) = loaded.connector.as_ref() else {
-        return usage(format!(
-            "{}: the definition cannot be read (see `connector-gen validate`)",
-            args.path.display()
-        ));
-    };
+    let c = &c;
     let Some(op) = c.operations.iter().find(|o| o.id == args.trigger_id) else {
         let triggers: Vec<&str> = c
             .operations
@@ -163,19 +165,9 @@ pub fn run(args: Args) -> ExitCode {
         Ok(client) => client,
         Err(e) => return usage(e),
     };
-    let state_path = match &args.state {
-        Some(p) => p.clone(),
-        None => match connector_sdk::Store::default_dir() {
-            Ok(d) => d.join("watch.db"),
-            Err(e) => return usage(e),
-        },
-    };
-    let store = match SqliteStore::open(&state_path) {
+    let store = match open_state(&args) {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let trigger = DynamicTrigger { spec, call };
     let name = format!("{}/{}", c.name, op.id);
@@ -266,9 +258,7 @@ pub fn run(args: Args) -> ExitCode {
 
 /// Whether the connector's policies include a `pollingtrigger` for `operation`.
 fn has_polling_policy(c: &Connector, operation: &str) -> bool {
-    connector_gen::codegen::client::policy_templates(c)
-        .and_then(|json| connector_sdk::Policies::from_json(&json).ok())
-        .is_some_and(|p| p.polling(operation).is_some())
+    super::call::policies_of(c).is_ok_and(|p| p.polling(operation).is_some())
 }
 
 fn print_event(trigger: &str, event: &Value) -> Result<(), connector_sdk::Error> {
@@ -302,19 +292,9 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{listen}"));
-    let state_path = match &args.state {
-        Some(p) => p.clone(),
-        None => match connector_sdk::Store::default_dir() {
-            Ok(d) => d.join("watch.db"),
-            Err(e) => return usage(e),
-        },
-    };
-    let store = match SqliteStore::open(&state_path) {
+    let store = match open_state(args) {
         Ok(s) => std::sync::Arc::new(s),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let key = match store.signing_key() {
         Ok(k) => k,
