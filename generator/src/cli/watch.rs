@@ -239,8 +239,9 @@ pub fn run(args: Args) -> ExitCode {
                 Ok(())
             }
             None => {
+                let interrupted = interrupt();
                 let stop = async {
-                    let _ = tokio::signal::ctrl_c().await;
+                    interrupted.await;
                     eprintln!("stopping");
                 };
                 poller.run(handler, stop).await
@@ -252,6 +253,36 @@ pub fn run(args: Args) -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(1)
+        }
+    }
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM. The handlers are installed when this is called, not
+/// when it is first awaited, so a signal arriving in between is not lost (nor fatal).
+fn interrupt() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let int = signal(SignalKind::interrupt());
+        let term = signal(SignalKind::terminate());
+        async move {
+            match (int, term) {
+                (Ok(mut i), Ok(mut t)) => {
+                    tokio::select! {
+                        _ = i.recv() => {}
+                        _ = t.recv() => {}
+                    }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        async {
+            let _ = tokio::signal::ctrl_c().await;
         }
     }
 }
@@ -343,6 +374,8 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
     };
     let operation = call.spec.id;
     let outcome: Result<(), connector_sdk::Error> = runtime.block_on(async {
+        // Listening for Ctrl-C from the start: a stop during the subscription still unsubscribes.
+        let mut stop = std::pin::pin!(interrupt());
         let socket = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
             connector_sdk::Error::Request {
                 operation: "watch".into(),
@@ -377,7 +410,6 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
             }
         };
         let mut delivered = 0usize;
-        let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
         let result = loop {
             if args.max_events.is_some_and(|m| delivered >= m) {
                 break Ok(());
