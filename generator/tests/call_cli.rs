@@ -315,3 +315,50 @@ fn policy_templates_shape_the_requests_and_unknown_ones_are_reported_once() {
         r.stderr
     );
 }
+
+#[test]
+fn the_retry_policy_is_chosen_on_the_command_line() {
+    let log: Log = Arc::default();
+    let l = log.clone();
+    let app = axum::Router::new().fallback(move |u: Uri| {
+        let l = l.clone();
+        async move {
+            l.lock().unwrap().push(u.to_string());
+            (StatusCode::SERVICE_UNAVAILABLE, "busy").into_response()
+        }
+    });
+    let (_rt, addr) = common::serve(app);
+    let dir = tempfile::tempdir().unwrap();
+    let conn = dir.path().join("conn.json");
+    std::fs::write(
+        &conn,
+        format!(r#"{{"base_url": "http://{addr}/v2", "access_token": "t", "region": "eu"}}"#),
+    )
+    .unwrap();
+    let call = |retry: &str| {
+        run(&[
+            "call",
+            "fixtures/connectors/contoso-tasks",
+            "ListProjects",
+            "--connection",
+            conn.to_str().unwrap(),
+            "--retry",
+            retry,
+        ])
+    };
+    let r = call(r#"{"type": "fixed", "count": 2, "interval": "PT0.01S"}"#);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("HTTP 503"), "{}", r.stderr);
+    assert_eq!(
+        log.lock().unwrap().len(),
+        3,
+        "the first attempt and 2 retries"
+    );
+    log.lock().unwrap().clear();
+    let r = call("none");
+    assert_eq!(r.code, 1);
+    assert_eq!(log.lock().unwrap().len(), 1);
+    let r = call(r#"{"type": "fixed", "count": 91, "interval": "PT1S"}"#);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("error: --retry:"), "{}", r.stderr);
+}

@@ -35,6 +35,38 @@ pub struct Args {
     /// For a pageable action: read at most this many pages.
     #[arg(long, value_name = "N")]
     max_pages: Option<usize>,
+    /// The retry policy: `none`, `default`, or the workflow form as JSON
+    /// (`{"type":"fixed","count":3,"interval":"PT5S"}`; exponential also takes
+    /// `minimumInterval` and `maximumInterval`). Default: `default` (exponential, 4 retries).
+    #[arg(long, value_name = "POLICY")]
+    retry: Option<String>,
+}
+
+/// A retry policy from `--retry`: `none`, `default`, or the workflow form as JSON.
+pub(super) fn retry_policy(text: &str) -> Result<connector_sdk::RetryPolicy, String> {
+    let t = text.trim();
+    let v: Value = if t.starts_with('{') {
+        serde_json::from_str(t).map_err(|e| format!("--retry is not JSON: {e}"))?
+    } else {
+        serde_json::json!({ "type": t })
+    };
+    let get = |k: &str| v.get(k).and_then(Value::as_str);
+    let count = v
+        .get("count")
+        .map(|c| {
+            c.as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or("--retry `count` is a whole number")
+        })
+        .transpose()?;
+    connector_sdk::RetryPolicy::from_config(
+        get("type").unwrap_or("default"),
+        count,
+        get("interval"),
+        get("minimumInterval"),
+        get("maximumInterval"),
+    )
+    .map_err(|e| format!("--retry: {e}"))
 }
 
 /// A usage error: exit 2, the message on stderr.
@@ -368,8 +400,12 @@ pub fn run(args: Args) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage(format!("cannot start the runtime: {e}")),
     };
+    let retry = match args.retry.as_deref().map(retry_policy).transpose() {
+        Ok(r) => r.unwrap_or_default(),
+        Err(e) => return usage(e),
+    };
     let client = match client_for(c, args.connection.as_ref()) {
-        Ok(client) => client.with_max_pages(args.max_pages),
+        Ok(client) => client.with_max_pages(args.max_pages).with_retry(retry),
         Err(e) => return usage(e),
     };
     let paging = op.pageable.as_ref().and_then(|p| {

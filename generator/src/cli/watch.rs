@@ -44,6 +44,10 @@ pub struct Args {
     /// FIELD of the events so far; the first poll only records it (the baseline).
     #[arg(long, value_name = "PARAM=FIELD")]
     cursor: Option<String>,
+    /// The retry policy of each request: `none`, `default`, or the workflow form as JSON (see
+    /// `call --retry`).
+    #[arg(long, value_name = "POLICY")]
+    retry: Option<String>,
     /// Stop after this many polls (default: run until interrupted).
     #[arg(long, value_name = "N")]
     polls: Option<usize>,
@@ -161,8 +165,17 @@ pub fn run(args: Args) -> ExitCode {
         Ok(e) => e,
         Err(e) => return usage(e),
     };
+    let retry = match args
+        .retry
+        .as_deref()
+        .map(super::call::retry_policy)
+        .transpose()
+    {
+        Ok(r) => r.unwrap_or_default(),
+        Err(e) => return usage(e),
+    };
     let client = match client_for(c, args.connection.as_ref()) {
-        Ok(client) => client,
+        Ok(client) => client.with_retry(retry),
         Err(e) => return usage(e),
     };
     let store = match open_state(&args) {
@@ -360,8 +373,17 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
         let path: Vec<&str> = rest.iter().map(String::as_str).collect();
         call.set_body_field(&path, &callback);
     }
+    let retry = match args
+        .retry
+        .as_deref()
+        .map(super::call::retry_policy)
+        .transpose()
+    {
+        Ok(r) => r.unwrap_or_default(),
+        Err(e) => return usage(e),
+    };
     let client = match client_for(c, args.connection.as_ref()) {
-        Ok(client) => client,
+        Ok(client) => client.with_retry(retry),
         Err(e) => return usage(e),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
