@@ -164,6 +164,25 @@ async fn main() {
     println!("poll 2: {:?}", second.events.iter().map(|t| t.title.clone()).collect::<Vec<_>>());
     let batch = client.sdk().poll(&triggers::OnTasksChangedTrigger {}, None).await.expect("batch poll");
     println!("batch: {:?}", batch.events.iter().map(|t| t.title.clone()).collect::<Vec<_>>());
+    // The same generated trigger run by the SDK's trigger runtime, events typed, state in SQLite.
+    let dir = std::env::temp_dir().join(format!("contoso-e2e-{}", std::process::id()));
+    let store = connector_sdk::runtime::SqliteStore::open(&dir.join("state.db")).expect("state");
+    let poller = connector_sdk::runtime::Poller::new(
+        client.sdk(),
+        triggers::OnTasksChangedTrigger {},
+        "contoso/OnTasksChanged",
+        &store,
+        connector_sdk::runtime::Every::Interval(std::time::Duration::from_secs(60)),
+    );
+    let titles = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let t = titles.clone();
+    let mut handler = move |task: models::Task| {
+        t.lock().unwrap().push(task.title);
+        async { Ok(()) }
+    };
+    let (n, _) = poller.poll_once(&mut handler).await.expect("runtime poll");
+    println!("runtime: {n} typed events {:?}", titles.lock().unwrap());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 "#;
 
@@ -184,7 +203,7 @@ fn a_generated_client_calls_a_real_server() {
     .remove(0);
     let lib = crate_source(&l.connector.unwrap(), "crate").unwrap();
     let files = [("src/lib.rs", lib), ("src/main.rs", PROGRAM.to_string())];
-    let out = common::run_crate(
+    let out = common::run_crate_with_runtime(
         "contoso_e2e",
         &files,
         "tokio = { version = \"1\", features = [\"rt\", \"macros\"] }",
@@ -202,7 +221,8 @@ fn a_generated_client_calls_a_real_server() {
          export: {\"rows\":42}\n\
          poll 1: 0 events, next Some(\"/v2/trigger/tasks/new?projectId=p1&since=5\") after Some(7s)\n\
          poll 2: [\"Fresh\"]\n\
-         batch: [\"Six\", \"Seven\"]\n"
+         batch: [\"Six\", \"Seven\"]\n\
+         runtime: 2 typed events [\"Six\", \"Seven\"]\n"
     );
     let log = log.lock().unwrap().clone();
     assert_eq!(
@@ -225,6 +245,8 @@ fn a_generated_client_calls_a_real_server() {
             // A polling trigger: the second poll requests the Location of the first.
             "GET /v2/trigger/tasks/new?projectId=p1 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
             "GET /v2/trigger/tasks/new?projectId=p1&since=5 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
+            "GET /v2/trigger/tasks/batch auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
+            // The same trigger through the runtime's poller.
             "GET /v2/trigger/tasks/batch auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
         ]
     );

@@ -76,6 +76,18 @@ pub fn run_crate(
     cargo_in_scratch_crate(name, files, extra_deps, &all)
 }
 
+/// [`run_crate`] with the SDK's trigger runtime (feature `runtime`) enabled.
+pub fn run_crate_with_runtime(
+    name: &str,
+    files: &[(&str, String)],
+    extra_deps: &str,
+    args: &[&str],
+) -> Result<String, String> {
+    let mut all = vec!["run", "--features", "connector-sdk/runtime", "--"];
+    all.extend_from_slice(args);
+    cargo_in_scratch_crate(name, files, extra_deps, &all)
+}
+
 fn cargo_in_scratch_crate(
     name: &str,
     files: &[(&str, String)],
