@@ -56,20 +56,15 @@ impl Signer {
 
     /// Whether a request to `path` with `query` carries a valid signature for that path.
     pub fn verify(&self, path: &str, query: &str) -> bool {
-        let mut sp = None;
-        let mut sv = None;
-        let mut sig = None;
-        for pair in query.split('&') {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let v = percent_decode(v);
-            match k {
-                "sp" => sp = Some(v),
-                "sv" => sv = Some(v),
-                "sig" => sig = Some(v),
-                _ => {}
-            }
-        }
-        let (Some(sp), Some(sv), Some(sig)) = (sp, sv, sig) else {
+        let Ok(url) = reqwest::Url::parse(&format!("http://callback/?{query}")) else {
+            return false;
+        };
+        let get = |k: &str| {
+            url.query_pairs()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.into_owned())
+        };
+        let (Some(sp), Some(sv), Some(sig)) = (get("sp"), get("sv"), get("sig")) else {
             return false;
         };
         let Ok(given) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(sig.as_bytes())
@@ -78,38 +73,6 @@ impl Signer {
         };
         sp == path && sv == VERSION && constant_time_eq(&given, &self.mac(&sp, &sv))
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match (b[i], b.get(i + 1..i + 3)) {
-            (b'%', Some(hex)) => match std::str::from_utf8(hex)
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                Some(v) => {
-                    out.push(v);
-                    i += 3;
-                }
-                None => {
-                    out.push(b'%');
-                    i += 1;
-                }
-            },
-            (b'+', _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (c, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A notification waiting to be stored, and who to tell when it is.
@@ -240,4 +203,29 @@ pub fn notification(body: &str) -> Value {
 /// Serves the listener on `socket` until the task is dropped.
 pub async fn serve(socket: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
     axum::serve(socket, app).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callback_urls_verify_only_for_their_path_and_key() {
+        let signer = Signer::new([7; 32]);
+        let url = signer.callback_url("https://hooks.example/", "/hooks/a/b");
+        let (head, query) = url.split_once('?').unwrap();
+        assert_eq!(head, "https://hooks.example/hooks/a/b");
+        assert!(
+            query.starts_with("sp=%2Fhooks%2Fa%2Fb&sv=1&sig="),
+            "{query}"
+        );
+        assert!(signer.verify("/hooks/a/b", query));
+        assert!(!signer.verify("/hooks/a/c", query));
+        assert!(!Signer::new([8; 32]).verify("/hooks/a/b", query));
+        assert!(!signer.verify("/hooks/a/b", &query.replace("sv=1", "sv=2")));
+        assert!(!signer.verify("/hooks/a/b", &query.replace("sig=", "sig=x")));
+        assert!(!signer.verify("/hooks/a/b", "sp=%2Fhooks%2Fa%2Fb&sv=1"));
+        assert!(!signer.verify("/hooks/a/b", ""));
+        assert_eq!(format!("{signer:?}"), "Signer(<redacted>)");
+    }
 }
