@@ -354,6 +354,14 @@ pub(super) fn load_one(path: &std::path::Path) -> Result<Connector, ExitCode> {
     })
 }
 
+/// The async runtime of a command (one thread: a command runs one action or trigger).
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))
+}
+
 /// The connector's policy templates for the SDK.
 pub(super) fn policies_of(c: &Connector) -> Result<connector_sdk::Policies, String> {
     Ok(connector_gen::codegen::client::policy_templates(c)
@@ -393,12 +401,9 @@ pub fn run(args: Args) -> ExitCode {
         Ok(call) => call,
         Err(e) => return usage(e),
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::call::runtime() {
         Ok(r) => r,
-        Err(e) => return usage(format!("cannot start the runtime: {e}")),
+        Err(e) => return usage(e),
     };
     let retry = match args.retry.as_deref().map(retry_policy).transpose() {
         Ok(r) => r.unwrap_or_default(),

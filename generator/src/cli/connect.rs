@@ -414,12 +414,9 @@ pub fn run(args: Args) -> ExitCode {
             Err(e) => return usage(e),
         }
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::call::runtime() {
         Ok(r) => r,
-        Err(e) => return usage(format!("cannot start the runtime: {e}")),
+        Err(e) => return usage(e),
     };
     let secure_value = |stored: &BTreeMap<String, String>| {
         params

@@ -200,12 +200,9 @@ pub fn run(args: Args) -> ExitCode {
             _ => return usage(format!("--cursor `{spec}`: expected PARAM=FIELD")),
         }
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::call::runtime() {
         Ok(r) => r,
-        Err(e) => return usage(format!("cannot start the runtime: {e}")),
+        Err(e) => return usage(e),
     };
     let trigger_id = op.id.clone();
     // An event is handled once its line is written and flushed: then the state may advance.
