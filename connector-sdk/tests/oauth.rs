@@ -4,6 +4,8 @@
 //! refresh before expiry and after a 401, one refresh for many concurrent calls, a revoked
 //! refresh token, a wrong client secret — and no secret in any log, error or Debug output.
 
+mod common;
+
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use connector_sdk::{Call, Client, Connection, OAuthConfig, OperationSpec, TokenSource, Tokens};
@@ -165,31 +167,11 @@ async fn sign_in(url: &str) -> (String, String) {
     (q("code"), q("state"))
 }
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oauth_flows_against_a_provider_and_no_secret_is_ever_shown() {
     let Some(p) = provider() else { return };
     // Everything the flows log, at every level, and every error and Debug text they produce.
-    let out = Captured::default();
-    let writer = out.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (out, _guard) = common::capture_logs(tracing::Level::TRACE);
     let mut shown: Vec<String> = Vec::new();
     let mut secrets: Vec<String> = vec!["the-client-secret".into()];
 
@@ -384,7 +366,7 @@ async fn oauth_flows_against_a_provider_and_no_secret_is_ever_shown() {
     assert!(e.to_string().contains("uses `{CustomHost}`"), "{e}");
 
     // No secret anywhere.
-    let logs = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    let logs = out.text();
     assert!(logs.contains("access token refreshed"), "{logs}");
     let all = format!("{logs}\n{}", shown.join("\n"));
     for s in &secrets {

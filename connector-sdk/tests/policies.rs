@@ -1,6 +1,8 @@
 //! Policy templates applied to real requests and responses, against a server on 127.0.0.1 that
 //! records what it receives.
 
+mod common;
+
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
@@ -302,29 +304,10 @@ async fn a_missing_connection_parameter_is_a_policy_error_and_nothing_is_sent() 
     );
 }
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn templates_not_applied_are_reported_once_by_name() {
     let (host, _) = server().await;
-    let out = Captured::default();
-    let writer = out.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (out, _guard) = common::capture_logs(tracing::Level::INFO);
     let c = client(
         &host,
         vec![policy(
@@ -335,7 +318,7 @@ async fn templates_not_applied_are_reported_once_by_name() {
     );
     c.send(op("Get", "GET", "/a")).await.unwrap();
     c.send(op("Get", "GET", "/b")).await.unwrap();
-    let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    let text = out.text();
     assert_eq!(
         text.matches("policy template not applied").count(),
         1,

@@ -1,6 +1,8 @@
 //! Retries and tracing against a real HTTP server on 127.0.0.1, with a clock that records waits
 //! instead of sleeping.
 
+mod common;
+
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
 use connector_sdk::{Call, Client, Clock, Connection, OperationSpec, RetryPolicy};
@@ -156,31 +158,10 @@ async fn a_connection_that_cannot_be_made_is_retried_even_for_post() {
     assert_eq!(clock.0.lock().unwrap().len(), 2);
 }
 
-/// A writer the test can read back.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn spans_name_the_operation_and_attempts_but_never_the_key() {
     let (base, log) = server().await;
-    let out = Captured::default();
-    let writer = out.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (out, _guard) = common::capture_logs(tracing::Level::DEBUG);
     let clock = Arc::new(TestClock::default());
     let c = Client::new(
         Connection::new(&base).with_api_key_query("api_key", "s3cret-key-value"),
@@ -208,7 +189,7 @@ async fn spans_name_the_operation_and_attempts_but_never_the_key() {
     .unwrap()
     .with_retry(RetryPolicy::None);
     let e = c.send(call("GET", "/x")).await.unwrap_err();
-    let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    let text = out.text();
     assert!(
         text.contains("action{operation=\"Op\" method=\"GET\" path=\"/flaky/1\"}"),
         "{text}"
