@@ -400,6 +400,10 @@ impl Trigger for DynamicTrigger {
     }
 }
 
+/// What one poll leaves: the next state, the ids delivered, how many events were handled, and
+/// the service's `Retry-After`.
+type Polled = (TriggerState, Vec<String>, usize, Option<Duration>);
+
 /// When to poll.
 #[derive(Debug, Clone)]
 pub enum Every {
@@ -499,7 +503,7 @@ where
         &self,
         state: &TriggerState,
         handler: &mut F,
-    ) -> Result<(TriggerState, Vec<String>, usize, Option<Duration>), Error>
+    ) -> Result<Polled, Error>
     where
         F: FnMut(T::Event) -> Fut,
         Fut: Future<Output = Result<(), Error>>,
@@ -562,7 +566,7 @@ where
         template: &crate::policy::PollingTemplate,
         state: &TriggerState,
         handler: &mut F,
-    ) -> Result<(TriggerState, Vec<String>, usize, Option<Duration>), Error>
+    ) -> Result<Polled, Error>
     where
         F: FnMut(T::Event) -> Fut,
         Fut: Future<Output = Result<(), Error>>,

@@ -111,11 +111,16 @@ fn connector(dir: &Path, base: &str) -> (PathBuf, PathBuf) {
 
 /// Ids of the events printed (one JSON line each).
 fn ids(stdout: &str) -> Vec<u64> {
+    ids_of(stdout, "OnNewItems")
+}
+
+/// Ids of the events of `trigger` printed (one JSON line each).
+fn ids_of(stdout: &str, trigger: &str) -> Vec<u64> {
     stdout
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            assert_eq!(v["trigger"], "OnNewItems");
+            assert_eq!(v["trigger"], trigger);
             assert!(v["received"].as_str().unwrap().ends_with('Z'));
             v["event"]["id"].as_u64().unwrap()
         })
@@ -123,8 +128,19 @@ fn ids(stdout: &str) -> Vec<u64> {
 }
 
 fn watch(def: &Path, conn: &Path, db: &Path, extra: &[&str]) -> std::process::Command {
+    watch_trigger(def, "OnNewItems", conn, db, extra)
+}
+
+/// `watch DEF TRIGGER --connection CONN --state DB EXTRA...`.
+fn watch_trigger(
+    def: &Path,
+    trigger: &str,
+    conn: &Path,
+    db: &Path,
+    extra: &[&str],
+) -> std::process::Command {
     let mut c = command();
-    c.args(["watch", def.to_str().unwrap(), "OnNewItems", "--connection"])
+    c.args(["watch", def.to_str().unwrap(), trigger, "--connection"])
         .arg(conn)
         .arg("--state")
         .arg(db)
@@ -237,14 +253,13 @@ fn a_trigger_without_state_in_its_answers_dedupes_by_id_after_a_baseline() {
     let (def, conn) = connector(dir.path(), &format!("http://{addr}"));
     let db = dir.path().join("state.db");
     let run = |polls: &str| {
-        run_with(
-            command()
-                .args(["watch", def.to_str().unwrap(), "OnAnyItems", "--connection"])
-                .arg(&conn)
-                .arg("--state")
-                .arg(&db)
-                .args(["--every", "10ms", "--polls", polls, "--dedupe-on", "id"]),
-        )
+        run_with(&mut watch_trigger(
+            &def,
+            "OnAnyItems",
+            &conn,
+            &db,
+            &["--every", "10ms", "--polls", polls, "--dedupe-on", "id"],
+        ))
     };
     // The first poll is the baseline: the items that exist are not events.
     let r = run("1");
@@ -253,16 +268,7 @@ fn a_trigger_without_state_in_its_answers_dedupes_by_id_after_a_baseline() {
     feed.lock().unwrap().items.extend([3, 4]);
     let r = run("2");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let got: Vec<u64> = r
-        .stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["event"]["id"]
-                .as_u64()
-                .unwrap()
-        })
-        .collect();
-    assert_eq!(got, [3, 4]);
+    assert_eq!(ids_of(&r.stdout, "OnAnyItems"), [3, 4]);
 }
 
 #[test]
@@ -619,19 +625,13 @@ fn a_pollingtrigger_policy_turns_an_action_into_a_trigger_with_a_baseline() {
     .unwrap();
     let db = dir.path().join("state.db");
     let run = |polls: &str| {
-        run_with(
-            command()
-                .args([
-                    "watch",
-                    folder.to_str().unwrap(),
-                    "ListFiles",
-                    "--connection",
-                ])
-                .arg(&conn)
-                .arg("--state")
-                .arg(&db)
-                .args(["--every", "10ms", "--polls", polls]),
-        )
+        run_with(&mut watch_trigger(
+            &folder,
+            "ListFiles",
+            &conn,
+            &db,
+            &["--every", "10ms", "--polls", polls],
+        ))
     };
     // The baseline: what exists is not an event.
     let r = run("1");
@@ -647,16 +647,7 @@ fn a_pollingtrigger_policy_turns_an_action_into_a_trigger_with_a_baseline() {
         .push((4, "2026-01-01T00:00:04Z".into()));
     let r = run("2");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let got: Vec<u64> = r
-        .stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["event"]["id"]
-                .as_u64()
-                .unwrap()
-        })
-        .collect();
-    assert_eq!(got, [4, 3]);
+    assert_eq!(ids_of(&r.stdout, "ListFiles"), [4, 3]);
     assert_eq!(
         *requests.lock().unwrap(),
         [
@@ -734,14 +725,13 @@ fn a_cursor_parameter_carries_the_largest_id_seen() {
     let (def, conn) = connector(dir.path(), &format!("http://{addr}"));
     let db = dir.path().join("state.db");
     let run = |polls: &str| {
-        run_with(
-            command()
-                .args(["watch", def.to_str().unwrap(), "OnAnyItems", "--connection"])
-                .arg(&conn)
-                .arg("--state")
-                .arg(&db)
-                .args(["--every", "10ms", "--polls", polls, "--cursor", "since=id"]),
-        )
+        run_with(&mut watch_trigger(
+            &def,
+            "OnAnyItems",
+            &conn,
+            &db,
+            &["--every", "10ms", "--polls", polls, "--cursor", "since=id"],
+        ))
     };
     let r = run("1");
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -749,16 +739,7 @@ fn a_cursor_parameter_carries_the_largest_id_seen() {
     items.lock().unwrap().extend([3, 10]);
     let r = run("2");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let got: Vec<u64> = r
-        .stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["event"]["id"]
-                .as_u64()
-                .unwrap()
-        })
-        .collect();
-    assert_eq!(got, [3, 10]);
+    assert_eq!(ids_of(&r.stdout, "OnAnyItems"), [3, 10]);
     // Numbers compare as numbers: 10 > 3.
     assert_eq!(
         *requests.lock().unwrap(),

@@ -43,7 +43,7 @@ pub struct Args {
 }
 
 /// A retry policy from `--retry`: `none`, `default`, or the workflow form as JSON.
-pub(super) fn retry_policy(text: &str) -> Result<connector_sdk::RetryPolicy, String> {
+fn retry_policy(text: &str) -> Result<connector_sdk::RetryPolicy, String> {
     let t = text.trim();
     let v: Value = if t.starts_with('{') {
         serde_json::from_str(t).map_err(|e| format!("--retry is not JSON: {e}"))?
@@ -405,12 +405,8 @@ pub fn run(args: Args) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage(e),
     };
-    let retry = match args.retry.as_deref().map(retry_policy).transpose() {
-        Ok(r) => r.unwrap_or_default(),
-        Err(e) => return usage(e),
-    };
-    let client = match client_for(c, args.connection.as_ref()) {
-        Ok(client) => client.with_max_pages(args.max_pages).with_retry(retry),
+    let client = match client_for(c, args.connection.as_ref(), args.retry.as_deref()) {
+        Ok(client) => client.with_max_pages(args.max_pages),
         Err(e) => return usage(e),
     };
     let paging = op.pageable.as_ref().and_then(|p| {
@@ -467,11 +463,13 @@ pub async fn send_once(c: &Connector, op: &Operation, conn: Connection) -> Resul
 
 /// The SDK client for `c` through `connection` (a stored connection's name, or a connection
 /// file; none: the definition's host without credentials), with the connector's policies
-/// (each one not applied reported once on stderr).
+/// (each one not applied reported once on stderr) and the `--retry` policy (none: the default).
 pub(super) fn client_for(
     c: &Connector,
     connection_arg: Option<&PathBuf>,
+    retry: Option<&str>,
 ) -> Result<connector_sdk::Client, String> {
+    let retry = retry.map(retry_policy).transpose()?.unwrap_or_default();
     // A NAME is a word; something that looks like a path is a file, even a missing one.
     let stored = connection_arg.filter(|p| {
         let text = p.to_string_lossy();
@@ -497,7 +495,8 @@ pub(super) fn client_for(
     let base = fixed_base.then(|| conn.base_url.clone());
     let client = connector_sdk::Client::new(conn, &c.name)
         .map_err(|e| e.to_string())?
-        .with_policies(policies);
+        .with_policies(policies)
+        .with_retry(retry);
     Ok(match base {
         Some(url) => client.with_base_url(url),
         None => client,

@@ -165,17 +165,8 @@ pub fn run(args: Args) -> ExitCode {
         Ok(e) => e,
         Err(e) => return usage(e),
     };
-    let retry = match args
-        .retry
-        .as_deref()
-        .map(super::call::retry_policy)
-        .transpose()
-    {
-        Ok(r) => r.unwrap_or_default(),
-        Err(e) => return usage(e),
-    };
-    let client = match client_for(c, args.connection.as_ref()) {
-        Ok(client) => client.with_retry(retry),
+    let client = match client_for(c, args.connection.as_ref(), args.retry.as_deref()) {
+        Ok(client) => client,
         Err(e) => return usage(e),
     };
     let store = match open_state(&args) {
@@ -370,17 +361,8 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
         let path: Vec<&str> = rest.iter().map(String::as_str).collect();
         call.set_body_field(&path, &callback);
     }
-    let retry = match args
-        .retry
-        .as_deref()
-        .map(super::call::retry_policy)
-        .transpose()
-    {
-        Ok(r) => r.unwrap_or_default(),
-        Err(e) => return usage(e),
-    };
-    let client = match client_for(c, args.connection.as_ref()) {
-        Ok(client) => client.with_retry(retry),
+    let client = match client_for(c, args.connection.as_ref(), args.retry.as_deref()) {
+        Ok(client) => client,
         Err(e) => return usage(e),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
