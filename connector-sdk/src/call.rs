@@ -381,6 +381,14 @@ impl Call {
         Ok(())
     }
 
+    /// Sends the request to `base_url` instead of the connection's: for an operation its
+    /// definition serves from another host (an OpenAPI operation's own `servers`). A client
+    /// made with `Client::with_base_url` still sends everything to its base URL.
+    pub fn server(&mut self, base_url: &str) -> &mut Self {
+        self.base_url = Some(base_url.trim_end_matches('/').to_string());
+        self
+    }
+
     /// The URL of the request: the base URL, the path template filled in (each value encoded as
     /// its parameter says), and the query string.
     pub fn url(&self, base_url: &str) -> Result<String, Error> {

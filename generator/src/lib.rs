@@ -1,11 +1,12 @@
-//! `connector-gen`: read custom connector definitions (Swagger 2.0, OpenAPI 3.0/3.1) into one
-//! model, and inspect, validate, generate and run them.
+//! `connector-gen`: read custom connector definitions (Swagger 2.0, OpenAPI 3.0/3.1, Postman
+//! collections) into one model, and inspect, validate, generate, convert and run them.
 //!
 //! The data flow: [`load`] reads files into trees with a source map, [`lower`] turns them into a
 //! [`model::Connector`], and every output reads only the model.
 #![deny(missing_docs)]
 
 pub mod codegen;
+pub mod convert;
 pub mod diagnostics;
 pub mod fs;
 pub mod inspect;

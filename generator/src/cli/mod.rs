@@ -2,6 +2,7 @@
 
 mod call;
 mod connect;
+mod convert;
 mod generate;
 mod inspect;
 mod rules;
@@ -14,7 +15,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Generate, validate, inspect and run custom connectors (Swagger 2.0, OpenAPI 3.0/3.1).
+/// Generate, validate, inspect, convert and run custom connectors (Swagger 2.0, OpenAPI 3.0/3.1,
+/// Postman collections).
 #[derive(Parser)]
 #[command(name = "connector-gen", version, about, long_about = None)]
 struct Cli {
@@ -59,6 +61,19 @@ enum Command {
     /// Refuses (exit 1, nothing written) when the definition cannot be read; never overwrites a
     /// generated file that was edited by hand unless --force (exit 2).
     Generate(generate::Args),
+    /// Write a definition as OpenAPI 3.0 or Swagger 2.0: from a Postman collection (v1, v2.0,
+    /// v2.1) or any supported definition.
+    ///
+    /// Swagger 2.0 output carries the platform's x-ms-* extensions so that it imports as a
+    /// custom connector. What the input holds that the output cannot (merged or skipped Postman
+    /// requests, a second host in Swagger 2.0...) is said on stderr. Exit status: 0 written,
+    /// 1 the input cannot be read (nothing written), 2 bad arguments or cannot write.
+    ///
+    /// Examples:
+    ///   connector-gen convert api.postman_collection.json --to swagger2 -o apiDefinition.swagger.json
+    ///   connector-gen convert apiDefinition.swagger.json --to openapi3 > openapi.json
+    #[command(verbatim_doc_comment)]
+    Convert(convert::Args),
     /// Run one action against the live API and print the response body as JSON.
     ///
     /// A pageable action follows every page (--max-pages N) and prints all items. Exit status:
@@ -149,6 +164,7 @@ pub fn main() -> ExitCode {
         } => load::with_loader_pool(|| inspect::run(path, format, max_depth)),
         Command::Validate(args) => load::with_loader_pool(|| validate::run(args)),
         Command::Generate(args) => load::with_loader_pool(|| generate::run(args)),
+        Command::Convert(args) => load::with_loader_pool(|| convert::run(args)),
         Command::Call(args) => load::with_loader_pool(|| call::run(args)),
         Command::Connect(args) => load::with_loader_pool(|| connect::run(args)),
         Command::Connections(command) => connect::connections(command),

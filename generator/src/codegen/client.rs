@@ -138,6 +138,9 @@ fn operation_parts(
 ) -> Parts {
     let base = type_name(&op.id);
     let mut parts = Parts::default();
+    if let Some(url) = operation_server(op) {
+        parts.sets.push(quote! { call.server(#url); });
+    }
     let mut names = Namer::with_taken(&["self", "options", "call", "response", "callback_url"]);
     let notify = notification_target(op);
     let mut body_callback: Option<Vec<String>> = None;
@@ -521,6 +524,20 @@ pub fn policy_templates(c: &Connector) -> Option<String> {
         })
         .collect();
     Some(serde_json::Value::Array(list).to_string())
+}
+
+/// The URL of an operation's own server (with its variables' defaults), when it has one that
+/// is complete (a server that is only an undefined variable is left to the connection).
+pub fn operation_server(op: &Operation) -> Option<String> {
+    let s = op.servers.first()?;
+    let mut url = s.url.clone();
+    for v in &s.variables {
+        url = url.replace(
+            &format!("{{{}}}", v.name),
+            v.default.as_deref().unwrap_or(""),
+        );
+    }
+    (url.contains("://") && !url.contains(['{', '}'])).then_some(url)
 }
 
 /// The first server's URL with its variables' defaults.

@@ -1,6 +1,7 @@
 //! The stable codes of diagnostics raised while loading and lowering a definition.
 //!
-//! Numbering: `PP00xx` reading files and references, `PP01xx` structure of a definition.
+//! Numbering: `PP00xx` reading files and references, `PP01xx` structure of a definition,
+//! `PP012x` importing Postman collections.
 
 use super::{Code, Severity};
 
@@ -41,4 +42,19 @@ codes! {
     READ_ERROR = "PP0106", "read-error", Error;
     /// `apiProperties.json` or `settings.json` is not usable.
     INVALID_PROPERTIES = "PP0108", "invalid-api-properties", Error;
+    /// A Postman request with the method and path of an earlier one: it is folded into that
+    /// operation (its parameters, body and responses merged in).
+    POSTMAN_REQUEST_MERGED = "PP0120", "postman-request-merged", Info;
+    /// A Postman request that cannot become an operation (no URL, a method OpenAPI cannot
+    /// express).
+    POSTMAN_REQUEST_SKIPPED = "PP0121", "postman-request-skipped", Warning;
+    /// A Postman auth type with no OpenAPI security scheme (oauth1, hawk, awsv4, ntlm, ...).
+    POSTMAN_AUTH_UNSUPPORTED = "PP0122", "postman-auth-unsupported", Warning;
+    /// A `{{variable}}` with no value in the collection: it becomes a server variable or a
+    /// parameter.
+    POSTMAN_UNDEFINED_VARIABLE = "PP0123", "postman-undefined-variable", Info;
+    /// Pre-request and test scripts, which a definition cannot carry.
+    POSTMAN_SCRIPTS_DROPPED = "PP0124", "postman-scripts-dropped", Info;
+    /// A body that says it is JSON but does not parse: kept as an example string.
+    POSTMAN_BODY_NOT_JSON = "PP0125", "postman-body-not-json", Warning;
 }

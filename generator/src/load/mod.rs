@@ -63,7 +63,7 @@ pub enum DiscoverError {
         source: std::io::Error,
     },
     /// A directory without any definition in it.
-    #[error("{0}: no connector definition found (looked for apiDefinition.swagger.json folders and *.json/*.yaml/*.yml files with a `swagger` or `openapi` field)")]
+    #[error("{0}: no connector definition found (looked for apiDefinition.swagger.json folders, *.json/*.yaml/*.yml files with a `swagger` or `openapi` field, and Postman collections)")]
     Empty(PathBuf),
 }
 
@@ -95,7 +95,15 @@ pub fn connector_folder(dir: &Path) -> Option<Input> {
 /// Looks at the start of a file for a top-level `swagger` or `openapi` key.
 fn looks_like_definition(path: &Path) -> bool {
     use std::io::Read;
-    const KEYS: [&str; 4] = ["\"swagger\"", "\"openapi\"", "swagger:", "openapi:"];
+    const KEYS: [&str; 6] = [
+        "\"swagger\"",
+        "\"openapi\"",
+        "swagger:",
+        "openapi:",
+        // Postman collections: v2 name their schema, v1 has `requests` beside `order`.
+        "schema.getpostman.com",
+        "\"requests\"",
+    ];
     let mut buf = vec![0u8; 64 * 1024];
     let Ok(mut f) = std::fs::File::open(path) else {
         return false;

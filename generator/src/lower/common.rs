@@ -550,6 +550,7 @@ impl<'a> Ctx<'a> {
             capabilities: op.get("x-ms-capabilities").map(Node::to_json),
             api_annotation: op.get("x-ms-api-annotation").map(Node::to_json),
             security: self.security(file, op, ptr),
+            servers: Vec::new(),
             extensions: self.extensions(file, op, ptr),
             origin: self.origin(file, ptr, op),
         }

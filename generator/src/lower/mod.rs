@@ -6,6 +6,7 @@
 
 mod common;
 mod openapi3;
+mod postman;
 mod properties;
 mod schema;
 mod swagger2;
@@ -147,7 +148,7 @@ pub fn lower(
             Diagnostic::new(
                 &codes::NOT_A_DEFINITION,
                 format!(
-                    "expected a Swagger 2.0 or OpenAPI 3.x object, found {}",
+                    "expected a Swagger 2.0 or OpenAPI 3.x object or a Postman collection, found {}",
                     root.type_name()
                 ),
             )
@@ -197,14 +198,34 @@ pub fn lower(
             return None;
         };
         openapi3::lower(&mut ctx, files.definition, root, v, is_31)
+    } else if let Some(found) = postman::detect(root) {
+        match found {
+            Ok(version) => postman::lower(&mut ctx, files.definition, root, version),
+            Err(what) => {
+                let at = root
+                    .get("info")
+                    .and_then(|i| i.get("schema"))
+                    .map_or(root.span, |s| s.span);
+                ctx.push(
+                    Diagnostic::new(
+                        &codes::UNSUPPORTED_VERSION,
+                        format!("a Postman collection with {what}; versions v1, v2.0.0 and v2.1.0 are read"),
+                    )
+                    .at(files.definition, at)
+                    .pointer("/info/schema")
+                    .help("export the collection from Postman as Collection v2.1"),
+                );
+                return None;
+            }
+        }
     } else {
         ctx.push(
             Diagnostic::new(
                 &codes::NOT_A_DEFINITION,
-                "not a Swagger 2.0 or OpenAPI 3.x definition: the root object has no `swagger` or `openapi` field",
+                "not a Swagger 2.0 or OpenAPI 3.x definition or a Postman collection: the root object has no `swagger` or `openapi` field, and no Postman `info.schema` or `item` list",
             )
             .at(files.definition, Span::new(root.span.start as usize, root.span.start as usize + 1))
-            .help("a Swagger 2.0 definition starts with \"swagger\": \"2.0\"; an OpenAPI one with \"openapi\": \"3.x.y\""),
+            .help("a Swagger 2.0 definition starts with \"swagger\": \"2.0\"; an OpenAPI one with \"openapi\": \"3.x.y\"; a Postman collection has `info.schema` naming its version"),
         );
         return None;
     };

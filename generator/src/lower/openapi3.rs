@@ -278,6 +278,10 @@ fn path_item<'a>(
             continue;
         }
         let mut op = ctx.operation_shell(file, opn, &optr, method, path);
+        op.servers = servers(ctx, file, opn, &optr);
+        if op.servers.is_empty() {
+            op.servers = servers(ctx, file, item, ptr);
+        }
         if let Origin::Callback(parent, name) = &origin {
             if op.id_generated {
                 op.id = format!("{parent}_{name}_{}", method.as_str().to_ascii_lowercase());

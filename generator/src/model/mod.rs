@@ -1,4 +1,4 @@
-//! The connector model: one shape for Swagger 2.0, OpenAPI 3.x (and later Postman) definitions.
+//! The connector model: one shape for Swagger 2.0, OpenAPI 3.x definitions and Postman collections.
 //!
 //! Every output (validation, code generation, conversion, the runtime) reads only this model and
 //! the source map. Elements keep an [`Origin`] so that anything said about them can point at the
@@ -67,6 +67,8 @@ pub enum SpecFormat {
     OpenApi30(String),
     /// OpenAPI 3.1.x.
     OpenApi31(String),
+    /// A Postman collection (`v1`, `v2.0.0`, `v2.1.0`).
+    Postman(String),
 }
 
 impl SpecFormat {
@@ -75,6 +77,7 @@ impl SpecFormat {
         match self {
             SpecFormat::Swagger2 => "Swagger 2.0".into(),
             SpecFormat::OpenApi30(v) | SpecFormat::OpenApi31(v) => format!("OpenAPI {v}"),
+            SpecFormat::Postman(v) => format!("Postman collection {v}"),
         }
     }
 }

@@ -470,6 +470,9 @@ pub struct Operation {
     pub api_annotation: Option<serde_json::Value>,
     /// The operation's own security requirements, when it overrides the document's.
     pub security: Option<Vec<SecurityRequirement>>,
+    /// Servers of this operation when it is not reached at the connector's own (OpenAPI 3
+    /// operation or path `servers`; a Postman request to another host). Empty: the connector's.
+    pub servers: Vec<super::Server>,
     /// Extensions.
     pub extensions: Extensions,
     /// Where it is written.

@@ -1,0 +1,1044 @@
+//! `convert`: the model written back as an OpenAPI 3.0 or Swagger 2.0 document.
+//!
+//! Reads only the model, so any input converts: a Postman collection, a Swagger 2.0 definition
+//! (to OpenAPI 3.0) or an OpenAPI 3.x document (to Swagger 2.0, the platform's format). The
+//! platform's `x-ms-*` extensions are written from the model (`x-ms-summary`, `x-ms-visibility`,
+//! `x-ms-trigger`, `x-ms-pageable`, `x-ms-notification-content`, dynamic values...), and every
+//! other `x-*` extension is copied as written. What the target format cannot express is said in
+//! [`Converted::notes`], never dropped silently.
+
+mod schema;
+
+use crate::model::*;
+use schema::SchemaWriter;
+use serde_json::{json, Map, Value};
+
+/// The format written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// OpenAPI 3.0.3.
+    OpenApi3,
+    /// Swagger 2.0.
+    Swagger2,
+}
+
+/// A written document and what could not be expressed in it.
+#[derive(Debug)]
+pub struct Converted {
+    /// The document.
+    pub document: Value,
+    /// Things of the model the target format has no place for (deduplicated, in order).
+    pub notes: Vec<String>,
+}
+
+/// Writes `c` as a `target` document.
+pub fn convert(c: &Connector, target: Target) -> Converted {
+    let mut w = Writer {
+        c,
+        target,
+        schemas: SchemaWriter::new(&c.types, target),
+        notes: Vec::new(),
+        other_hosts: Vec::new(),
+    };
+    let document = match target {
+        Target::OpenApi3 => w.openapi3(),
+        Target::Swagger2 => w.swagger2(),
+    };
+    let mut notes = w.notes;
+    notes.extend(w.schemas.notes);
+    let mut seen = std::collections::HashSet::new();
+    notes.retain(|n| seen.insert(n.clone()));
+    Converted { document, notes }
+}
+
+/// The typed platform extensions of a schema or parameter, unless already written as raw
+/// extensions (which are copied afterwards and win).
+pub(crate) fn platform_extensions(
+    m: &mut Map<String, Value>,
+    summary: Option<&str>,
+    visibility: Option<&Visibility>,
+    notification_url: bool,
+    dynamic: &[Dynamic],
+) {
+    if let Some(s) = summary {
+        m.insert("x-ms-summary".into(), s.into());
+    }
+    if let Some(v) = visibility {
+        m.insert("x-ms-visibility".into(), visibility_value(v));
+    }
+    if notification_url {
+        m.insert("x-ms-notification-url".into(), true.into());
+    }
+    for d in dynamic {
+        m.insert(d.kind.key().into(), d.raw.clone());
+    }
+}
+
+fn visibility_value(v: &Visibility) -> Value {
+    match v {
+        Visibility::Important => "important".into(),
+        Visibility::Advanced => "advanced".into(),
+        Visibility::Internal => "internal".into(),
+        Visibility::None => "none".into(),
+        Visibility::Other(o) => o.clone().into(),
+    }
+}
+
+fn extensions(m: &mut Map<String, Value>, ext: &Extensions) {
+    for e in ext.iter() {
+        m.insert(e.key.clone(), e.value.clone());
+    }
+}
+
+fn status_key(s: &StatusKey) -> String {
+    match s {
+        StatusKey::Code(c) => c.to_string(),
+        StatusKey::Range(r) => format!("{r}XX"),
+        StatusKey::Default => "default".into(),
+        StatusKey::Other(o) => o.clone(),
+    }
+}
+
+fn is_form(media: &str) -> bool {
+    media.starts_with("multipart/form-data")
+        || media.starts_with("application/x-www-form-urlencoded")
+}
+
+struct Writer<'a> {
+    c: &'a Connector,
+    target: Target,
+    schemas: SchemaWriter<'a>,
+    notes: Vec<String>,
+    /// Swagger 2.0: operations served by another host than the connector's, by host.
+    other_hosts: Vec<(String, Vec<String>)>,
+}
+
+impl Writer<'_> {
+    fn info(&self) -> Value {
+        let c = self.c;
+        let mut info = Map::new();
+        let title = if c.title.trim().is_empty() {
+            c.name.clone()
+        } else {
+            c.title.clone()
+        };
+        info.insert("title".into(), title.into());
+        if let Some(d) = &c.description {
+            info.insert("description".into(), d.clone().into());
+        }
+        info.insert(
+            "version".into(),
+            c.version.clone().unwrap_or_else(|| "1.0".into()).into(),
+        );
+        if let Some(contact) = &c.metadata.contact {
+            let mut m = Map::new();
+            for (k, v) in [
+                ("name", &contact.name),
+                ("url", &contact.url),
+                ("email", &contact.email),
+            ] {
+                if let Some(v) = v {
+                    m.insert(k.into(), v.clone().into());
+                }
+            }
+            info.insert("contact".into(), m.into());
+        }
+        if let Some(l) = &c.metadata.license {
+            info.insert("license".into(), json!({ "name": l }));
+        }
+        info.into()
+    }
+
+    fn top_level(&self, doc: &mut Map<String, Value>) {
+        let c = self.c;
+        if !c.security.is_empty() {
+            doc.insert("security".into(), security(&c.security));
+        }
+        if !c.metadata.tags.is_empty() {
+            let tags: Vec<Value> = c
+                .metadata
+                .tags
+                .iter()
+                .map(|(n, d)| {
+                    let mut t = Map::new();
+                    t.insert("name".into(), n.clone().into());
+                    if let Some(d) = d {
+                        t.insert("description".into(), d.clone().into());
+                    }
+                    t.into()
+                })
+                .collect();
+            doc.insert("tags".into(), tags.into());
+        }
+        if !c.metadata.connector_metadata.is_empty() {
+            let entries: Vec<Value> = c
+                .metadata
+                .connector_metadata
+                .iter()
+                .map(|e| json!({ "propertyName": e.name, "propertyValue": e.value }))
+                .collect();
+            doc.insert("x-ms-connector-metadata".into(), entries.into());
+        }
+        if let Some(cap) = &c.metadata.capabilities {
+            doc.insert("x-ms-capabilities".into(), cap.clone());
+        }
+        extensions(doc, &c.extensions);
+    }
+
+    fn openapi3(&mut self) -> Value {
+        let c = self.c;
+        let mut doc = Map::new();
+        doc.insert("openapi".into(), "3.0.3".into());
+        doc.insert("info".into(), self.info());
+        if !c.servers.is_empty() {
+            doc.insert(
+                "servers".into(),
+                c.servers.iter().map(server3).collect::<Vec<_>>().into(),
+            );
+        } else if let Some(h) = &c.host {
+            let scheme = c.schemes.first().map_or("https", String::as_str);
+            doc.insert(
+                "servers".into(),
+                json!([{ "url": format!("{scheme}://{h}{}", c.base_path.as_deref().unwrap_or("")) }]),
+            );
+        }
+        let paths = self.paths();
+        doc.insert("paths".into(), paths);
+        let mut components = Map::new();
+        let schemes = self.security_schemes();
+        let defs = self.schemas.definitions();
+        if !defs.is_empty() {
+            components.insert("schemas".into(), defs.into());
+        }
+        if !schemes.is_empty() {
+            components.insert("securitySchemes".into(), schemes.into());
+        }
+        if !components.is_empty() {
+            doc.insert("components".into(), components.into());
+        }
+        self.top_level(&mut doc);
+        doc.into()
+    }
+
+    fn swagger2(&mut self) -> Value {
+        let c = self.c;
+        let mut doc = Map::new();
+        doc.insert("swagger".into(), "2.0".into());
+        doc.insert("info".into(), self.info());
+        let server = c.servers.first();
+        let defaults = |s: &Server| {
+            let mut url = s.url.clone();
+            for v in &s.variables {
+                url = url.replace(
+                    &format!("{{{}}}", v.name),
+                    v.default.as_deref().unwrap_or(""),
+                );
+            }
+            url
+        };
+        let (host, base_path, scheme) = match (server, &c.host) {
+            (Some(s), _) => {
+                let url = defaults(s);
+                let (scheme, rest) = url
+                    .split_once("://")
+                    .map_or((None, url.as_str()), |(a, b)| (Some(a.to_string()), b));
+                let (h, p) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+                (
+                    Some(h.to_string()).filter(|h| !h.is_empty()),
+                    Some(p.to_string()).filter(|p| !p.is_empty()),
+                    scheme,
+                )
+            }
+            (None, Some(h)) => (
+                Some(h.clone()),
+                c.base_path.clone(),
+                c.schemes.first().cloned(),
+            ),
+            (None, None) => (None, c.base_path.clone(), None),
+        };
+        match &host {
+            Some(h) => {
+                doc.insert("host".into(), h.clone().into());
+            }
+            None => self.notes.push("the connector has no host: `host` is left out (the platform needs one before import)".into()),
+        }
+        doc.insert(
+            "basePath".into(),
+            base_path.unwrap_or_else(|| "/".into()).into(),
+        );
+        let schemes: Vec<String> = if !c.schemes.is_empty() {
+            c.schemes.clone()
+        } else {
+            scheme
+                .into_iter()
+                .filter(|s| s == "http" || s == "https")
+                .collect()
+        };
+        doc.insert(
+            "schemes".into(),
+            if schemes.is_empty() {
+                vec!["https".to_string()]
+            } else {
+                schemes
+            }
+            .into(),
+        );
+        if let Some(s) = server.filter(|s| !s.variables.is_empty()) {
+            let host_template = s.url.split_once("://").map_or(s.url.as_str(), |(_, r)| r);
+            let host_template = host_template.split('/').next().unwrap_or("");
+            let params: Vec<Value> = s
+                .variables
+                .iter()
+                .filter(|v| host_template.contains(&format!("{{{}}}", v.name)))
+                .map(|v| {
+                    let mut p = json!({ "name": v.name, "in": "path", "required": true, "type": "string", "x-ms-skip-url-encoding": true });
+                    if let Some(d) = v.default.as_ref().filter(|d| !d.is_empty()) {
+                        p["default"] = d.clone().into();
+                    }
+                    if let Some(d) = &v.description {
+                        p["description"] = d.clone().into();
+                    }
+                    p
+                })
+                .collect();
+            if !params.is_empty() {
+                doc.insert(
+                    "x-ms-parameterized-host".into(),
+                    json!({ "hostTemplate": host_template, "useSchemePrefix": !s.url.contains("://"), "parameters": params }),
+                );
+            }
+        }
+        if !c.consumes.is_empty() {
+            doc.insert("consumes".into(), c.consumes.clone().into());
+        }
+        if !c.produces.is_empty() {
+            doc.insert("produces".into(), c.produces.clone().into());
+        }
+        let paths = self.paths();
+        doc.insert("paths".into(), paths);
+        for (url, ids) in std::mem::take(&mut self.other_hosts) {
+            let shown: Vec<String> = ids.iter().take(5).map(|i| format!("`{i}`")).collect();
+            let more = if ids.len() > 5 {
+                format!(" and {} more", ids.len() - 5)
+            } else {
+                String::new()
+            };
+            self.notes.push(format!(
+                "{} operation{} ({}{more}) go{} to {url}, but Swagger 2.0 has one host: they are written under the connector's host",
+                ids.len(),
+                if ids.len() == 1 { "" } else { "s" },
+                shown.join(", "),
+                if ids.len() == 1 { "es" } else { "" },
+            ));
+        }
+        let defs = self.schemas.definitions();
+        if !defs.is_empty() {
+            doc.insert("definitions".into(), defs.into());
+        }
+        let schemes = self.security_schemes();
+        if !schemes.is_empty() {
+            doc.insert("securityDefinitions".into(), schemes.into());
+        }
+        self.top_level(&mut doc);
+        doc.into()
+    }
+
+    fn security_schemes(&mut self) -> Map<String, Value> {
+        let swagger = self.target == Target::Swagger2;
+        let mut out = Map::new();
+        for a in &self.c.auth {
+            let mut m = Map::new();
+            match &a.kind {
+                AuthKind::ApiKey { name, location } => {
+                    let loc = match location {
+                        ApiKeyLocation::Header => "header",
+                        ApiKeyLocation::Query => "query",
+                        ApiKeyLocation::Cookie if !swagger => "cookie",
+                        _ => {
+                            self.notes.push(format!("security scheme `{}`: an API key in this place cannot be written; left out", a.name));
+                            continue;
+                        }
+                    };
+                    m.insert("type".into(), "apiKey".into());
+                    m.insert("name".into(), name.clone().into());
+                    m.insert("in".into(), loc.into());
+                }
+                AuthKind::Basic => {
+                    if swagger {
+                        m.insert("type".into(), "basic".into());
+                    } else {
+                        m.insert("type".into(), "http".into());
+                        m.insert("scheme".into(), "basic".into());
+                    }
+                }
+                AuthKind::Bearer { format } => {
+                    if swagger {
+                        // The platform's way: an API key in `Authorization` holding "Bearer <token>".
+                        m.insert("type".into(), "apiKey".into());
+                        m.insert("name".into(), "Authorization".into());
+                        m.insert("in".into(), "header".into());
+                        m.insert(
+                            "description".into(),
+                            "A bearer token, sent as `Authorization: Bearer <token>`.".into(),
+                        );
+                    } else {
+                        m.insert("type".into(), "http".into());
+                        m.insert("scheme".into(), "bearer".into());
+                        if let Some(f) = format {
+                            m.insert("bearerFormat".into(), f.clone().into());
+                        }
+                    }
+                }
+                AuthKind::Http { scheme } if !swagger => {
+                    m.insert("type".into(), "http".into());
+                    m.insert("scheme".into(), scheme.clone().into());
+                }
+                AuthKind::OAuth2 { flows } => {
+                    m.insert("type".into(), "oauth2".into());
+                    if swagger {
+                        let Some(f) = flows.first() else {
+                            self.notes.push(format!(
+                                "security scheme `{}`: OAuth 2.0 without a flow; left out",
+                                a.name
+                            ));
+                            continue;
+                        };
+                        if flows.len() > 1 {
+                            self.notes.push(format!("security scheme `{}`: Swagger 2.0 holds one OAuth 2.0 flow; the first is written", a.name));
+                        }
+                        let flow = match &f.kind {
+                            OAuthFlowKind::AuthorizationCode => "accessCode",
+                            OAuthFlowKind::Implicit => "implicit",
+                            OAuthFlowKind::Password => "password",
+                            OAuthFlowKind::ClientCredentials => "application",
+                            OAuthFlowKind::Other(o) => o.as_str(),
+                        };
+                        m.insert("flow".into(), flow.into());
+                        if matches!(
+                            f.kind,
+                            OAuthFlowKind::AuthorizationCode | OAuthFlowKind::Implicit
+                        ) {
+                            m.insert(
+                                "authorizationUrl".into(),
+                                f.authorization_url.clone().unwrap_or_default().into(),
+                            );
+                        }
+                        if !matches!(f.kind, OAuthFlowKind::Implicit) {
+                            m.insert(
+                                "tokenUrl".into(),
+                                f.token_url.clone().unwrap_or_default().into(),
+                            );
+                        }
+                        m.insert("scopes".into(), scopes(&f.scopes));
+                    } else {
+                        let mut fm = Map::new();
+                        for f in flows {
+                            let key = match &f.kind {
+                                OAuthFlowKind::AuthorizationCode => "authorizationCode",
+                                OAuthFlowKind::Implicit => "implicit",
+                                OAuthFlowKind::Password => "password",
+                                OAuthFlowKind::ClientCredentials => "clientCredentials",
+                                OAuthFlowKind::Other(o) => {
+                                    self.notes.push(format!("security scheme `{}`: OAuth 2.0 flow `{o}` is not an OpenAPI flow; left out", a.name));
+                                    continue;
+                                }
+                            };
+                            let mut flow = Map::new();
+                            if matches!(
+                                f.kind,
+                                OAuthFlowKind::AuthorizationCode | OAuthFlowKind::Implicit
+                            ) {
+                                flow.insert(
+                                    "authorizationUrl".into(),
+                                    f.authorization_url.clone().unwrap_or_default().into(),
+                                );
+                            }
+                            if !matches!(f.kind, OAuthFlowKind::Implicit) {
+                                flow.insert(
+                                    "tokenUrl".into(),
+                                    f.token_url.clone().unwrap_or_default().into(),
+                                );
+                            }
+                            if let Some(r) = &f.refresh_url {
+                                flow.insert("refreshUrl".into(), r.clone().into());
+                            }
+                            flow.insert("scopes".into(), scopes(&f.scopes));
+                            fm.insert(key.into(), flow.into());
+                        }
+                        m.insert("flows".into(), fm.into());
+                    }
+                }
+                AuthKind::OpenIdConnect { url } if !swagger => {
+                    m.insert("type".into(), "openIdConnect".into());
+                    m.insert(
+                        "openIdConnectUrl".into(),
+                        url.clone().unwrap_or_default().into(),
+                    );
+                }
+                other => {
+                    self.notes.push(format!(
+                        "security scheme `{}` ({}) has no {} form; left out",
+                        a.name,
+                        a.label(),
+                        if swagger {
+                            "Swagger 2.0"
+                        } else {
+                            "OpenAPI 3.0"
+                        }
+                    ));
+                    let _ = other;
+                    continue;
+                }
+            }
+            if let Some(d) = &a.description {
+                m.entry("description").or_insert_with(|| d.clone().into());
+            }
+            extensions(&mut m, &a.extensions);
+            out.insert(a.name.clone(), m.into());
+        }
+        out
+    }
+
+    fn paths(&mut self) -> Value {
+        let mut paths: Map<String, Value> = Map::new();
+        for op in &self.c.operations {
+            if !op.path.starts_with('/') {
+                self.notes.push(format!(
+                    "operation `{}` ({}) has no URL path in this model (an OpenAPI 3.1 webhook); left out",
+                    op.id, op.path
+                ));
+                continue;
+            }
+            let written = self.operation(op);
+            let item = paths
+                .entry(op.path.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
+            let key = op.method.as_str().to_ascii_lowercase();
+            if let Some(obj) = item.as_object_mut() {
+                if obj.contains_key(&key) {
+                    self.notes.push(format!(
+                        "operation `{}`: a second {} {} cannot be written; left out",
+                        op.id,
+                        op.method.as_str(),
+                        op.path
+                    ));
+                    continue;
+                }
+                obj.insert(key, written);
+            }
+        }
+        paths.into()
+    }
+
+    fn operation(&mut self, op: &Operation) -> Value {
+        let swagger = self.target == Target::Swagger2;
+        let mut m = Map::new();
+        if !op.tags.is_empty() {
+            m.insert("tags".into(), op.tags.clone().into());
+        }
+        if let Some(s) = &op.summary {
+            m.insert("summary".into(), s.clone().into());
+        }
+        if let Some(d) = &op.description {
+            m.insert("description".into(), d.clone().into());
+        }
+        m.insert("operationId".into(), op.id.clone().into());
+        if swagger {
+            let consumes: Vec<String> = match &op.request_body {
+                Some(b) if !b.content.is_empty() => {
+                    b.content.iter().map(|m| m.media_type.clone()).collect()
+                }
+                _ => op.consumes.clone(),
+            };
+            if !consumes.is_empty() && consumes != self.c.consumes {
+                m.insert("consumes".into(), consumes.into());
+            }
+            let produces: Vec<String> = if op.produces.is_empty() {
+                op.responses
+                    .iter()
+                    .flat_map(|r| r.content.iter().map(|m| m.media_type.clone()))
+                    .fold(Vec::new(), |mut v, x| {
+                        if !v.contains(&x) {
+                            v.push(x);
+                        }
+                        v
+                    })
+            } else {
+                op.produces.clone()
+            };
+            if !produces.is_empty() && produces != self.c.produces {
+                m.insert("produces".into(), produces.into());
+            }
+        }
+        let params = self.parameters(op);
+        if !params.is_empty() {
+            m.insert("parameters".into(), params.into());
+        }
+        if !swagger {
+            if let Some(body) = self.request_body3(op) {
+                m.insert("requestBody".into(), body);
+            }
+        }
+        let mut responses = Map::new();
+        for r in &op.responses {
+            let v = self.response(op, r);
+            responses.insert(status_key(&r.status), v);
+        }
+        if responses.is_empty() {
+            responses.insert("default".into(), json!({ "description": "Response" }));
+        }
+        m.insert("responses".into(), responses.into());
+        if op.deprecated {
+            m.insert("deprecated".into(), true.into());
+        }
+        if let Some(sec) = &op.security {
+            m.insert("security".into(), security(sec));
+        }
+        if !op.servers.is_empty() {
+            if swagger {
+                let url = &op.servers[0].url;
+                match self.other_hosts.iter_mut().find(|(u, _)| u == url) {
+                    Some((_, ids)) => ids.push(op.id.clone()),
+                    None => self.other_hosts.push((url.clone(), vec![op.id.clone()])),
+                }
+            } else {
+                m.insert(
+                    "servers".into(),
+                    op.servers.iter().map(server3).collect::<Vec<_>>().into(),
+                );
+            }
+        }
+        if let Some(v) = &op.visibility {
+            m.insert("x-ms-visibility".into(), visibility_value(v));
+        }
+        match &op.kind {
+            OperationKind::Action { .. } => {}
+            OperationKind::PollingTrigger { mode } => {
+                m.insert("x-ms-trigger".into(), trigger_mode(mode));
+            }
+            OperationKind::WebhookTrigger {
+                mode, notification, ..
+            } => {
+                m.insert(
+                    "x-ms-trigger".into(),
+                    mode.as_ref().map_or_else(|| "single".into(), trigger_mode),
+                );
+                if let Some(n) = notification {
+                    let mut nc = Map::new();
+                    if let Some(d) = &n.description {
+                        nc.insert("description".into(), d.clone().into());
+                    }
+                    if let Some(s) = n.schema {
+                        let v = self.schemas.schema(s);
+                        nc.insert("schema".into(), v);
+                    }
+                    m.insert("x-ms-notification-content".into(), nc.into());
+                }
+            }
+        }
+        if let Some(p) = &op.pageable {
+            m.insert(
+                "x-ms-pageable".into(),
+                json!({ "nextLinkName": p.next_link_name, "itemName": p.item_name.clone().unwrap_or_else(|| "value".into()) }),
+            );
+        }
+        for (k, v) in [
+            ("x-ms-trigger-metadata", &op.trigger_metadata),
+            ("x-ms-capabilities", &op.capabilities),
+            ("x-ms-api-annotation", &op.api_annotation),
+        ] {
+            if let Some(v) = v {
+                m.insert(k.into(), v.clone());
+            }
+        }
+        if let Some(h) = &op.trigger_hint {
+            m.insert("x-ms-trigger-hint".into(), h.clone().into());
+        }
+        extensions(&mut m, &op.extensions);
+        m.into()
+    }
+
+    fn parameters(&mut self, op: &Operation) -> Vec<Value> {
+        let swagger = self.target == Target::Swagger2;
+        let mut out = Vec::new();
+        for p in &op.parameters {
+            let location = match &p.location {
+                ParameterLocation::Body => continue, // written from the request body
+                ParameterLocation::FormData if !swagger => continue, // part of the request body
+                ParameterLocation::Cookie if swagger => {
+                    self.notes.push(format!(
+                        "operation `{}`: cookie parameter `{}` has no Swagger 2.0 form; left out",
+                        op.id, p.name
+                    ));
+                    continue;
+                }
+                ParameterLocation::Other(o) => {
+                    self.notes.push(format!(
+                        "operation `{}`: parameter `{}` in `{o}` cannot be written; left out",
+                        op.id, p.name
+                    ));
+                    continue;
+                }
+                l => l.as_str().to_string(),
+            };
+            let mut m = Map::new();
+            m.insert("name".into(), p.name.clone().into());
+            m.insert("in".into(), location.into());
+            if let Some(d) = &p.description {
+                m.insert("description".into(), d.clone().into());
+            }
+            m.insert(
+                "required".into(),
+                (p.required || p.location == ParameterLocation::Path).into(),
+            );
+            if p.deprecated && !swagger {
+                m.insert("deprecated".into(), true.into());
+            }
+            if p.allow_empty
+                && matches!(
+                    p.location,
+                    ParameterLocation::Query | ParameterLocation::FormData
+                )
+            {
+                m.insert("allowEmptyValue".into(), true.into());
+            }
+            if swagger {
+                let what = format!("operation `{}` parameter `{}`", op.id, p.name);
+                m.extend(self.schemas.inline_primitive(p.schema, &what));
+                if let Some(Serialization::CollectionFormat(cf)) = &p.serialization {
+                    m.insert("collectionFormat".into(), cf.clone().into());
+                } else if let Some(Serialization::Style { style, explode }) = &p.serialization {
+                    let cf = match (style.as_str(), explode) {
+                        ("form", true) => "multi",
+                        ("spaceDelimited", _) => "ssv",
+                        ("pipeDelimited", _) => "pipes",
+                        _ => "csv",
+                    };
+                    if m.get("type").and_then(Value::as_str) == Some("array") {
+                        m.insert("collectionFormat".into(), cf.into());
+                    }
+                }
+            } else {
+                let schema = self.schemas.schema(p.schema);
+                m.insert("schema".into(), schema);
+                match &p.serialization {
+                    Some(Serialization::Style { style, explode }) => {
+                        m.insert("style".into(), style.clone().into());
+                        m.insert("explode".into(), (*explode).into());
+                    }
+                    Some(Serialization::CollectionFormat(cf)) => {
+                        let (style, explode) = match cf.as_str() {
+                            "multi" => ("form", true),
+                            "ssv" => ("spaceDelimited", false),
+                            "pipes" => ("pipeDelimited", false),
+                            _ if p.location == ParameterLocation::Path
+                                || p.location == ParameterLocation::Header =>
+                            {
+                                ("simple", false)
+                            }
+                            _ => ("form", false),
+                        };
+                        m.insert("style".into(), style.into());
+                        m.insert("explode".into(), explode.into());
+                    }
+                    None => {}
+                }
+            }
+            if let Some(e) = &p.url_encoding {
+                m.insert(
+                    "x-ms-url-encoding".into(),
+                    match e {
+                        UrlEncoding::Single => "single".into(),
+                        UrlEncoding::Double => "double".into(),
+                        UrlEncoding::Other(o) => o.clone().into(),
+                    },
+                );
+            }
+            platform_extensions(
+                &mut m,
+                p.summary.as_deref(),
+                p.visibility.as_ref(),
+                p.notification_url,
+                &p.dynamic,
+            );
+            extensions(&mut m, &p.extensions);
+            out.push(m.into());
+        }
+        if swagger {
+            out.extend(self.body_parameters2(op));
+        }
+        out
+    }
+
+    /// Swagger 2.0: the request body as one `in: body` parameter, or a form body as `formData`
+    /// parameters.
+    fn body_parameters2(&mut self, op: &Operation) -> Vec<Value> {
+        let Some(body) = &op.request_body else {
+            return Vec::new();
+        };
+        let Some(first) = body.content.first() else {
+            return Vec::new();
+        };
+        let has_form_params = op
+            .parameters
+            .iter()
+            .any(|p| p.location == ParameterLocation::FormData);
+        if is_form(&first.media_type) && !has_form_params {
+            // An OpenAPI 3 form body: its properties become formData parameters.
+            if let Some(id) = first.schema {
+                let s = self.c.types.get(self.c.types.resolve(id));
+                if !s.properties.is_empty() {
+                    return s
+                        .properties
+                        .iter()
+                        .map(|prop| {
+                            let what = format!("operation `{}` form field `{}`", op.id, prop.name);
+                            let mut m = Map::new();
+                            m.insert("name".into(), prop.name.clone().into());
+                            m.insert("in".into(), "formData".into());
+                            m.insert("required".into(), prop.required.into());
+                            let mut fields = self.schemas.inline_primitive(prop.schema, &what);
+                            if fields.get("format").and_then(Value::as_str) == Some("binary") {
+                                fields.insert("type".into(), "file".into());
+                                fields.remove("format");
+                            }
+                            m.extend(fields);
+                            m.into()
+                        })
+                        .collect();
+                }
+            }
+        }
+        if body.content.len() > 1 {
+            let distinct: std::collections::HashSet<Option<SchemaId>> =
+                body.content.iter().map(|m| m.schema).collect();
+            if distinct.len() > 1 {
+                self.notes.push(format!(
+                    "operation `{}`: Swagger 2.0 has one body schema; the one for {} is written",
+                    op.id, first.media_type
+                ));
+            }
+        }
+        let mut m = Map::new();
+        m.insert(
+            "name".into(),
+            body.parameter_name
+                .clone()
+                .unwrap_or_else(|| "body".into())
+                .into(),
+        );
+        m.insert("in".into(), "body".into());
+        m.insert("required".into(), body.required.into());
+        if let Some(d) = &body.description {
+            m.insert("description".into(), d.clone().into());
+        }
+        let schema = match first.schema {
+            Some(id) => self.schemas.schema(id),
+            None => json!({}),
+        };
+        m.insert("schema".into(), schema);
+        // Body parameters of a Swagger 2.0 source keep their x-ms-* extensions.
+        if let Some(p) = op
+            .parameters
+            .iter()
+            .find(|p| p.location == ParameterLocation::Body)
+        {
+            platform_extensions(
+                &mut m,
+                p.summary.as_deref(),
+                p.visibility.as_ref(),
+                false,
+                &p.dynamic,
+            );
+            extensions(&mut m, &p.extensions);
+        }
+        vec![m.into()]
+    }
+
+    fn request_body3(&mut self, op: &Operation) -> Option<Value> {
+        let form: Vec<&Parameter> = op
+            .parameters
+            .iter()
+            .filter(|p| p.location == ParameterLocation::FormData)
+            .collect();
+        if !form.is_empty() {
+            let media = op
+                .consumes
+                .iter()
+                .find(|m| is_form(m))
+                .cloned()
+                .unwrap_or_else(|| {
+                    if form.iter().any(|p| {
+                        self.c
+                            .types
+                            .get(self.c.types.resolve(p.schema))
+                            .types
+                            .contains(&SchemaType::File)
+                    }) {
+                        "multipart/form-data".into()
+                    } else {
+                        "application/x-www-form-urlencoded".into()
+                    }
+                });
+            let mut props = Map::new();
+            let mut required = Vec::new();
+            for p in &form {
+                let mut s = self.schemas.schema(p.schema);
+                if let (Some(d), Some(obj)) = (&p.description, s.as_object_mut()) {
+                    obj.entry("description").or_insert_with(|| d.clone().into());
+                }
+                if let Some(obj) = s.as_object_mut() {
+                    platform_extensions(
+                        obj,
+                        p.summary.as_deref(),
+                        p.visibility.as_ref(),
+                        false,
+                        &p.dynamic,
+                    );
+                }
+                props.insert(p.name.clone(), s);
+                if p.required {
+                    required.push(Value::from(p.name.clone()));
+                }
+            }
+            let mut schema = json!({ "type": "object", "properties": props });
+            if !required.is_empty() {
+                schema["required"] = required.into();
+            }
+            return Some(json!({ "content": { media: { "schema": schema } } }));
+        }
+        let body = op.request_body.as_ref()?;
+        let mut content = Map::new();
+        for mt in &body.content {
+            let schema = match mt.schema {
+                Some(id) => self.schemas.schema(id),
+                None => json!({}),
+            };
+            content.insert(mt.media_type.clone(), json!({ "schema": schema }));
+        }
+        if content.is_empty() {
+            content.insert("application/json".into(), json!({ "schema": {} }));
+        }
+        let mut m = Map::new();
+        if let Some(d) = &body.description {
+            m.insert("description".into(), d.clone().into());
+        }
+        m.insert("content".into(), content.into());
+        if body.required {
+            m.insert("required".into(), true.into());
+        }
+        if let Some(name) = &body.parameter_name {
+            m.insert("x-bodyName".into(), name.clone().into());
+        }
+        Some(m.into())
+    }
+
+    fn response(&mut self, op: &Operation, r: &Response) -> Value {
+        let swagger = self.target == Target::Swagger2;
+        let mut m = Map::new();
+        m.insert(
+            "description".into(),
+            r.description
+                .clone()
+                .unwrap_or_else(|| "Response".into())
+                .into(),
+        );
+        if swagger {
+            if let Some(id) = r.schema() {
+                let s = self.schemas.schema(id);
+                m.insert("schema".into(), s);
+            }
+        } else if !r.content.is_empty() {
+            let mut content = Map::new();
+            for mt in &r.content {
+                let mut v = Map::new();
+                if let Some(id) = mt.schema {
+                    v.insert("schema".into(), self.schemas.schema(id));
+                }
+                content.insert(mt.media_type.clone(), v.into());
+            }
+            m.insert("content".into(), content.into());
+        }
+        if !r.headers.is_empty() {
+            let mut headers = Map::new();
+            for h in &r.headers {
+                let mut hv = Map::new();
+                if let Some(d) = &h.description {
+                    hv.insert("description".into(), d.clone().into());
+                }
+                if swagger {
+                    let what = format!("operation `{}` response header `{}`", op.id, h.name);
+                    let mut fields = self.schemas.inline_primitive(h.schema, &what);
+                    if fields.get("type").and_then(Value::as_str) == Some("file") {
+                        fields.insert("type".into(), "string".into());
+                    }
+                    hv.extend(fields);
+                } else {
+                    hv.insert("schema".into(), self.schemas.schema(h.schema));
+                }
+                headers.insert(h.name.clone(), hv.into());
+            }
+            m.insert("headers".into(), headers.into());
+        }
+        extensions(&mut m, &r.extensions);
+        m.into()
+    }
+}
+
+fn trigger_mode(m: &TriggerMode) -> Value {
+    match m {
+        TriggerMode::Single => "single".into(),
+        TriggerMode::Batch => "batch".into(),
+        TriggerMode::Other(o) => o.clone().into(),
+    }
+}
+
+fn scopes(list: &[(String, String)]) -> Value {
+    list.iter()
+        .map(|(k, v)| (k.clone(), Value::from(v.clone())))
+        .collect::<Map<_, _>>()
+        .into()
+}
+
+fn security(reqs: &[SecurityRequirement]) -> Value {
+    reqs.iter()
+        .map(|r| {
+            r.schemes
+                .iter()
+                .map(|(n, s)| (n.clone(), Value::from(s.clone())))
+                .collect::<Map<_, _>>()
+                .into()
+        })
+        .collect::<Vec<Value>>()
+        .into()
+}
+
+fn server3(s: &Server) -> Value {
+    let mut m = Map::new();
+    m.insert("url".into(), s.url.clone().into());
+    if let Some(d) = &s.description {
+        m.insert("description".into(), d.clone().into());
+    }
+    if !s.variables.is_empty() {
+        let vars: Map<String, Value> = s
+            .variables
+            .iter()
+            .map(|v| {
+                let mut vm = Map::new();
+                vm.insert(
+                    "default".into(),
+                    v.default.clone().unwrap_or_default().into(),
+                );
+                if !v.allowed.is_empty() {
+                    vm.insert("enum".into(), v.allowed.clone().into());
+                }
+                if let Some(d) = &v.description {
+                    vm.insert("description".into(), d.clone().into());
+                }
+                (v.name.clone(), vm.into())
+            })
+            .collect();
+        m.insert("variables".into(), vars.into());
+    }
+    m.into()
+}
