@@ -211,7 +211,23 @@ pub fn run(args: Args) -> ExitCode {
             })
             .collect()
     });
-    for p in prepared {
+    // Two connectors with one name (two collections titled alike) get distinct crates.
+    let mut used = std::collections::HashSet::new();
+    for (input, mut p) in inputs.iter().zip(prepared) {
+        if let Some((name, _, _)) = &p.generated {
+            if !used.insert(name.clone()) {
+                let unique = (2..)
+                    .map(|k| format!("{name}-{k}"))
+                    .find(|n| !used.contains(n))
+                    .unwrap_or_default();
+                used.insert(unique.clone());
+                let renamed = CrateOptions {
+                    name: Some(unique),
+                    ..opts.clone()
+                };
+                p = prepare(input, &renamed, several, color && bar.is_hidden());
+            }
+        }
         for line in p.lines {
             say(line);
         }

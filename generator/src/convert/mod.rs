@@ -324,11 +324,12 @@ impl Writer<'_> {
                 String::new()
             };
             self.notes.push(format!(
-                "{} operation{} ({}{more}) go{} to {url}, but Swagger 2.0 has one host: they are written under the connector's host",
+                "{} operation{} ({}{more}) go{} to {url}, but Swagger 2.0 has one host: {} written under the connector's host",
                 ids.len(),
                 if ids.len() == 1 { "" } else { "s" },
                 shown.join(", "),
                 if ids.len() == 1 { "es" } else { "" },
+                if ids.len() == 1 { "it is" } else { "they are" },
             ));
         }
         let defs = self.schemas.definitions();

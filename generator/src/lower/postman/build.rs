@@ -65,8 +65,14 @@ pub(super) fn build<'a>(
         })
         .map(|(o, _)| o.to_string())
         .unwrap_or_default();
+    // The base path: what a `{{baseUrl}}`-like variable adds after the host, common to the
+    // requests on the main origin that use one.
     let mut base: Option<Vec<String>> = None;
-    for t in targets.iter().flatten().filter(|t| t.origin == main_origin) {
+    for t in targets
+        .iter()
+        .flatten()
+        .filter(|t| t.origin == main_origin && !t.prefix.is_empty())
+    {
         base = Some(match base {
             None => t.prefix.clone(),
             Some(b) => b
@@ -102,6 +108,7 @@ pub(super) fn build<'a>(
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut slots: Vec<Slot> = Vec::new();
     let mut by_key: HashMap<(Method, String), usize> = HashMap::new();
+    let mut canonical: HashMap<String, String> = HashMap::new();
 
     for (req, t) in c.requests.iter().zip(targets) {
         let label = if req.name.trim().is_empty() {
@@ -132,16 +139,22 @@ pub(super) fn build<'a>(
             continue;
         };
         for v in &t.server_vars {
-            note_undefined(ctx, file, req, v, "a server variable", &mut undefined);
+            note_undefined(
+                ctx,
+                file,
+                req,
+                v,
+                format!("it becomes the server variable `{{{}}}`", template_name(v)),
+                &mut undefined,
+            );
         }
         // The path: the variable prefix beyond the connector's base path, then the URL's own.
-        let on_main = t.origin == main_origin && t.prefix.starts_with(&base);
-        let mut segments: Vec<String> = if on_main {
-            t.prefix[base.len()..].to_vec()
-        } else {
-            t.prefix.clone()
-        };
-        segments.extend(t.path.iter().cloned());
+        let mut segments: Vec<String> = t.prefix.clone();
+        segments.extend(t.path.iter().filter(|s| !s.is_empty()).cloned());
+        let on_main = t.origin == main_origin && segments.starts_with(&base);
+        if on_main {
+            segments.drain(..base.len());
+        }
         let mut params: Vec<Parameter> = Vec::new();
         let mut path = String::new();
         let mut path_names: HashSet<String> = HashSet::new();
@@ -190,7 +203,7 @@ pub(super) fn build<'a>(
                         file,
                         req,
                         &original,
-                        "a path parameter",
+                        format!("it becomes the path parameter `{{{unique}}}`"),
                         &mut undefined,
                     );
                 }
@@ -272,7 +285,7 @@ pub(super) fn build<'a>(
                 };
                 Some((kind, origin_of(&h.ptr, h.node)))
             });
-        if req.auth.is_none() {
+        if scheme.is_none() {
             if let Some((kind, origin)) = auth_header.clone() {
                 let base_name = if kind == AuthKind::Basic {
                     "basic"
@@ -454,7 +467,27 @@ pub(super) fn build<'a>(
             .find(|h| !h.disabled && h.key.eq_ignore_ascii_case("accept"))
             .map(|h| media_of(&h.value))
             .filter(|m| !m.is_empty() && m != "*/*" && !m.contains("{{"));
-        let key = (method, normalized(&path));
+        // `/orders/{id}` and `/orders/{orderId}` are one OpenAPI path: the first spelling wins
+        // and the parameters are renamed to it.
+        let shape = normalized(&path);
+        match canonical.get(&shape) {
+            Some(first) if *first != path => {
+                for (old, new) in template_names(&path).into_iter().zip(template_names(first)) {
+                    for p in params
+                        .iter_mut()
+                        .filter(|p| p.location == ParameterLocation::Path && p.name == old)
+                    {
+                        p.name = new.clone();
+                    }
+                }
+                path = first.clone();
+            }
+            Some(_) => {}
+            None => {
+                canonical.insert(shape.clone(), path.clone());
+            }
+        }
+        let key = (method, shape);
         if let Some(&i) = by_key.get(&key) {
             let slot = &mut slots[i];
             ctx.push(
@@ -618,25 +651,34 @@ fn skipped(ctx: &mut Ctx<'_>, file: FileId, req: &Req<'_>, message: String) {
     );
 }
 
+/// Says once per variable that `{{name}}` has no value (Postman's own `{{$guid}}`-like dynamic
+/// variables are filled when sending, so they are not reported).
 fn note_undefined(
     ctx: &mut Ctx<'_>,
     file: FileId,
     req: &Req<'_>,
     name: &str,
-    becomes: &str,
+    becomes: String,
     seen: &mut HashSet<String>,
 ) {
-    if !seen.insert(name.to_string()) {
+    if name.starts_with('$') || !seen.insert(name.to_string()) {
         return;
     }
     ctx.push(
         Diagnostic::new(
             &codes::POSTMAN_UNDEFINED_VARIABLE,
-            format!("the variable `{{{{{name}}}}}` has no value in the collection; it becomes {becomes} `{{{}}}`", template_name(name)),
+            format!("the variable `{{{{{name}}}}}` has no value in the collection; {becomes}"),
         )
-        .at(file, req.node.span)
+        .at(
+            file,
+            req.node
+                .member("name")
+                .map_or(req.node.span, |m| m.value.span),
+        )
         .pointer(req.ptr.as_string())
-        .help("give the variable a value in the collection's `variable` list to make it the default"),
+        .help(
+            "give the variable a value in the collection's `variable` list to make it the default",
+        ),
     );
 }
 
@@ -747,7 +789,14 @@ fn add_values(
                     file,
                     req,
                     var,
-                    "a parameter without a default",
+                    format!(
+                        "the {} parameter `{name}` it fills has no default",
+                        if location == ParameterLocation::Query {
+                            "query"
+                        } else {
+                            "header"
+                        }
+                    ),
                     undefined,
                 );
             }
@@ -772,7 +821,9 @@ fn add_values(
             });
             p.serialization = Some(Serialization::CollectionFormat("multi".into()));
         }
-        p.description = first.3.clone();
+        p.description = first.3.clone().or_else(|| {
+            whole_variable(&first.1).map(|v| format!("The Postman variable `{{{{{v}}}}}`."))
+        });
         if rows.iter().all(|r| r.2) {
             p.visibility = Some(Visibility::Advanced);
         }
@@ -1066,6 +1117,14 @@ fn normalized(path: &str) -> String {
         }
     }
     out
+}
+
+/// The `{names}` of a path template, in order.
+fn template_names(path: &str) -> Vec<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+        .collect()
 }
 
 /// An operation id from the request name: words in UpperCamelCase, ASCII letters and digits

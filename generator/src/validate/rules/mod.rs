@@ -42,6 +42,12 @@ pub mod pageable_next_link_invalid;
 pub mod path_parameter_not_required;
 pub mod path_parameter_url_encoding;
 pub mod policy_parameters_missing;
+pub mod postman_auth_unsupported;
+pub mod postman_body_not_json;
+pub mod postman_request_merged;
+pub mod postman_request_skipped;
+pub mod postman_scripts_dropped;
+pub mod postman_undefined_variable;
 pub mod publisher_missing;
 pub mod read_error;
 pub mod ref_loop;
@@ -86,6 +92,12 @@ pub static ALL: &[&dyn Rule] = &[
     &auth_definitions_disagree::AuthDefinitionsDisagree,
     &secret_in_definition::SecretInDefinition,
     &not_a_definition::NotADefinition,
+    &postman_body_not_json::PostmanBodyNotJson,
+    &postman_scripts_dropped::PostmanScriptsDropped,
+    &postman_undefined_variable::PostmanUndefinedVariable,
+    &postman_auth_unsupported::PostmanAuthUnsupported,
+    &postman_request_skipped::PostmanRequestSkipped,
+    &postman_request_merged::PostmanRequestMerged,
     &unsupported_version::UnsupportedVersion,
     &unexpected_type::UnexpectedType,
     &misspelt_extension::MisspeltExtension,
