@@ -696,3 +696,38 @@ fn crates_of_every_postman_collection_of_the_corpus_compile() {
     assert!(!check.stderr.contains("warning"), "{}", check.stderr);
     assert_eq!(crates, 50, "one crate per collection");
 }
+
+#[test]
+fn a_directory_converts_into_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let r = common::run(&[
+        "convert",
+        "fixtures/postman",
+        "--to",
+        "swagger2",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "v1.swagger.json",
+            "v20.swagger.json",
+            "v21-auth.swagger.json",
+            "v21-bodies.swagger.json",
+            "v21-urls.swagger.json"
+        ]
+    );
+    assert!(r.stderr.contains("5 definitions converted"), "{}", r.stderr);
+    // Several inputs and no -o: nothing to write them to.
+    let r = common::run(&["convert", "fixtures/postman", "--to", "openapi3"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("give -o DIR"), "{}", r.stderr);
+}

@@ -1,11 +1,11 @@
 //! `connector-gen convert`.
 
-use super::call::load_one_with;
 use clap::ValueEnum;
 use connector_gen::convert::{convert, Target};
 use connector_gen::diagnostics::{render, Severity};
+use connector_gen::load::{self, LoadOptions, Loaded};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// The format `convert` writes.
@@ -19,82 +19,208 @@ pub enum To {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// A Postman collection, Swagger 2.0 or OpenAPI 3.x definition, or a connector folder.
+    /// A Postman collection, a Swagger 2.0 or OpenAPI 3.x definition, a connector folder, or a
+    /// directory of them (then -o names the directory to write into).
     path: PathBuf,
     /// The format to write.
     #[arg(long, value_enum)]
     to: To,
-    /// Write here (atomically) instead of standard output.
+    /// Write here (atomically) instead of standard output; for a directory of inputs, the
+    /// directory that receives one `<name>.openapi.json` or `<name>.swagger.json` per input.
     #[arg(short, long)]
     output: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> ExitCode {
-    let color = super::color_stderr();
-    let loaded = match load_one_with(&args.path) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
-    // What loading found (merged or skipped Postman requests, tolerated syntax...) is said on
-    // stderr; only a definition that cannot be read into the model stops the conversion.
-    for d in &loaded.diagnostics {
-        let text = render::human(d, &loaded.sources, color);
-        eprint!("{text}");
-    }
+/// What converting one input gave: lines for stderr, the bytes to write, and whether it failed.
+struct Converted {
+    lines: Vec<String>,
+    bytes: Option<Vec<u8>>,
+    summary: String,
+}
+
+fn convert_one(loaded: &Loaded, target: Target, color: bool) -> Converted {
+    let mut lines: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| {
+            render::human(d, &loaded.sources, color)
+                .trim_end()
+                .to_string()
+        })
+        .collect();
+    let path = loaded.input.definition.display();
     let Some(c) = loaded.connector.as_ref() else {
         let errors = loaded
             .diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        eprintln!(
-            "error: {}: {errors} error(s); nothing was written",
-            args.path.display()
-        );
-        return ExitCode::from(1);
+        lines.push(format!(
+            "error: {path}: {errors} error(s); nothing was written for it"
+        ));
+        return Converted {
+            lines,
+            bytes: None,
+            summary: String::new(),
+        };
     };
+    let out = convert(c, target);
+    lines.extend(out.notes.iter().map(|n| format!("note: {n}")));
+    let bytes = serde_json::to_vec_pretty(&out.document).map(|mut b| {
+        b.push(b'\n');
+        b
+    });
+    let (actions, polling, webhooks) = c.counts();
+    let summary = format!(
+        "Converted {path} ({}) to {}: {} operations ({actions} actions, {} triggers)",
+        c.format.label(),
+        match target {
+            Target::OpenApi3 => "OpenAPI 3.0.3",
+            Target::Swagger2 => "Swagger 2.0",
+        },
+        c.operations.len(),
+        polling + webhooks,
+    );
+    // Freeing the document piece by piece only costs time: the process ends soon.
+    std::mem::forget(out);
+    match bytes {
+        Ok(b) => Converted {
+            lines,
+            bytes: Some(b),
+            summary,
+        },
+        Err(e) => {
+            lines.push(format!("error: {path}: cannot write the document: {e}"));
+            Converted {
+                lines,
+                bytes: None,
+                summary,
+            }
+        }
+    }
+}
+
+/// The file name a converted input gets in an output directory.
+fn output_name(
+    input: &load::Input,
+    target: Target,
+    taken: &mut std::collections::HashSet<String>,
+) -> String {
+    let stem = input
+        .folder
+        .as_deref()
+        .and_then(Path::file_name)
+        .or_else(|| input.definition.file_stem())
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "definition".into());
+    let stem = stem
+        .strip_suffix(".postman_collection")
+        .unwrap_or(&stem)
+        .to_string();
+    let ext = match target {
+        Target::OpenApi3 => "openapi.json",
+        Target::Swagger2 => "swagger.json",
+    };
+    let mut name = format!("{stem}.{ext}");
+    let mut k = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{stem}-{k}.{ext}");
+        k += 1;
+    }
+    name
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let color = super::color_stderr();
     let target = match args.to {
         To::Openapi3 => Target::OpenApi3,
         To::Swagger2 => Target::Swagger2,
     };
-    let out = convert(c, target);
-    for n in &out.notes {
-        eprintln!("note: {n}");
-    }
-    let mut text = match serde_json::to_string_pretty(&out.document) {
-        Ok(t) => t,
+    let inputs = match load::discover(&args.path) {
+        Ok(i) => i,
         Err(e) => {
-            eprintln!("error: cannot write the document: {e}");
-            return ExitCode::from(1);
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
         }
     };
-    text.push('\n');
-    let written = match &args.output {
-        Some(path) => connector_gen::fs::write_atomic(path, text.as_bytes())
-            .map_err(|e| format!("{}: {e}", path.display())),
-        None => match std::io::stdout().lock().write_all(text.as_bytes()) {
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
-            _ => Ok(()),
-        },
+    if inputs.len() == 1 {
+        let loaded = load::load(&inputs[0], &LoadOptions::default());
+        let done = convert_one(&loaded, target, color);
+        // The process ends soon: the model is not freed piece by piece.
+        std::mem::forget(loaded);
+        for l in &done.lines {
+            eprintln!("{l}");
+        }
+        let Some(bytes) = done.bytes else {
+            return ExitCode::from(1);
+        };
+        let written = match &args.output {
+            Some(path) => connector_gen::fs::write_atomic(path, &bytes)
+                .map_err(|e| format!("{}: {e}", path.display())),
+            None => match std::io::stdout().lock().write_all(&bytes) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+                _ => Ok(()),
+            },
+        };
+        if let Err(e) = written {
+            eprintln!("error: cannot write the output: {e}");
+            return ExitCode::from(2);
+        }
+        if let Some(path) = &args.output {
+            eprintln!("{} → {}", done.summary, path.display());
+        }
+        return ExitCode::SUCCESS;
+    }
+    // Several inputs: converted in parallel into a directory, written in order.
+    let Some(dir) = args.output.clone() else {
+        eprintln!(
+            "error: {} holds {} definitions: give -o DIR to write one file per definition",
+            args.path.display(),
+            inputs.len()
+        );
+        return ExitCode::from(2);
     };
-    if let Err(e) = written {
-        eprintln!("error: cannot write the output: {e}");
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("error: {}: {e}", dir.display());
         return ExitCode::from(2);
     }
-    let (actions, polling, webhooks) = c.counts();
-    if let Some(path) = &args.output {
-        eprintln!(
-            "Converted {} ({}) to {}: {} operations ({actions} actions, {} triggers) → {}",
-            args.path.display(),
-            c.format.label(),
-            match target {
-                Target::OpenApi3 => "OpenAPI 3.0.3",
-                Target::Swagger2 => "Swagger 2.0",
-            },
-            c.operations.len(),
-            polling + webhooks,
-            path.display()
-        );
+    let results: Vec<Converted> = load::with_loader_pool(|| {
+        use rayon::prelude::*;
+        inputs
+            .par_iter()
+            .map(|input| {
+                let loaded = load::load(input, &LoadOptions::default());
+                let done = convert_one(&loaded, target, color);
+                std::mem::forget(loaded);
+                done
+            })
+            .collect()
+    });
+    let mut taken = std::collections::HashSet::new();
+    let (mut failed, mut written) = (0usize, 0usize);
+    for (input, done) in inputs.iter().zip(results) {
+        for l in &done.lines {
+            eprintln!("{l}");
+        }
+        let Some(bytes) = done.bytes else {
+            failed += 1;
+            continue;
+        };
+        let path = dir.join(output_name(input, target, &mut taken));
+        if let Err(e) = connector_gen::fs::write_atomic(&path, &bytes) {
+            eprintln!("error: {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+        eprintln!("{} → {}", done.summary, path.display());
+        written += 1;
     }
-    ExitCode::SUCCESS
+    eprintln!(
+        " Finished  {written} definitions converted, {failed} could not be read, into {}",
+        dir.display()
+    );
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -164,7 +164,7 @@ pub fn main() -> ExitCode {
         } => load::with_loader_pool(|| inspect::run(path, format, max_depth)),
         Command::Validate(args) => load::with_loader_pool(|| validate::run(args)),
         Command::Generate(args) => load::with_loader_pool(|| generate::run(args)),
-        Command::Convert(args) => load::with_loader_pool(|| convert::run(args)),
+        Command::Convert(args) => load::with_loader_thread(|| convert::run(args)),
         Command::Call(args) => load::with_loader_pool(|| call::run(args)),
         Command::Connect(args) => load::with_loader_pool(|| connect::run(args)),
         Command::Connections(command) => connect::connections(command),

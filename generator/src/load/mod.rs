@@ -486,9 +486,29 @@ pub fn with_loader_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     }
 }
 
+/// Runs `f` on one thread with [`LOADER_STACK_BYTES`] of stack: for commands that load one
+/// definition, where a pool of threads would only cost start-up time.
+pub fn with_loader_thread<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    match std::thread::Builder::new()
+        .stack_size(LOADER_STACK_BYTES)
+        .spawn(f)
+    {
+        Ok(handle) => match handle.join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        },
+        // No thread (refused): the closure is gone with the error; nothing to run it on.
+        Err(e) => panic!("cannot start the loader thread: {e}"),
+    }
+}
+
 /// Discovers and loads everything under `path`, in parallel, in a stable order.
 pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Vec<Loaded>, DiscoverError> {
     use rayon::prelude::*;
     let inputs = discover(path)?;
+    if inputs.len() == 1 {
+        // One definition: no thread pool to start.
+        return Ok(inputs.iter().map(|i| load(i, opts)).collect());
+    }
     Ok(inputs.par_iter().map(|i| load(i, opts)).collect())
 }

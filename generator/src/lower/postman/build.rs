@@ -23,6 +23,7 @@ struct Target {
     prefix: Vec<String>,
     path: Vec<String>,
     query: Vec<(String, String)>,
+    trailing_slash: bool,
 }
 
 /// One operation being assembled from one or more requests.
@@ -225,7 +226,7 @@ pub(super) fn build<'a>(
             }
             path.push_str(&text);
         }
-        if path.is_empty() {
+        if path.is_empty() || t.trailing_slash {
             path.push('/');
         }
         // Query parameters: `url.query` rows, or the raw URL's.
@@ -731,12 +732,15 @@ fn target(req: &Req<'_>) -> Option<Target> {
         .filter(|s| !s.is_empty())
         .collect();
     let query = rest_split.query.into_iter().chain(query).collect();
+    // A trailing slash is part of the address (`/me/` and `/me` may differ on a server).
+    let trailing_slash = path.len() > 1 && path.last().is_some_and(String::is_empty);
     let path = path.into_iter().filter(|s| !s.is_empty()).collect();
     Some(Target {
         origin,
         server_vars,
         prefix,
         path,
+        trailing_slash,
         query,
     })
 }

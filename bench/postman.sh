@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Postman → OpenAPI: connector-gen convert vs postman2openapi, side by side in one run, on every
+# collection of ../shared/corpus/postman: one process per collection for both tools (output on
+# stdout, redirected to a file), and connector-gen's batch mode (the directory in one process).
+#
+#   bash bench/postman.sh [RUNS]
+#
+# postman2openapi is installed with `cargo install --locked postman2openapi-cli` into
+# bench/.tools/p2o (or $TOOLS/p2o) on first use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-3}
+CORPUS=../shared/corpus/postman
+TOOLS=${TOOLS:-bench/.tools}
+[ -d "$CORPUS" ] || { echo "corpus not found at $CORPUS"; exit 2; }
+cargo build --release -q -p connector-gen
+OURS=target/release/connector-gen
+P2O="$TOOLS/p2o/bin/postman2openapi"
+if [ ! -x "$P2O" ]; then
+  echo "installing postman2openapi-cli into $TOOLS/p2o"
+  cargo install --locked --quiet postman2openapi-cli --root "$TOOLS/p2o"
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/ours" "$work/p2o"
+mapfile -t files < <(find "$CORPUS" -maxdepth 1 -name '*.json' | sort)
+echo "corpus: ${#files[@]} collections; $(nproc) cores; $RUNS runs each (median)"
+echo "versions: connector-gen $($OURS --version | cut -d' ' -f2), $($P2O --version)"
+
+run_ours() { for f in "${files[@]}"; do "$OURS" convert "$f" --to openapi3 > "$work/ours/$(basename "$f")" 2>/dev/null || true; done; }
+run_batch() { rm -rf "$work/batch"; "$OURS" convert "$CORPUS" --to openapi3 -o "$work/batch" 2>/dev/null || true; }
+run_p2o() { for f in "${files[@]}"; do "$P2O" -f json "$f" > "$work/p2o/$(basename "$f")" 2>/dev/null || true; done; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+secs() {
+  for _ in $(seq "$RUNS"); do
+    local s e; s=$(date +%s%N); "$@"; e=$(date +%s%N)
+    echo "scale=3; ($e - $s) / 1000000000" | bc
+  done | median
+}
+# Alternate the tools so that neither always runs on a warmer machine.
+t_ours=$(secs run_ours)
+t_p2o=$(secs run_p2o)
+t_batch=$(secs run_batch)
+"$OURS" validate --format json "${files[@]}" > "$work/diagnostics.json" 2>/dev/null || true
+
+python3 - "$CORPUS" "$work" "$t_ours" "$t_p2o" "$t_batch" <<'EOF'
+import json, os, re, sys
+corpus, work = sys.argv[1], sys.argv[2]
+t_ours, t_p2o, t_batch = float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+def requests(doc):
+    def walk(items):
+        return sum(1 if "request" in i else walk(i.get("item", [])) for i in items if isinstance(i, dict))
+    return walk(doc["item"]) if "item" in doc else len(doc.get("requests", []))
+
+def operations(path):
+    try:
+        doc = json.load(open(path))
+    except Exception:
+        return None
+    return sum(1 for item in doc.get("paths", {}).values() for m in item if m in METHODS)
+
+diags = json.load(open(os.path.join(work, "diagnostics.json")))["diagnostics"]
+def count(code, name):
+    return sum(1 for d in diags if d["code"] == code and os.path.basename(d["file"]) == name)
+
+rows, tot = [], dict(req=0, ours=0, merged=0, skipped=0, p2o=0, p2o_failed=0, ours_failed=0)
+for name in sorted(os.listdir(corpus)):
+    if not name.endswith(".json"):
+        continue
+    req = requests(json.load(open(os.path.join(corpus, name))))
+    ours = operations(os.path.join(work, "ours", name))
+    p2o = operations(os.path.join(work, "p2o", name))
+    merged, skipped = count("PP0120", name), count("PP0121", name)
+    tot["req"] += req
+    tot["merged"] += merged
+    tot["skipped"] += skipped
+    if ours is None:
+        tot["ours_failed"] += 1
+    else:
+        tot["ours"] += ours
+    if p2o is None:
+        tot["p2o_failed"] += 1
+    else:
+        tot["p2o"] += p2o
+    rows.append((name, req, ours, merged, skipped, p2o))
+
+print()
+print(f"{'collection':<52} {'requests':>8} {'ours ops':>8} {'merged':>6} {'skipped':>7} {'p2o ops':>8}")
+for name, req, ours, merged, skipped, p2o in rows:
+    show = lambda v: "FAILED" if v is None else str(v)
+    print(f"{name[:52]:<52} {req:>8} {show(ours):>8} {merged:>6} {skipped:>7} {show(p2o):>8}")
+print()
+accounted = tot["ours"] + tot["merged"] + tot["skipped"]
+print(f"requests in the corpus: {tot['req']}")
+print(f"connector-gen: {tot['ours']} operations + {tot['merged']} requests merged into an operation with the same method and path + "
+      f"{tot['skipped']} skipped, each named in a diagnostic = {accounted} of {tot['req']} requests accounted for "
+      f"({100 * accounted / tot['req']:.1f} %); {tot['ours_failed']} collections failed; {t_ours:.3f} s")
+print(f"postman2openapi: {tot['p2o']} operations, no diagnostics ({tot['req'] - tot['p2o']} requests not in the output, unaccounted for); "
+      f"{tot['p2o_failed']} collections gave no document; {t_p2o:.3f} s")
+print(f"time ratio postman2openapi / connector-gen, one process per collection: {t_p2o / t_ours:.2f}x")
+print(f"connector-gen batch (the directory in one process, atomic file writes): {t_batch:.3f} s; ratio postman2openapi / connector-gen batch: {t_p2o / t_batch:.2f}x")
+EOF
