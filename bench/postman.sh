@@ -61,11 +61,32 @@ def operations(path):
         return None
     return sum(1 for item in doc.get("paths", {}).values() for m in item if m in METHODS)
 
+try:
+    import jsonschema
+    schema = json.load(open("tests/schemas/openapi-3.0.json"))
+    validator = jsonschema.Draft4Validator(schema)
+except ImportError:
+    validator = None
+
+def quality(path):
+    """(valid against the OpenAPI 3.0 schema, paths that OpenAPI counts as one, `{{` left in URLs)"""
+    try:
+        doc = json.load(open(path))
+    except Exception:
+        return None
+    valid = validator.is_valid(doc) if validator else None
+    shapes = [re.sub(r"\{[^}]*\}", "{}", p) for p in doc.get("paths", {})]
+    clashes = len(shapes) - len(set(shapes))
+    urls = [s.get("url", "") for s in doc.get("servers", [])] + list(doc.get("paths", {}))
+    left = sum(1 for u in urls if "{{" in u)
+    return valid, clashes, left
+
 diags = json.load(open(os.path.join(work, "diagnostics.json")))["diagnostics"]
 def count(code, name):
     return sum(1 for d in diags if d["code"] == code and os.path.basename(d["file"]) == name)
 
 rows, tot = [], dict(req=0, ours=0, merged=0, skipped=0, p2o=0, p2o_failed=0, ours_failed=0)
+qual = {"ours": [0, 0, 0], "p2o": [0, 0, 0]}
 for name in sorted(os.listdir(corpus)):
     if not name.endswith(".json"):
         continue
@@ -85,6 +106,12 @@ for name in sorted(os.listdir(corpus)):
     else:
         tot["p2o"] += p2o
     rows.append((name, req, ours, merged, skipped, p2o))
+    for tool in ("ours", "p2o"):
+        q = quality(os.path.join(work, tool, name))
+        if q:
+            qual[tool][0] += 1 if q[0] else 0
+            qual[tool][1] += q[1]
+            qual[tool][2] += q[2]
 
 print()
 print(f"{'collection':<52} {'requests':>8} {'ours ops':>8} {'merged':>6} {'skipped':>7} {'p2o ops':>8}")
@@ -99,6 +126,10 @@ print(f"connector-gen: {tot['ours']} operations + {tot['merged']} requests merge
       f"({100 * accounted / tot['req']:.1f} %); {tot['ours_failed']} collections failed; {t_ours:.3f} s")
 print(f"postman2openapi: {tot['p2o']} operations, no diagnostics ({tot['req'] - tot['p2o']} requests not in the output, unaccounted for); "
       f"{tot['p2o_failed']} collections gave no document; {t_p2o:.3f} s")
+for tool, label in (("ours", "connector-gen"), ("p2o", "postman2openapi")):
+    v, c, l = qual[tool]
+    print(f"{label}: {v} documents valid against the OpenAPI 3.0 schema" + ("" if validator else " (python jsonschema missing: not checked)")
+          + f"; {c} paths that OpenAPI counts as the same path (differing only in parameter names); {l} server URLs or paths with `{{{{var}}}}` left in")
 print(f"time ratio postman2openapi / connector-gen, one process per collection: {t_p2o / t_ours:.2f}x")
 print(f"connector-gen batch (the directory in one process, atomic file writes): {t_batch:.3f} s; ratio postman2openapi / connector-gen batch: {t_p2o / t_batch:.2f}x")
 EOF

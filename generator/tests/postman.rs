@@ -731,3 +731,63 @@ fn a_directory_converts_into_a_directory() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("give -o DIR"), "{}", r.stderr);
 }
+
+#[test]
+fn a_get_request_of_a_collection_is_watched_for_new_items() {
+    use std::sync::{Arc, Mutex};
+    let items: Arc<Mutex<Vec<u64>>> = Arc::new(Mutex::new(vec![1, 2]));
+    let served = items.clone();
+    let app = axum::Router::new().fallback(move || {
+        let items = served.clone();
+        async move {
+            let list: Vec<Value> = items
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|n| json!({"id": n}))
+                .collect();
+            axum::Json(list)
+        }
+    });
+    let (_rt, addr) = common::serve(app);
+    let dir = tempfile::tempdir().unwrap();
+    let conn = dir.path().join("conn.json");
+    std::fs::write(&conn, format!(r#"{{"base_url": "http://{addr}"}}"#)).unwrap();
+    let db = dir.path().join("state.db");
+    let watch = |polls: &str| {
+        common::run(&[
+            "watch",
+            URLS,
+            "ListOrders",
+            "--connection",
+            conn.to_str().unwrap(),
+            "--state",
+            db.to_str().unwrap(),
+            "--every",
+            "10ms",
+            "--polls",
+            polls,
+            "--dedupe-on",
+            "id",
+        ])
+    };
+    // The first poll is the baseline; then only new items are events.
+    let r = watch("1");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    items.lock().unwrap().push(3);
+    let r = watch("1");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains(r#""id":3"#), "{}", r.stdout);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+    // Without a way to tell new items, an action is not a trigger.
+    let r = common::run(&[
+        "watch",
+        URLS,
+        "ListOrders",
+        "--connection",
+        conn.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--dedupe-on"), "{}", r.stderr);
+}

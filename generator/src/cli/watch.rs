@@ -132,9 +132,16 @@ pub fn run(args: Args) -> ExitCode {
         OperationKind::WebhookTrigger { .. } => return webhook(&args, c, op),
         // An action that a `pollingtrigger` policy makes a trigger.
         OperationKind::Action { .. } if has_polling_policy(c, &op.id) => TriggerMode::Batch,
+        // A GET action polled for what is new, which --dedupe-on or --cursor defines (a Postman
+        // collection has no triggers of its own).
+        OperationKind::Action { .. }
+            if op.method == Method::Get && (args.dedupe_on.is_some() || args.cursor.is_some()) =>
+        {
+            TriggerMode::Batch
+        }
         OperationKind::Action { .. } => {
             return usage(format!(
-                "`{}` is an action; run it with `connector-gen call`",
+                "`{}` is an action; run it with `connector-gen call`, or poll a GET action for new items with --dedupe-on FIELD or --cursor PARAM=FIELD",
                 op.id
             ))
         }
