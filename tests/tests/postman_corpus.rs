@@ -102,6 +102,16 @@ fn every_postman_request_is_an_operation_or_a_diagnostic_and_converts_to_valid_d
         if let Some(d) = l.diagnostics.iter().find(|d| d.severity == Severity::Error) {
             failures.push(format!("{name}: loading error {}: {}", d.code, d.message));
         }
+        // No `{{variable}}` is left inside a URL: each became a server variable or a parameter.
+        let urls = c
+            .servers
+            .iter()
+            .chain(c.operations.iter().flat_map(|o| o.servers.iter()))
+            .map(|s| s.url.as_str())
+            .chain(c.operations.iter().map(|o| o.path.as_str()));
+        for u in urls.filter(|u| u.contains("{{") || u.contains("}}")) {
+            failures.push(format!("{name}: `{u}` still holds a Postman variable"));
+        }
         requests += expected;
         operations += c.operations.len();
         merged += m;

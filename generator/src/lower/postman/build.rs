@@ -594,18 +594,19 @@ pub(super) fn build<'a>(
         .iter()
         .map(|s| requirement(&auth_schemes, s))
         .collect();
-    let servers: Vec<Server> = server_of(
-        &format!(
-            "{main_origin}{}",
-            base.iter()
-                .filter(|s| !s.is_empty())
-                .map(|s| format!("/{s}"))
-                .collect::<String>()
-        ),
-        &main_vars,
-    )
-    .into_iter()
-    .collect();
+    // Variables without a value left in the base path are server variables too.
+    let (base_path_text, base_vars) = templated(
+        &base
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("/{s}"))
+            .collect::<String>(),
+    );
+    let mut main_vars = main_vars;
+    main_vars.extend(base_vars);
+    let servers: Vec<Server> = server_of(&format!("{main_origin}{base_path_text}"), &main_vars)
+        .into_iter()
+        .collect();
     let (host, base_path, schemes) = match servers.first() {
         Some(s) => split_server(&s.url),
         None => (None, None, Vec::new()),
