@@ -11,6 +11,8 @@ pub mod call;
 pub mod client;
 pub mod connection;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod long_running;
 pub mod oauth;
 pub mod paging;

@@ -83,7 +83,11 @@ pub struct GenericTemplates {
 
 /// Fills `{name}` placeholders (names compared without regard to case); values are
 /// percent-encoded when `encode`; an unknown placeholder is an error naming it.
-fn fill_template(template: &str, values: &[(&str, &str)], encode: bool) -> Result<String, Error> {
+pub(crate) fn fill_template(
+    template: &str,
+    values: &[(&str, &str)],
+    encode: bool,
+) -> Result<String, Error> {
     let mut out = String::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-const MAGIC: &[u8] = b"connector-gen store 1\n";
+pub(crate) const MAGIC: &[u8] = b"connector-gen store 1\n";
 const FILE: &str = "connections.enc";
 const KEY_FILE: &str = "key";
 
@@ -149,6 +149,15 @@ impl Store {
             })
     }
 
+    /// A store with `key` and no directory (only for decoding given contents).
+    pub(crate) fn with_key(key: [u8; 32]) -> Store {
+        Store {
+            dir: PathBuf::new(),
+            key: key.into(),
+            key_origin: "the given key".into(),
+        }
+    }
+
     /// The store of this user (see the module documentation for where it lives).
     pub fn open() -> Result<Store, Error> {
         Store::open_in(&Store::default_dir()?)
@@ -198,6 +207,15 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
             Err(e) => return Err(io("read", &path, e)),
         };
+        self.decode(&data, &path)
+    }
+
+    /// The connections in the contents of a store file (`path` names it in errors).
+    pub(crate) fn decode(
+        &self,
+        data: &[u8],
+        path: &Path,
+    ) -> Result<BTreeMap<String, StoredConnection>, Error> {
         let not_ours = || Error::Auth {
             message: format!("{} is not a connection store", path.display()),
         };

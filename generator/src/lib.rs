@@ -9,6 +9,8 @@ pub mod codegen;
 pub mod convert;
 pub mod diagnostics;
 pub mod fs;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inspect;
 pub mod load;
 pub mod lower;

@@ -5,7 +5,7 @@
 
 use connector_gen::codegen::auth::{accesses, Login};
 use connector_gen::codegen::client::{array_format_name, sends_form};
-use connector_gen::load::{self, LoadOptions};
+use connector_gen::load;
 use connector_gen::model::*;
 use connector_sdk::{ArrayFormat, Call, Connection, OperationSpec, PathEncoding, StreamExt};
 use serde_json::Value;
@@ -349,7 +349,7 @@ pub(super) fn load_one(path: &std::path::Path) -> Result<Connector, ExitCode> {
 /// Loads the one connector at `path` with its sources and findings (exit 2 when `path` holds
 /// none or several).
 pub(super) fn load_one_with(path: &std::path::Path) -> Result<load::Loaded, ExitCode> {
-    match load::load_path(path, &LoadOptions::default()) {
+    match load::load_path(path, &super::load_options()) {
         Ok(mut l) if l.len() == 1 => Ok(l.remove(0)),
         Ok(l) => Err(usage(format!(
             "{} holds {} connectors; give one",

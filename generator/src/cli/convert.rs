@@ -3,7 +3,7 @@
 use clap::ValueEnum;
 use connector_gen::convert::{convert, Target};
 use connector_gen::diagnostics::{render, Severity};
-use connector_gen::load::{self, LoadOptions, Loaded};
+use connector_gen::load::{self, Loaded};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -144,7 +144,7 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     if inputs.len() == 1 {
-        let loaded = load::load(&inputs[0], &LoadOptions::default());
+        let loaded = load::load(&inputs[0], &super::load_options());
         let done = convert_one(&loaded, target, color);
         // The process ends soon: the model is not freed piece by piece.
         std::mem::forget(loaded);
@@ -189,7 +189,7 @@ pub fn run(args: Args) -> ExitCode {
         inputs
             .par_iter()
             .map(|input| {
-                let loaded = load::load(input, &LoadOptions::default());
+                let loaded = load::load(input, &super::load_options());
                 let done = convert_one(&loaded, target, color);
                 std::mem::forget(loaded);
                 done

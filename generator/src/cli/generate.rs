@@ -4,7 +4,7 @@ use connector_gen::codegen::crate_files::{
     crate_files, workspace_manifest, write_crate, CrateFile, CrateOptions, SdkDependency,
 };
 use connector_gen::diagnostics::{render, Severity};
-use connector_gen::load::{self, LoadOptions};
+use connector_gen::load;
 use connector_gen::validate::{validate, Profile};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -38,6 +38,10 @@ pub struct Args {
     /// Overwrite generated files even when they were edited by hand.
     #[arg(long)]
     force: bool,
+    /// Refuse definitions with more operations than this (the largest real ones have a few
+    /// hundred; a crate of tens of thousands of methods takes gigabytes to generate and build).
+    #[arg(long, value_name = "N", default_value_t = 5000)]
+    max_operations: usize,
 }
 
 fn default_sdk() -> SdkDependency {
@@ -81,10 +85,16 @@ struct Prepared {
     note: String,
 }
 
-fn prepare(input: &load::Input, opts: &CrateOptions, several: bool, color: bool) -> Prepared {
+fn prepare(
+    input: &load::Input,
+    opts: &CrateOptions,
+    max_operations: usize,
+    several: bool,
+    color: bool,
+) -> Prepared {
     let start = Instant::now();
     let mut lines = Vec::new();
-    let loaded = load::load(input, &LoadOptions::default());
+    let loaded = load::load(input, &super::load_options());
     let findings = validate(&loaded, Profile::Default);
     // Only a definition that cannot be read into the model stops generation; the validator's
     // other errors are listed and the crate is generated anyway.
@@ -111,6 +121,18 @@ fn prepare(input: &load::Input, opts: &CrateOptions, several: bool, color: bool)
             note: String::new(),
         };
     };
+    if c.operations.len() > max_operations {
+        lines.push(format!(
+            "error: {}: {} operations, more than the limit of {max_operations}; nothing was generated for it (--max-operations raises the limit)",
+            input.definition.display(),
+            c.operations.len()
+        ));
+        return Prepared {
+            lines,
+            generated: None,
+            note: String::new(),
+        };
+    }
     if !several {
         let (actions, polling, webhooks) = c.counts();
         let title = if c.title.is_empty() {
@@ -205,7 +227,13 @@ pub fn run(args: Args) -> ExitCode {
         inputs
             .par_iter()
             .map(|input| {
-                let p = prepare(input, &opts, several, color && bar.is_hidden());
+                let p = prepare(
+                    input,
+                    &opts,
+                    args.max_operations,
+                    several,
+                    color && bar.is_hidden(),
+                );
                 bar.inc(1);
                 p
             })
@@ -225,7 +253,13 @@ pub fn run(args: Args) -> ExitCode {
                     name: Some(unique),
                     ..opts.clone()
                 };
-                p = prepare(input, &renamed, several, color && bar.is_hidden());
+                p = prepare(
+                    input,
+                    &renamed,
+                    args.max_operations,
+                    several,
+                    color && bar.is_hidden(),
+                );
             }
         }
         for line in p.lines {

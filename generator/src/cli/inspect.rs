@@ -15,11 +15,12 @@ struct Inspected {
     warnings: usize,
 }
 
-pub fn run(path: PathBuf, format: Format, max_depth: usize) -> ExitCode {
+pub fn run(path: PathBuf, format: Format, max_depth: Option<usize>) -> ExitCode {
     use rayon::prelude::*;
+    let defaults = super::load_options();
     let opts = LoadOptions {
-        max_depth,
-        ..LoadOptions::default()
+        max_depth: max_depth.unwrap_or(defaults.max_depth),
+        ..defaults
     };
     let inputs = match load::discover(&path) {
         Ok(i) => i,

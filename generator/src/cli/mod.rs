@@ -38,9 +38,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// Deepest nesting of arrays and objects read before giving up (at most 10000).
-        #[arg(long, default_value_t = LoadOptions::default().max_depth, value_parser = parse_depth)]
-        max_depth: usize,
+        /// Deepest nesting of arrays and objects read before giving up (at most 10000; default
+        /// 256, or CONNECTOR_GEN_MAX_DEPTH).
+        #[arg(long, value_parser = parse_depth)]
+        max_depth: Option<usize>,
     },
     /// Check connector definitions offline: syntax, references, auth, certification rules.
     ///
@@ -120,6 +121,18 @@ fn parse_depth(s: &str) -> Result<usize, String> {
         Ok(n)
     } else {
         Err(format!("must be between 1 and {}", load::MAX_DEPTH_LIMIT))
+    }
+}
+
+/// The loading limits: defaults changed by the `CONNECTOR_GEN_MAX_*` environment variables. A
+/// variable that does not hold a number in range stops the command (exit 2).
+pub fn load_options() -> LoadOptions {
+    match LoadOptions::from_env() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        }
     }
 }
 

@@ -52,9 +52,10 @@ pub struct Args {
     /// Write every current finding to this baseline file (and exit 0).
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
-    /// Deepest nesting of arrays and objects read before giving up (at most 10000).
-    #[arg(long, default_value_t = LoadOptions::default().max_depth, value_parser = super::parse_depth)]
-    max_depth: usize,
+    /// Deepest nesting of arrays and objects read before giving up (at most 10000; default
+    /// 256, or CONNECTOR_GEN_MAX_DEPTH).
+    #[arg(long, value_parser = super::parse_depth)]
+    max_depth: Option<usize>,
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -99,9 +100,10 @@ pub fn run(args: Args) -> ExitCode {
             Err(e) => return fail(e),
         }
     }
+    let defaults = super::load_options();
     let opts = LoadOptions {
-        max_depth: args.max_depth,
-        ..LoadOptions::default()
+        max_depth: args.max_depth.unwrap_or(defaults.max_depth),
+        ..defaults
     };
     let render = (args.format == ReportFormat::Human).then(color_stdout);
     let progress = super::progress_bar(inputs.len(), inputs.len() > 20, "checking");

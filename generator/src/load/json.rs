@@ -214,7 +214,7 @@ impl<'a> Parser<'a> {
         if self.depth > self.max_depth {
             return Err(self.error(
                 &format!("nesting deeper than {} arrays and objects", self.max_depth),
-                Some("raise the limit with --max-depth if this document is legitimate"),
+                Some("raise the limit with --max-depth (or CONNECTOR_GEN_MAX_DEPTH) if this document is legitimate"),
             ));
         }
         Ok(())

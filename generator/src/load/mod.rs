@@ -35,6 +35,43 @@ impl Default for LoadOptions {
     }
 }
 
+/// The environment variables that raise (or lower) the limits of [`LoadOptions`].
+pub const LIMIT_VARIABLES: [&str; 3] = [
+    "CONNECTOR_GEN_MAX_DEPTH",
+    "CONNECTOR_GEN_MAX_YAML_NODES",
+    "CONNECTOR_GEN_MAX_FILE_BYTES",
+];
+
+impl LoadOptions {
+    /// The defaults, changed by `CONNECTOR_GEN_MAX_DEPTH` (1 to [`MAX_DEPTH_LIMIT`]),
+    /// `CONNECTOR_GEN_MAX_YAML_NODES` and `CONNECTOR_GEN_MAX_FILE_BYTES` when they are set (see
+    /// docs/limits.md). A value that is not a number in range is an error naming the variable.
+    pub fn from_env() -> Result<LoadOptions, String> {
+        let mut o = LoadOptions::default();
+        let read = |name: &str, max: u64| -> Result<Option<u64>, String> {
+            match std::env::var(name) {
+                Err(_) => Ok(None),
+                Ok(v) => match v.trim().parse::<u64>() {
+                    Ok(n) if (1..=max).contains(&n) => Ok(Some(n)),
+                    _ => Err(format!(
+                        "{name}={v}: expected a whole number from 1 to {max}"
+                    )),
+                },
+            }
+        };
+        if let Some(n) = read(LIMIT_VARIABLES[0], MAX_DEPTH_LIMIT as u64)? {
+            o.max_depth = n as usize;
+        }
+        if let Some(n) = read(LIMIT_VARIABLES[1], u32::MAX as u64)? {
+            o.max_yaml_nodes = n as usize;
+        }
+        if let Some(n) = read(LIMIT_VARIABLES[2], 4 * 1024 * 1024 * 1024)? {
+            o.max_file_bytes = n;
+        }
+        Ok(o)
+    }
+}
+
 /// One thing to load: a definition file, or a connector folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
@@ -252,13 +289,32 @@ pub fn read_file(
     let bytes = match std::fs::metadata(path) {
         Ok(m) if m.len() > opts.max_file_bytes => {
             return Err(format!(
-                "the file is {} bytes, more than the limit of {} bytes",
+                "the file is {} bytes, more than the limit of {} bytes (CONNECTOR_GEN_MAX_FILE_BYTES raises it)",
                 m.len(),
                 opts.max_file_bytes
             ))
         }
         _ => std::fs::read(path).map_err(|e| e.to_string())?,
     };
+    add_file(sources, path, bytes, opts, diags)
+}
+
+/// Adds the contents of a file (read already, or never on disk) to `sources`: decodes, parses
+/// and reports encoding and syntax findings as [`read_file`] does.
+pub fn add_file(
+    sources: &mut Sources,
+    path: &Path,
+    bytes: Vec<u8>,
+    opts: &LoadOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<FileId, String> {
+    if bytes.len() as u64 > opts.max_file_bytes {
+        return Err(format!(
+            "the file is {} bytes, more than the limit of {} bytes (CONNECTOR_GEN_MAX_FILE_BYTES raises it)",
+            bytes.len(),
+            opts.max_file_bytes
+        ));
+    }
     let (text, encoding) = decode(bytes);
     let ext = path
         .extension()
@@ -405,10 +461,35 @@ pub fn read_referenced_files(
 
 /// Loads one input: reads its files, follows references into other files, and lowers the model.
 pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
+    load_with(input, opts, None, None)
+}
+
+/// Loads one input whose definition (and `apiProperties.json`, when given) are bytes in memory
+/// rather than files; `input` names them (for messages and relative references). Used by the
+/// fuzz targets and by tools that receive definitions over the network.
+pub fn load_bytes(
+    input: &Input,
+    definition: Vec<u8>,
+    properties: Option<Vec<u8>>,
+    opts: &LoadOptions,
+) -> Loaded {
+    load_with(input, opts, Some(definition), properties)
+}
+
+fn load_with(
+    input: &Input,
+    opts: &LoadOptions,
+    definition: Option<Vec<u8>>,
+    properties: Option<Vec<u8>>,
+) -> Loaded {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
     let mut connection_only = None;
-    let connector = match read_file(&mut sources, &input.definition, opts, &mut diags) {
+    let def = match definition {
+        Some(bytes) => add_file(&mut sources, &input.definition, bytes, opts, &mut diags),
+        None => read_file(&mut sources, &input.definition, opts, &mut diags),
+    };
+    let connector = match def {
         Err(e) => {
             diags.push(Diagnostic::new(
                 &codes::READ_ERROR,
@@ -418,8 +499,27 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
         }
         Ok(def) => {
             let unreadable = read_referenced_files(&mut sources, def, opts, &mut diags);
-            let mut read_optional = |path: &Option<PathBuf>| {
-                let p = path.as_ref()?;
+            let props = match (properties, &input.properties) {
+                (Some(bytes), Some(p)) => add_file(&mut sources, p, bytes, opts, &mut diags)
+                    .map_err(|e| {
+                        diags.push(Diagnostic::new(
+                            &codes::READ_ERROR,
+                            format!("cannot read {}: {e}", p.display()),
+                        ))
+                    })
+                    .ok(),
+                (_, path) => path.as_ref().and_then(|p| {
+                    read_file(&mut sources, p, opts, &mut diags)
+                        .map_err(|e| {
+                            diags.push(Diagnostic::new(
+                                &codes::READ_ERROR,
+                                format!("cannot read {}: {e}", p.display()),
+                            ))
+                        })
+                        .ok()
+                }),
+            };
+            let settings = input.settings.as_ref().and_then(|p| {
                 read_file(&mut sources, p, opts, &mut diags)
                     .map_err(|e| {
                         diags.push(Diagnostic::new(
@@ -428,9 +528,7 @@ pub fn load(input: &Input, opts: &LoadOptions) -> Loaded {
                         ))
                     })
                     .ok()
-            };
-            let props = read_optional(&input.properties);
-            let settings = read_optional(&input.settings);
+            });
             let files = crate::lower::Files {
                 definition: def,
                 properties: props,

@@ -97,7 +97,9 @@ impl Builder<'_> {
             self.error = Some(SyntaxError {
                 offset,
                 message,
-                help: Some("raise the limit if this document is legitimate".into()),
+                help: Some(
+                    "raise the limit if this document is legitimate (docs/limits.md)".into(),
+                ),
             });
         }
     }
@@ -108,7 +110,7 @@ impl Builder<'_> {
             let limit = self.limits.max_nodes;
             self.fail(
                 offset,
-                format!("the YAML document expands to more than {limit} values (aliases included)"),
+                format!("the YAML document expands to more than {limit} values (aliases included; CONNECTOR_GEN_MAX_YAML_NODES raises the limit)"),
             );
             return false;
         }
@@ -254,7 +256,7 @@ impl MarkedEventReceiver for Builder<'_> {
                     let d = self.limits.max_depth;
                     self.fail(
                         at,
-                        format!("nesting deeper than {d} sequences and mappings"),
+                        format!("nesting deeper than {d} sequences and mappings (--max-depth or CONNECTOR_GEN_MAX_DEPTH raises the limit)"),
                     );
                     return;
                 }
@@ -269,7 +271,7 @@ impl MarkedEventReceiver for Builder<'_> {
                     let d = self.limits.max_depth;
                     self.fail(
                         at,
-                        format!("nesting deeper than {d} sequences and mappings"),
+                        format!("nesting deeper than {d} sequences and mappings (--max-depth or CONNECTOR_GEN_MAX_DEPTH raises the limit)"),
                     );
                     return;
                 }

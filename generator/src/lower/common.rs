@@ -147,7 +147,9 @@ impl<'a> Ctx<'a> {
         Extensions(
             members
                 .iter()
-                .filter(|m| m.key.len() > 2 && m.key[..2].eq_ignore_ascii_case("x-"))
+                .filter(|m| {
+                    m.key.len() > 2 && m.key.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("x-"))
+                })
                 .map(|m| Extension {
                     key: m.key.clone(),
                     value: m.value.to_json(),

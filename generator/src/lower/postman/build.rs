@@ -277,9 +277,14 @@ pub(super) fn build<'a>(
             .find(|h| !h.disabled && h.key.eq_ignore_ascii_case("authorization"))
             .and_then(|h| {
                 let v = h.value.trim_start();
-                let kind = if v.len() > 7 && v[..7].eq_ignore_ascii_case("bearer ") {
+                let starts = |prefix: &str| {
+                    v.len() > prefix.len()
+                        && v.get(..prefix.len())
+                            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+                };
+                let kind = if starts("bearer ") {
                     AuthKind::Bearer { format: None }
-                } else if v.len() > 6 && v[..6].eq_ignore_ascii_case("basic ") {
+                } else if starts("basic ") {
                     AuthKind::Basic
                 } else {
                     return None;

@@ -121,7 +121,8 @@ fn digits(b: &[u8]) -> bool {
 
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10
+    s.is_ascii()
+        && b.len() == 10
         && digits(&b[0..4])
         && b[4] == b'-'
         && digits(&b[5..7])
@@ -131,8 +132,9 @@ fn is_date(s: &str) -> bool {
 
 fn is_date_time(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() >= 20
-        && is_date(&s[..10])
+    s.is_ascii()
+        && b.len() >= 20
+        && s.get(..10).is_some_and(is_date)
         && matches!(b[10], b'T' | b't')
         && digits(&b[11..13])
         && b[13] == b':'
