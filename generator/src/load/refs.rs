@@ -1,8 +1,9 @@
 //! `$ref` resolution across the files of one connector.
 
-use super::node::{unescape_segment, Node};
+use super::node::{unescape_segment, Node, Value};
 use super::source::{FileId, Sources};
 use super::{normalize, Unreadable};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Where a reference leads.
@@ -78,7 +79,13 @@ pub fn percent_decode(s: &str) -> String {
 pub struct Resolver<'a> {
     sources: &'a Sources,
     unreadable: &'a Unreadable,
+    /// Member indexes of large objects (e.g. `definitions` with thousands of entries), built on
+    /// first use so that resolving every reference is not quadratic.
+    indexes: std::cell::RefCell<HashMap<*const Node, HashMap<&'a str, &'a Node>>>,
 }
+
+/// Objects with more members than this are indexed for lookups.
+const INDEX_MEMBERS: usize = 32;
 
 /// How many `$ref` hops a chain may take before it is called a loop.
 const MAX_HOPS: usize = 64;
@@ -89,6 +96,7 @@ impl<'a> Resolver<'a> {
         Resolver {
             sources,
             unreadable,
+            indexes: Default::default(),
         }
     }
 
@@ -145,12 +153,35 @@ impl<'a> Resolver<'a> {
         let node = if pointer.is_empty() {
             Some(root)
         } else {
-            root.walk(pointer[1..].split('/').map(unescape_segment))
+            self.walk(root, &pointer[1..])
         };
         match node {
             Some(node) => Ok((Target { file, node }, pointer)),
             None => Err(RefError::Missing(reference.to_string())),
         }
+    }
+
+    /// Follows the segments of a JSON pointer (without its leading `/`) from `root`.
+    fn walk(&self, root: &'a Node, pointer: &str) -> Option<&'a Node> {
+        let mut node = root;
+        for seg in pointer.split('/').map(unescape_segment) {
+            node = match &node.value {
+                Value::Object(members) if members.len() > INDEX_MEMBERS => {
+                    let mut indexes = self.indexes.borrow_mut();
+                    let index = indexes.entry(node as *const Node).or_insert_with(|| {
+                        let mut m = HashMap::with_capacity(members.len());
+                        // The last of duplicate keys wins, as when reading.
+                        for member in members {
+                            m.insert(member.key.as_str(), &member.value);
+                        }
+                        m
+                    });
+                    *index.get(seg.as_str())?
+                }
+                _ => node.walk([seg])?,
+            };
+        }
+        Some(node)
     }
 
     /// Follows `node` through `$ref`s until it reaches a node that is not a reference.

@@ -199,15 +199,25 @@ impl Schema {
 }
 
 /// Every schema of a connector.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TypeSpace {
     schemas: Vec<Schema>,
     named: Vec<SchemaId>,
+    /// What [`TypeSpace::resolve`] gives for each schema, computed once after the last change
+    /// (following chains anew at every call was quadratic in the length of `$ref` chains).
+    resolved: std::sync::OnceLock<Vec<SchemaId>>,
+}
+
+impl PartialEq for TypeSpace {
+    fn eq(&self, other: &Self) -> bool {
+        self.schemas == other.schemas && self.named == other.named
+    }
 }
 
 impl TypeSpace {
     /// Adds a schema and returns its id.
     pub fn add(&mut self, schema: Schema) -> SchemaId {
+        self.resolved = Default::default();
         let id = SchemaId(self.schemas.len() as u32);
         if schema.name.is_some() {
             self.named.push(id);
@@ -218,6 +228,7 @@ impl TypeSpace {
 
     /// Reserves an id to fill later (for `$ref` targets not yet lowered).
     pub fn reserve(&mut self) -> SchemaId {
+        self.resolved = Default::default();
         let id = SchemaId(self.schemas.len() as u32);
         self.schemas.push(Schema::default());
         id
@@ -225,7 +236,10 @@ impl TypeSpace {
 
     /// Fills a reserved id.
     pub fn fill(&mut self, id: SchemaId, schema: Schema) {
-        if schema.name.is_some() && !self.named.contains(&id) {
+        self.resolved = Default::default();
+        // A schema already named here is listed already (no search: 50,000 definitions would
+        // make it quadratic).
+        if schema.name.is_some() && self.schemas[id.0 as usize].name.is_none() {
             self.named.push(id);
         }
         self.schemas[id.0 as usize] = schema;
@@ -259,15 +273,51 @@ impl TypeSpace {
             .map(|(i, s)| (SchemaId(i as u32), s))
     }
 
-    /// Follows `$ref`s to the schema that defines something (stops on a loop).
-    pub fn resolve(&self, mut id: SchemaId) -> SchemaId {
-        for _ in 0..self.schemas.len() {
-            match self.get(id).reference {
-                Some(next) if next != id => id = next,
-                _ => return id,
+    /// Follows `$ref`s to the schema that defines something (on a loop of references: the
+    /// first schema of the loop that the chain reaches).
+    pub fn resolve(&self, id: SchemaId) -> SchemaId {
+        let table = self.resolved.get_or_init(|| self.resolve_all());
+        table.get(id.0 as usize).copied().unwrap_or(id)
+    }
+
+    /// [`TypeSpace::resolve`] of every schema, in one pass (each chain is walked once).
+    fn resolve_all(&self) -> Vec<SchemaId> {
+        const UNKNOWN: u32 = u32::MAX;
+        let n = self.schemas.len();
+        let mut out = vec![UNKNOWN; n];
+        // The walk that is in progress, to tell a loop from a chain already resolved.
+        let mut on_path = vec![false; n];
+        let mut path = Vec::new();
+        for start in 0..n {
+            if out[start] != UNKNOWN {
+                continue;
+            }
+            let mut id = start;
+            let end = loop {
+                if out[id] != UNKNOWN {
+                    break out[id];
+                }
+                if on_path[id] {
+                    break id as u32; // a loop: it stops where it closes
+                }
+                match self.schemas[id].reference {
+                    Some(next) if (next.0 as usize) < n && next.0 as usize != id => {
+                        on_path[id] = true;
+                        path.push(id);
+                        id = next.0 as usize;
+                    }
+                    _ => break id as u32,
+                }
+            };
+            for p in path.drain(..) {
+                on_path[p] = false;
+                out[p] = end;
+            }
+            if out[id] == UNKNOWN {
+                out[id] = end;
             }
         }
-        id
+        out.into_iter().map(SchemaId).collect()
     }
 
     /// Schemas that take part in a cycle through properties, items or compositions (they need
