@@ -415,22 +415,7 @@ impl Writer<'_> {
                             OAuthFlowKind::Other(o) => o.as_str(),
                         };
                         m.insert("flow".into(), flow.into());
-                        if matches!(
-                            f.kind,
-                            OAuthFlowKind::AuthorizationCode | OAuthFlowKind::Implicit
-                        ) {
-                            m.insert(
-                                "authorizationUrl".into(),
-                                f.authorization_url.clone().unwrap_or_default().into(),
-                            );
-                        }
-                        if !matches!(f.kind, OAuthFlowKind::Implicit) {
-                            m.insert(
-                                "tokenUrl".into(),
-                                f.token_url.clone().unwrap_or_default().into(),
-                            );
-                        }
-                        m.insert("scopes".into(), scopes(&f.scopes));
+                        flow_urls(&mut m, f);
                     } else {
                         let mut fm = Map::new();
                         for f in flows {
@@ -445,25 +430,10 @@ impl Writer<'_> {
                                 }
                             };
                             let mut flow = Map::new();
-                            if matches!(
-                                f.kind,
-                                OAuthFlowKind::AuthorizationCode | OAuthFlowKind::Implicit
-                            ) {
-                                flow.insert(
-                                    "authorizationUrl".into(),
-                                    f.authorization_url.clone().unwrap_or_default().into(),
-                                );
-                            }
-                            if !matches!(f.kind, OAuthFlowKind::Implicit) {
-                                flow.insert(
-                                    "tokenUrl".into(),
-                                    f.token_url.clone().unwrap_or_default().into(),
-                                );
-                            }
+                            flow_urls(&mut flow, f);
                             if let Some(r) = &f.refresh_url {
                                 flow.insert("refreshUrl".into(), r.clone().into());
                             }
-                            flow.insert("scopes".into(), scopes(&f.scopes));
                             fm.insert(key.into(), flow.into());
                         }
                         m.insert("flows".into(), fm.into());
@@ -992,6 +962,25 @@ fn trigger_mode(m: &TriggerMode) -> Value {
         TriggerMode::Batch => "batch".into(),
         TriggerMode::Other(o) => o.clone().into(),
     }
+}
+
+/// The URLs a flow needs (authorization for code and implicit, token for all but implicit)
+/// and its scopes, written the same way in Swagger 2.0 and OpenAPI 3.
+fn flow_urls(m: &mut Map<String, Value>, f: &OAuthFlow) {
+    if matches!(
+        f.kind,
+        OAuthFlowKind::AuthorizationCode | OAuthFlowKind::Implicit
+    ) {
+        let url = f.authorization_url.clone().unwrap_or_default();
+        m.insert("authorizationUrl".into(), url.into());
+    }
+    if !matches!(f.kind, OAuthFlowKind::Implicit) {
+        m.insert(
+            "tokenUrl".into(),
+            f.token_url.clone().unwrap_or_default().into(),
+        );
+    }
+    m.insert("scopes".into(), scopes(&f.scopes));
 }
 
 fn scopes(list: &[(String, String)]) -> Value {

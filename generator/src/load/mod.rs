@@ -499,36 +499,29 @@ fn load_with(
         }
         Ok(def) => {
             let unreadable = read_referenced_files(&mut sources, def, opts, &mut diags);
-            let props = match (properties, &input.properties) {
-                (Some(bytes), Some(p)) => add_file(&mut sources, p, bytes, opts, &mut diags)
+            // An unreadable apiProperties.json or settings.json is said, not fatal.
+            let mut add = |path: &Path, bytes: Option<Vec<u8>>, diags: &mut Vec<Diagnostic>| {
+                let added = match bytes {
+                    Some(b) => add_file(&mut sources, path, b, opts, diags),
+                    None => read_file(&mut sources, path, opts, diags),
+                };
+                added
                     .map_err(|e| {
                         diags.push(Diagnostic::new(
                             &codes::READ_ERROR,
-                            format!("cannot read {}: {e}", p.display()),
-                        ))
-                    })
-                    .ok(),
-                (_, path) => path.as_ref().and_then(|p| {
-                    read_file(&mut sources, p, opts, &mut diags)
-                        .map_err(|e| {
-                            diags.push(Diagnostic::new(
-                                &codes::READ_ERROR,
-                                format!("cannot read {}: {e}", p.display()),
-                            ))
-                        })
-                        .ok()
-                }),
-            };
-            let settings = input.settings.as_ref().and_then(|p| {
-                read_file(&mut sources, p, opts, &mut diags)
-                    .map_err(|e| {
-                        diags.push(Diagnostic::new(
-                            &codes::READ_ERROR,
-                            format!("cannot read {}: {e}", p.display()),
+                            format!("cannot read {}: {e}", path.display()),
                         ))
                     })
                     .ok()
-            });
+            };
+            let props = input
+                .properties
+                .as_deref()
+                .and_then(|p| add(p, properties, &mut diags));
+            let settings = input
+                .settings
+                .as_deref()
+                .and_then(|p| add(p, None, &mut diags));
             let files = crate::lower::Files {
                 definition: def,
                 properties: props,
