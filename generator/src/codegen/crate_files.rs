@@ -213,11 +213,15 @@ pub fn crate_files(
         let Some(file_name) = f.path.file_name() else {
             continue;
         };
-        // Plain UTF-8 was read as it is: no need to read the file again. Other encodings were
-        // decoded, and the copy keeps the original bytes.
+        // Plain UTF-8 was read as it is, and UTF-8 with a BOM is the BOM and the text: no need
+        // to read the file again. Other encodings were decoded, and the copy keeps the original
+        // bytes when the file is still there (a definition given in memory has no file: its
+        // decoded text is copied).
+        use crate::load::source::Encoding;
         let bytes = match f.encoding {
-            crate::load::source::Encoding::Utf8 => f.text.as_bytes().to_vec(),
-            _ => std::fs::read(&f.path).map_err(|e| format!("{}: {e}", f.path.display()))?,
+            Encoding::Utf8 => f.text.as_bytes().to_vec(),
+            Encoding::Utf8Bom => [b"\xEF\xBB\xBF".as_slice(), f.text.as_bytes()].concat(),
+            _ => std::fs::read(&f.path).unwrap_or_else(|_| f.text.as_bytes().to_vec()),
         };
         files.push(CrateFile {
             path: format!("definition/{}", file_name.to_string_lossy()),
