@@ -5,6 +5,7 @@
 #   bash fuzz/run.sh TARGET [SECONDS]      one target (default 600 s)
 #   bash fuzz/run.sh all [SECONDS]         every target in turn
 #   bash fuzz/run.sh minimize TARGET       merge what a run found into a small corpus
+#   bash fuzz/run.sh keep TARGET [N]       keep the N (200) smallest inputs of fuzz/corpus/TARGET
 #
 # Needs cargo-fuzz (`cargo install --locked cargo-fuzz`). cargo fuzz uses Rust's unstable
 # sanitizer flags; on a stable toolchain this script sets RUSTC_BOOTSTRAP=1 for the fuzz build
@@ -56,6 +57,10 @@ case "${1:-}" in
     t=$2; mkdir -p "$work/min"
     cargo fuzz run --sanitizer none "$t" "$work/min" "corpus/$t" -- -merge=1 -max_len=65536 >/dev/null 2>&1
     rm -rf "corpus/$t"; mv "$work/min" "corpus/$t"; echo "corpus/$t: $(ls "corpus/$t" | wc -l) files" ;;
+  keep)
+    t=$2; n=${3:-200}
+    ls -S -r "corpus/$t" | tail -n +$((n + 1)) | while read -r f; do rm -f "corpus/$t/$f"; done
+    echo "corpus/$t: $(ls "corpus/$t" | wc -l) files, $(du -sh "corpus/$t" | cut -f1)" ;;
   "") echo "usage: bash fuzz/run.sh TARGET|all [SECONDS] | minimize TARGET"; exit 2 ;;
   *) run "$1" "${2:-600}" ;;
 esac
