@@ -40,27 +40,26 @@ fn exercise(loaded: &Loaded) {
     }
 }
 
-/// Any bytes as a definition: JSON or YAML by their first character, Swagger 2.0, OpenAPI 3.x
-/// or a Postman collection by their content.
-pub fn definition(data: &[u8]) {
-    let loaded = load::load_bytes(
-        &input("definition", false),
+/// `data` loaded as the definition file `name` (its extension picks the reader; none: JSON or
+/// YAML by the first character).
+fn load_definition(name: &str, data: &[u8]) -> Loaded {
+    load::load_bytes(
+        &input(name, false),
         data.to_vec(),
         None,
         &LoadOptions::default(),
-    );
-    exercise(&loaded);
+    )
+}
+
+/// Any bytes as a definition: JSON or YAML by their first character, Swagger 2.0, OpenAPI 3.x
+/// or a Postman collection by their content.
+pub fn definition(data: &[u8]) {
+    exercise(&load_definition("definition", data));
 }
 
 /// Any bytes through the YAML reader (aliases, anchors, tags, odd scalars).
 pub fn yaml(data: &[u8]) {
-    let loaded = load::load_bytes(
-        &input("definition.yaml", false),
-        data.to_vec(),
-        None,
-        &LoadOptions::default(),
-    );
-    exercise(&loaded);
+    exercise(&load_definition("definition.yaml", data));
 }
 
 /// A small definition with OAuth 2.0, and any bytes as its `apiProperties.json`.
@@ -84,12 +83,7 @@ pub fn api_properties(data: &[u8]) {
 /// Any bytes as a definition; when it loads into a model without errors, the generated crate's
 /// code must parse (`crate_files` parses it with `syn` before formatting; a failure is a bug).
 pub fn codegen(data: &[u8]) {
-    let loaded = load::load_bytes(
-        &input("definition", false),
-        data.to_vec(),
-        None,
-        &LoadOptions::default(),
-    );
+    let loaded = load_definition("definition", data);
     let Some(c) = &loaded.connector else { return };
     if loaded.diagnostics.iter().any(|d| d.is_error()) {
         return;

@@ -338,26 +338,23 @@ fn print_body(body: &[u8]) {
 
 /// The one connector at `path` (`call`, `connect` and `watch` run one), or the usage error.
 pub(super) fn load_one(path: &std::path::Path) -> Result<Connector, ExitCode> {
-    load_one_with(path)?.connector.ok_or_else(|| {
+    let loaded = match load::load_path(path, &super::load_options()) {
+        Ok(mut l) if l.len() == 1 => l.remove(0),
+        Ok(l) => {
+            return Err(usage(format!(
+                "{} holds {} connectors; give one",
+                path.display(),
+                l.len()
+            )))
+        }
+        Err(e) => return Err(usage(e)),
+    };
+    loaded.connector.ok_or_else(|| {
         usage(format!(
             "{}: the definition cannot be read (see `connector-gen validate`)",
             path.display()
         ))
     })
-}
-
-/// Loads the one connector at `path` with its sources and findings (exit 2 when `path` holds
-/// none or several).
-pub(super) fn load_one_with(path: &std::path::Path) -> Result<load::Loaded, ExitCode> {
-    match load::load_path(path, &super::load_options()) {
-        Ok(mut l) if l.len() == 1 => Ok(l.remove(0)),
-        Ok(l) => Err(usage(format!(
-            "{} holds {} connectors; give one",
-            path.display(),
-            l.len()
-        ))),
-        Err(e) => Err(usage(e)),
-    }
 }
 
 /// The async runtime of a command (one thread: a command runs one action or trigger).

@@ -58,7 +58,19 @@ pub(super) fn parse_json_body(text: &str, vars: &[(String, String)]) -> Option<J
     json::parse(&out, 256).ok().map(|p| p.root.to_json())
 }
 
-pub(super) type SavedResponse = (StatusKey, String, Option<String>, Vec<Json>, bool, Origin);
+/// A saved response, read: what it becomes (merged with others of its status) once every
+/// request of the operation is known.
+pub(super) struct SavedResponse {
+    pub status: StatusKey,
+    pub description: String,
+    /// The media type of its body; `None` when it has none.
+    pub media: Option<String>,
+    /// Body examples (JSON, or one text).
+    pub examples: Vec<Json>,
+    /// The body is text, not JSON.
+    pub text: bool,
+    pub origin: Origin,
+}
 
 pub(super) fn saved(r: &Saved<'_>, origin: &Origin) -> SavedResponse {
     let status = match r.code {
@@ -71,9 +83,17 @@ pub(super) fn saved(r: &Saved<'_>, origin: &Origin) -> SavedResponse {
         .or_else(|| r.name.clone())
         .filter(|d| !d.trim().is_empty())
         .unwrap_or_else(|| "Response".into());
+    let response = |media: Option<String>, examples: Vec<Json>, text: bool| SavedResponse {
+        status: status.clone(),
+        description: description.clone(),
+        media,
+        examples,
+        text,
+        origin: origin.clone(),
+    };
     let body = r.body.as_deref().unwrap_or("");
     if body.trim().is_empty() {
-        return (status, description, None, Vec::new(), false, origin.clone());
+        return response(None, Vec::new(), false);
     }
     let media = r
         .content_type
@@ -87,32 +107,18 @@ pub(super) fn saved(r: &Saved<'_>, origin: &Origin) -> SavedResponse {
     if jsonish {
         if let Some(v) = parse_json_body(body, &[]) {
             let media = media.unwrap_or_else(|| "application/json".into());
-            return (
-                status,
-                description,
-                Some(media),
-                vec![v],
-                false,
-                origin.clone(),
-            );
+            return response(Some(media), vec![v], false);
         }
     }
     let media = media.unwrap_or_else(|| "text/plain".into());
-    (
-        status,
-        description,
-        Some(media),
-        vec![Json::String(body.to_string())],
-        true,
-        origin.clone(),
-    )
+    response(Some(media), vec![Json::String(body.to_string())], true)
 }
 
 pub(super) fn merge_responses(into: &mut Vec<SavedResponse>, new: Vec<SavedResponse>) {
     for r in new {
-        match into.iter_mut().find(|x| x.0 == r.0) {
-            Some(x) if x.2.is_none() => *x = r,
-            Some(x) if r.2.is_none() || x.2 == r.2 => x.3.extend(r.3),
+        match into.iter_mut().find(|x| x.status == r.status) {
+            Some(x) if x.media.is_none() => *x = r,
+            Some(x) if r.media.is_none() || x.media == r.media => x.examples.extend(r.examples),
             Some(_) => {}
             None => into.push(r),
         }
@@ -170,7 +176,15 @@ pub(super) fn finish(ctx: &mut Ctx<'_>, s: Slot) -> Operation {
             origin,
         });
     }
-    for (status, description, media, examples, text, origin) in responses {
+    for SavedResponse {
+        status,
+        description,
+        media,
+        examples,
+        text,
+        origin,
+    } in responses
+    {
         let content = match media {
             Some(m) => {
                 let schema = if examples.is_empty() {
