@@ -592,6 +592,11 @@ fn crates_generated_from_collections_compile() {
     // The operation served by another host sends its requests there.
     let lib = std::fs::read_to_string(ws.path().join("pm-urls/src/lib.rs")).unwrap();
     assert!(lib.contains("call.server(\"https://upload.fabrikam.test\")"));
+    // A server whose variable has no value is left to the connection, not sent to `https://.…`.
+    assert!(
+        !lib.contains("reports.fabrikam.test"),
+        "a server with an empty variable was used"
+    );
 }
 
 #[test]

@@ -527,32 +527,22 @@ pub fn policy_templates(c: &Connector) -> Option<String> {
 }
 
 /// The URL of an operation's own server (with its variables' defaults), when it has one that
-/// is complete (a server that is only an undefined variable is left to the connection).
+/// is complete (a server with a variable that has no value is left to the connection).
 pub fn operation_server(op: &Operation) -> Option<String> {
     let s = op.servers.first()?;
-    let mut url = s.url.clone();
-    for v in &s.variables {
-        url = url.replace(
-            &format!("{{{}}}", v.name),
-            v.default.as_deref().unwrap_or(""),
-        );
-    }
-    (url.contains("://") && !url.contains(['{', '}'])).then_some(url)
+    let complete = s
+        .variables
+        .iter()
+        .all(|v| v.default.as_deref().is_some_and(|d| !d.is_empty()));
+    let url = s.url_with_defaults();
+    (complete && url.contains("://") && !url.contains(['{', '}'])).then_some(url)
 }
 
 /// The first server's URL with its variables' defaults.
 pub fn base_url(c: &Connector) -> String {
     c.servers
         .first()
-        .map(|s| {
-            let mut url = s.url.clone();
-            for v in &s.variables {
-                if let Some(d) = &v.default {
-                    url = url.replace(&format!("{{{}}}", v.name), d);
-                }
-            }
-            url
-        })
+        .map(Server::url_with_defaults)
         .unwrap_or_default()
 }
 

@@ -228,19 +228,9 @@ impl Writer<'_> {
         doc.insert("swagger".into(), "2.0".into());
         doc.insert("info".into(), self.info());
         let server = c.servers.first();
-        let defaults = |s: &Server| {
-            let mut url = s.url.clone();
-            for v in &s.variables {
-                url = url.replace(
-                    &format!("{{{}}}", v.name),
-                    v.default.as_deref().unwrap_or(""),
-                );
-            }
-            url
-        };
         let (host, base_path, scheme) = match (server, &c.host) {
             (Some(s), _) => {
-                let url = defaults(s);
+                let url = s.url_with_defaults();
                 let (scheme, rest) = url
                     .split_once("://")
                     .map_or((None, url.as_str()), |(a, b)| (Some(a.to_string()), b));

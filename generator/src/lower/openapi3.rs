@@ -83,12 +83,7 @@ fn split_server(server: Option<&Server>) -> (Option<String>, Option<String>, Vec
     let Some(server) = server else {
         return (None, None, Vec::new());
     };
-    let mut url = server.url.clone();
-    for v in &server.variables {
-        if let Some(d) = &v.default {
-            url = url.replace(&format!("{{{}}}", v.name), d);
-        }
-    }
+    let url = server.url_with_defaults();
     match url.split_once("://") {
         Some((scheme, rest)) => {
             let (host, path) = match rest.find('/') {

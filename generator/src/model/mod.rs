@@ -93,6 +93,19 @@ pub struct Server {
     pub variables: Vec<ServerVariable>,
 }
 
+impl Server {
+    /// The URL with each variable that has a default replaced by it (others stay `{name}`).
+    pub fn url_with_defaults(&self) -> String {
+        let mut url = self.url.clone();
+        for v in &self.variables {
+            if let Some(d) = &v.default {
+                url = url.replace(&format!("{{{}}}", v.name), d);
+            }
+        }
+        url
+    }
+}
+
 /// A `{variable}` of a server URL.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerVariable {
