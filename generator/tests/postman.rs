@@ -739,22 +739,8 @@ fn a_directory_converts_into_a_directory() {
 
 #[test]
 fn a_get_request_of_a_collection_is_watched_for_new_items() {
-    use std::sync::{Arc, Mutex};
-    let items: Arc<Mutex<Vec<u64>>> = Arc::new(Mutex::new(vec![1, 2]));
-    let served = items.clone();
-    let app = axum::Router::new().fallback(move || {
-        let items = served.clone();
-        async move {
-            let list: Vec<Value> = items
-                .lock()
-                .unwrap()
-                .iter()
-                .map(|n| json!({"id": n}))
-                .collect();
-            axum::Json(list)
-        }
-    });
-    let (_rt, addr) = common::serve(app);
+    let items: common::Ids = std::sync::Arc::new(std::sync::Mutex::new(vec![1, 2]));
+    let (_rt, addr, _) = common::serve_ids(items.clone());
     let dir = tempfile::tempdir().unwrap();
     let conn = dir.path().join("conn.json");
     std::fs::write(&conn, format!(r#"{{"base_url": "http://{addr}"}}"#)).unwrap();

@@ -231,24 +231,9 @@ fn rusqlite_count(db: &Path) -> i64 {
 
 #[test]
 fn a_trigger_without_state_in_its_answers_dedupes_by_id_after_a_baseline() {
-    let feed: Shared = Arc::default();
-    feed.lock().unwrap().items = vec![1, 2];
-    let app_feed = feed.clone();
-    // Every poll returns every item (no Location, no 202).
-    let app = axum::Router::new().fallback(move || {
-        let f = app_feed.clone();
-        async move {
-            let items: Vec<_> = f
-                .lock()
-                .unwrap()
-                .items
-                .iter()
-                .map(|n| serde_json::json!({"id": n}))
-                .collect();
-            axum::Json(items)
-        }
-    });
-    let (_rt, addr) = common::serve(app);
+    // Every poll returns every item (no Location, no 202, no cursor).
+    let items: common::Ids = Arc::new(Mutex::new(vec![1, 2]));
+    let (_rt, addr, _) = common::serve_ids(items.clone());
     let dir = tempfile::tempdir().unwrap();
     let (def, conn) = connector(dir.path(), &format!("http://{addr}"));
     let db = dir.path().join("state.db");
@@ -265,7 +250,7 @@ fn a_trigger_without_state_in_its_answers_dedupes_by_id_after_a_baseline() {
     let r = run("1");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "");
-    feed.lock().unwrap().items.extend([3, 4]);
+    items.lock().unwrap().extend([3, 4]);
     let r = run("2");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(ids_of(&r.stdout, "OnAnyItems"), [3, 4]);
@@ -698,29 +683,8 @@ fn ctrl_c_stops_cleanly_and_unsubscribes() {
 
 #[test]
 fn a_cursor_parameter_carries_the_largest_id_seen() {
-    let items: Arc<Mutex<Vec<u64>>> = Arc::new(Mutex::new(vec![1, 2]));
-    let requests: Arc<Mutex<Vec<String>>> = Arc::default();
-    let (i, r) = (items.clone(), requests.clone());
-    let app = axum::Router::new().fallback(move |u: Uri| {
-        let (i, r) = (i.clone(), r.clone());
-        async move {
-            r.lock().unwrap().push(u.to_string());
-            let since: u64 = u
-                .query()
-                .and_then(|q| q.strip_prefix("since="))
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(0);
-            let newer: Vec<serde_json::Value> = i
-                .lock()
-                .unwrap()
-                .iter()
-                .filter(|n| **n > since)
-                .map(|n| serde_json::json!({"id": n}))
-                .collect();
-            axum::Json(newer)
-        }
-    });
-    let (_rt, addr) = common::serve(app);
+    let items: common::Ids = Arc::new(Mutex::new(vec![1, 2]));
+    let (_rt, addr, requests) = common::serve_ids(items.clone());
     let dir = tempfile::tempdir().unwrap();
     let (def, conn) = connector(dir.path(), &format!("http://{addr}"));
     let db = dir.path().join("state.db");

@@ -181,3 +181,35 @@ pub fn serve(app: axum::Router) -> (tokio::runtime::Runtime, std::net::SocketAdd
     rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
     (rt, addr)
 }
+
+/// Ids a test server answers with, and the request lines (path and query) it was sent.
+pub type Ids = std::sync::Arc<std::sync::Mutex<Vec<u64>>>;
+pub type RequestLog = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// A server on 127.0.0.1 answering every GET with `[{"id": n}]` for the ids in `items`, only
+/// those above `since` when the query has `since=N` (a feed polled by a trigger).
+pub fn serve_ids(items: Ids) -> (tokio::runtime::Runtime, std::net::SocketAddr, RequestLog) {
+    let requests: RequestLog = Default::default();
+    let log = requests.clone();
+    let app = axum::Router::new().fallback(move |u: axum::http::Uri| {
+        let (items, log) = (items.clone(), log.clone());
+        async move {
+            log.lock().unwrap().push(u.to_string());
+            let since: u64 = u
+                .query()
+                .and_then(|q| q.strip_prefix("since="))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            let newer: Vec<serde_json::Value> = items
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|n| **n > since)
+                .map(|n| serde_json::json!({"id": n}))
+                .collect();
+            axum::Json(newer)
+        }
+    });
+    let (rt, addr) = serve(app);
+    (rt, addr, requests)
+}
