@@ -25,12 +25,7 @@ fn serve() -> (tokio::runtime::Runtime, String, Log) {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-")
                 .to_string();
-            let header = |name: &str| {
-                h.get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .map(|v| format!(" {name}={v}"))
-                    .unwrap_or_default()
-            };
+            let header = |name: &str| common::header_field(&h, name);
             l.lock().unwrap().push(format!(
                 "{m} {u} auth={auth}{}{}",
                 header("x-client"),

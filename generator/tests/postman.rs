@@ -609,12 +609,7 @@ fn an_action_of_a_collection_is_called_against_a_local_server() {
         move |m: Method, u: Uri, h: HeaderMap, body: axum::body::Bytes| {
             let l = l.clone();
             async move {
-                let header = |name: &str| {
-                    h.get(name)
-                        .and_then(|v| v.to_str().ok())
-                        .map(|v| format!(" {name}={v}"))
-                        .unwrap_or_default()
-                };
+                let header = |name: &str| common::header_field(&h, name);
                 l.lock().unwrap().push(format!(
                     "{m} {u}{}{} {}",
                     header("x-api-key"),

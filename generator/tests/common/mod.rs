@@ -213,3 +213,11 @@ pub fn serve_ids(items: Ids) -> (tokio::runtime::Runtime, std::net::SocketAddr, 
     let (rt, addr) = serve(app);
     (rt, addr, requests)
 }
+
+/// ` name=value` for a request header that is there (for request logs), else nothing.
+pub fn header_field(h: &axum::http::HeaderMap, name: &str) -> String {
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| format!(" {name}={v}"))
+        .unwrap_or_default()
+}
