@@ -55,6 +55,30 @@ fn a_connector_folder_becomes_a_crate_that_builds() {
     // It builds on its own (dependencies shared with the other generated-code tests).
     let build = common::cargo(&out, &["check"]);
     assert_eq!(build.code, 0, "{}", build.stderr);
+    // It is ready to package: the manifest has what crates.io asks for (no warning), and the
+    // package holds the source, the definition and the README.
+    let package = common::cargo(&out, &["package", "--list", "--allow-dirty"]);
+    assert_eq!(package.code, 0, "{}", package.stderr);
+    assert!(!package.stderr.contains("warning"), "{}", package.stderr);
+    for f in [
+        "Cargo.toml",
+        "README.md",
+        "src/lib.rs",
+        "definition/apiDefinition.swagger.json",
+        "definition/apiProperties.json",
+    ] {
+        assert!(
+            package.stdout.lines().any(|l| l == f),
+            "{f} not packaged:\n{}",
+            package.stdout
+        );
+    }
+    for f in ["Cargo.toml", "README.md"] {
+        assert!(
+            read(&out.join(f)).ends_with(b"\n"),
+            "{f} does not end with a newline"
+        );
+    }
 }
 
 #[test]

@@ -567,29 +567,13 @@ fn convert_writes_openapi3_and_swagger2_with_the_platform_extensions() {
     assert_eq!(triggers(&oas), polling + webhooks);
 }
 
+/// (That the crates of the fixture collections compile, clippy-clean, is checked with every
+/// other fixture in `generate_cli.rs`.)
 #[test]
-fn crates_generated_from_collections_compile() {
+fn an_operation_served_by_another_host_sends_its_requests_there() {
     let ws = tempfile::tempdir().unwrap();
-    let mut members = Vec::new();
-    for (name, path) in [
-        ("pm-urls", URLS),
-        ("pm-bodies", BODIES),
-        ("pm-auth", AUTH),
-        ("pm-v20", V20),
-        ("pm-v1", V1),
-    ] {
-        let r = common::generate_member(ws.path(), name, path);
-        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
-        members.push(name.to_string());
-    }
-    common::write_workspace(ws.path(), &members);
-    let out = common::cargo(
-        ws.path(),
-        &["check", "--workspace", "--message-format", "short"],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
-    // The operation served by another host sends its requests there.
+    let r = common::generate_member(ws.path(), "pm-urls", URLS);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let lib = std::fs::read_to_string(ws.path().join("pm-urls/src/lib.rs")).unwrap();
     assert!(lib.contains("call.server(\"https://upload.fabrikam.test\")"));
     // A server whose variable has no value is left to the connection, not sent to `https://.…`.

@@ -95,9 +95,12 @@ pub fn crate_files(
             )
         });
     let sdk_dependency = match &opts.sdk {
+        // The version beside the path lets `cargo package` publish the crate against the
+        // released SDK of the same version (the SDK and the generator are versioned together).
         SdkDependency::Path(p) => format!(
-            "connector-sdk = {{ path = \"{}\" }}",
-            toml_string(&p.display().to_string())
+            "connector-sdk = {{ path = \"{}\", version = \"{}\" }}",
+            toml_string(&p.display().to_string()),
+            env!("CARGO_PKG_VERSION")
         ),
         SdkDependency::Version(v) => format!("connector-sdk = \"{}\"", toml_string(v)),
     };
@@ -172,6 +175,7 @@ pub fn crate_files(
                 keywords => keywords, sdk_dependency => sdk_dependency,
             })
         })
+        .map(end_with_newline)
         .map_err(|e| format!("Cargo.toml template: {e}"))?;
     let readme = env
         .get_template("README.md")
@@ -187,6 +191,7 @@ pub fn crate_files(
                 oauth => super::auth::has_oauth2_config(c),
             })
         })
+        .map(end_with_newline)
         .map_err(|e| format!("README.md template: {e}"))?;
     let body = crate_source(c, "crate")?;
     let header = format!(
@@ -338,4 +343,12 @@ pub fn write_crate(dir: &Path, files: &[CrateFile], force: bool) -> Result<(), W
         }
     }
     crate::fs::write_atomic(&dir.join(MANIFEST), manifest_json.as_bytes()).map_err(io)
+}
+
+/// A text file ends with a newline (templates lose their last one when rendered).
+fn end_with_newline(mut text: String) -> String {
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
 }

@@ -13,6 +13,23 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ("events", "fixtures/openapi30/events.yaml"),
     ("webhooks", "fixtures/openapi31/webhooks.json"),
     ("shapes", "fixtures/openapi31/shapes.yaml"),
+    ("postman_v1", "fixtures/postman/v1.postman_collection.json"),
+    (
+        "postman_v20",
+        "fixtures/postman/v20.postman_collection.json",
+    ),
+    (
+        "postman_auth",
+        "fixtures/postman/v21-auth.postman_collection.json",
+    ),
+    (
+        "postman_bodies",
+        "fixtures/postman/v21-bodies.postman_collection.json",
+    ),
+    (
+        "postman_urls",
+        "fixtures/postman/v21-urls.postman_collection.json",
+    ),
 ];
 
 /// The workspace root (the parent of the `generator` package).
