@@ -1,5 +1,8 @@
 //! Connections: where the service is and how to authenticate.
 
+use crate::oauth::{GenericTemplates, OAuthConfig};
+use crate::Error;
+
 /// A secret value: never shown by `Debug` or `Display`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -159,4 +162,226 @@ pub struct OAuth2Config {
     pub scopes: Vec<String>,
     /// Other settings of the identity provider (`loginUri`, `tenantId`, `resourceUri`...).
     pub custom_parameters: Vec<(String, String)>,
+}
+
+impl OAuth2Config {
+    /// A custom parameter of the identity provider (names compared without regard to case;
+    /// empty and `null` values count as absent).
+    pub fn custom(&self, name: &str) -> Option<&str> {
+        self.custom_parameters
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty() && *v != "null")
+    }
+
+    /// What signing in needs at run time, for an application registered with the provider:
+    /// its client id (`None`: the one apiProperties.json gives), its secret (absent for a
+    /// public client) and the redirect URL registered for it.
+    ///
+    /// By identity provider: `aad` signs in at the v2.0 endpoints of `loginUri` and `tenantId`
+    /// (default `https://login.microsoftonline.com` and `common`) and, with a `resourceUri`,
+    /// asks for `{resourceUri}/.default offline_access`; `oauth2generic` takes its URL and
+    /// body templates from the custom parameters (placeholders other than the standard ones
+    /// are filled from [`GenericTemplates::values`], to be added by the caller); any other
+    /// uses the authorization and token URLs of the definition.
+    pub fn sign_in(
+        &self,
+        client_id: Option<String>,
+        client_secret: Option<String>,
+        redirect_url: impl Into<String>,
+    ) -> Result<OAuthConfig, Error> {
+        let missing = |what: &str| Error::Auth {
+            message: format!("the connector's OAuth settings give no {what}"),
+        };
+        let client_id = client_id
+            .or_else(|| self.client_id.clone())
+            .ok_or_else(|| missing("client id"))?;
+        let mut scopes = self.scopes.clone();
+        let (mut authorization_url, mut token_url) =
+            (self.authorization_url.clone(), self.token_url.clone());
+        let mut generic = None;
+        match self.identity_provider.as_str() {
+            "aad" => {
+                let login = self
+                    .custom("loginUri")
+                    .unwrap_or("https://login.microsoftonline.com")
+                    .trim_end_matches('/');
+                let tenant = self.custom("tenantId").unwrap_or("common");
+                authorization_url = Some(format!("{login}/{tenant}/oauth2/v2.0/authorize"));
+                token_url = Some(format!("{login}/{tenant}/oauth2/v2.0/token"));
+                if let Some(resource) = self.custom("resourceUri") {
+                    scopes = vec![
+                        format!("{}/.default", resource.trim_end_matches('/')),
+                        "offline_access".into(),
+                    ];
+                }
+            }
+            "oauth2generic" => {
+                let need = |name: &str| {
+                    self.custom(name).map(str::to_string).ok_or_else(|| Error::Auth {
+                        message: format!(
+                            "the `oauth2generic` identity provider needs `{name}` in the customParameters of apiProperties.json"
+                        ),
+                    })
+                };
+                let get = |name: &str| self.custom(name).map(str::to_string);
+                let g = GenericTemplates {
+                    authorization_url: need("authorizationUrlTemplate")?,
+                    authorization_query: get("authorizationUrlQueryStringTemplate")
+                        .unwrap_or_default(),
+                    token_url: need("tokenUrlTemplate")?,
+                    token_query: get("tokenUrlQueryStringTemplate").unwrap_or_default(),
+                    token_body: get("tokenBodyTemplate"),
+                    refresh_url: get("refreshUrlTemplate"),
+                    refresh_body: get("refreshBodyTemplate"),
+                    scope_delimiter: get("ScopeListDelimiter"),
+                    values: Vec::new(),
+                };
+                authorization_url = authorization_url.or(Some(g.authorization_url.clone()));
+                token_url = token_url.or(Some(g.token_url.clone()));
+                generic = Some(g);
+            }
+            _ => {}
+        }
+        Ok(OAuthConfig {
+            client_id,
+            client_secret,
+            authorization_url: authorization_url.ok_or_else(|| missing("authorization URL"))?,
+            token_url: token_url.ok_or_else(|| missing("token URL"))?,
+            refresh_url: self.refresh_url.clone(),
+            redirect_url: redirect_url.into(),
+            scopes,
+            extra_authorize: Vec::new(),
+            generic,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn described(provider: &str, custom: &[(&str, &str)]) -> OAuth2Config {
+        OAuth2Config {
+            identity_provider: provider.into(),
+            client_id: Some("from-properties".into()),
+            authorization_url: Some("https://id.example/authorize".into()),
+            token_url: Some("https://id.example/token".into()),
+            refresh_url: None,
+            scopes: vec!["read".into()],
+            custom_parameters: custom
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_plain_provider_signs_in_at_the_definitions_urls() {
+        let c = described("oauth2", &[])
+            .sign_in(None, Some("s".into()), "https://app/redirect")
+            .unwrap();
+        assert_eq!(
+            (
+                c.client_id.as_str(),
+                c.authorization_url.as_str(),
+                c.token_url.as_str()
+            ),
+            (
+                "from-properties",
+                "https://id.example/authorize",
+                "https://id.example/token"
+            )
+        );
+        assert_eq!(
+            (c.scopes, c.redirect_url),
+            (vec!["read".to_string()], "https://app/redirect".to_string())
+        );
+        assert!(c.generic.is_none());
+    }
+
+    #[test]
+    fn aad_signs_in_at_the_v2_endpoints_of_its_tenant_for_its_resource() {
+        let c = described(
+            "aad",
+            &[
+                ("loginUri", "https://login.windows.net/"),
+                ("tenantId", "contoso"),
+                ("resourceUri", "https://graph.example/"),
+            ],
+        )
+        .sign_in(Some("mine".into()), None, "r")
+        .unwrap();
+        assert_eq!(c.client_id, "mine");
+        assert_eq!(
+            c.authorization_url,
+            "https://login.windows.net/contoso/oauth2/v2.0/authorize"
+        );
+        assert_eq!(
+            c.token_url,
+            "https://login.windows.net/contoso/oauth2/v2.0/token"
+        );
+        assert_eq!(
+            c.scopes,
+            ["https://graph.example/.default", "offline_access"]
+        );
+        // Without settings: the public cloud, the `common` tenant, the definition's scopes.
+        let c = described("aad", &[("resourceUri", "null")])
+            .sign_in(None, None, "r")
+            .unwrap();
+        assert_eq!(
+            c.token_url,
+            "https://login.microsoftonline.com/common/oauth2/v2.0/token"
+        );
+        assert_eq!(c.scopes, ["read"]);
+    }
+
+    #[test]
+    fn oauth2generic_takes_its_templates_from_the_custom_parameters() {
+        let mut d = described(
+            "oauth2generic",
+            &[
+                ("authorizationUrlTemplate", "https://{CustomHost}/auth"),
+                ("tokenUrlTemplate", "https://{CustomHost}/token"),
+                (
+                    "refreshBodyTemplate",
+                    "grant_type=refresh_token&refresh_token={refreshToken}",
+                ),
+                ("ScopeListDelimiter", ","),
+            ],
+        );
+        d.authorization_url = None;
+        d.token_url = None;
+        let c = d.sign_in(None, None, "r").unwrap();
+        let g = c.generic.expect("templates");
+        assert_eq!(
+            (g.authorization_url.as_str(), g.token_url.as_str()),
+            ("https://{CustomHost}/auth", "https://{CustomHost}/token")
+        );
+        assert_eq!(
+            (g.scope_delimiter.as_deref(), g.token_body),
+            (Some(","), None)
+        );
+        assert_eq!(c.token_url, "https://{CustomHost}/token");
+        let e = described("oauth2generic", &[("tokenUrlTemplate", "t")]).sign_in(None, None, "r");
+        assert!(e
+            .unwrap_err()
+            .to_string()
+            .contains("`authorizationUrlTemplate`"));
+    }
+
+    #[test]
+    fn what_is_missing_is_named() {
+        let mut d = described("oauth2", &[]);
+        d.client_id = None;
+        let e = d.sign_in(None, None, "r").unwrap_err().to_string();
+        assert_eq!(e, "the connector's OAuth settings give no client id");
+        d.token_url = None;
+        let e = d
+            .sign_in(Some("id".into()), None, "r")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "the connector's OAuth settings give no token URL");
+    }
 }

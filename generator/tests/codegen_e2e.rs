@@ -104,6 +104,11 @@ async fn handle(
             r#"{"id":"t2","title":"Write tests","status":"in-review","due":"not a date"}"#,
         )
         .into_response(),
+        ("POST", "/oauth/token") => json(
+            StatusCode::OK,
+            r#"{"access_token":"fresh","token_type":"bearer","expires_in":3600,"refresh_token":"r2"}"#,
+        )
+        .into_response(),
         ("POST", "/v2/projects/p1/tasks") => {
             json(StatusCode::CREATED, r#"{"id":"t9","title":"New task"}"#).into_response()
         }
@@ -133,7 +138,7 @@ async fn main() {
     // The connector's policies set headers and the host (from the `region` connection
     // parameter); `with_base_url` points every request at the test server instead.
     let connection = auth::oauth2("t0ken").with_parameter("region", "eu");
-    let sdk = connector_sdk::Client::new(connection, "contoso-tasks").expect("sdk client").with_base_url(base);
+    let sdk = connector_sdk::Client::new(connection, "contoso-tasks").expect("sdk client").with_base_url(base.clone());
     let client = Client::from_sdk(sdk).expect("client");
     let projects = client
         .list_projects(options::ListProjectsOptions { top: Some(5), labels: Some(vec!["a".into(), "b c".into()]) })
@@ -183,6 +188,20 @@ async fn main() {
     let (n, _) = poller.poll_once(&mut handler).await.expect("runtime poll");
     println!("runtime: {n} typed events {:?}", titles.lock().unwrap());
     let _ = std::fs::remove_dir_all(&dir);
+    // OAuth 2.0 with tokens that refresh themselves: the sign-in settings of the identity
+    // provider (aad: v2.0 endpoints, the resource's default scope), then an expired token
+    // refreshed at the token endpoint (here the test server) before the call.
+    let mut config = auth::oauth2_config()
+        .sign_in(Some("app".into()), Some("s3cret".into()), "http://127.0.0.1:8/redirect")
+        .expect("sign-in settings");
+    println!("sign-in: {} {} {:?}", config.authorization_url, config.token_url, config.scopes);
+    config.token_url = format!("{}/oauth/token", base.trim_end_matches("/v2"));
+    let expired = connector_sdk::Tokens { access_token: "old".into(), refresh_token: Some("r1".into()), expires_at: Some(0) };
+    let connection = auth::oauth2_tokens(config, expired).expect("token connection").with_parameter("region", "eu");
+    let sdk = connector_sdk::Client::new(connection, "contoso-tasks").expect("sdk client").with_base_url(base);
+    let client = Client::from_sdk(sdk).expect("client");
+    let task = client.get_task("p1", "t2").await.expect("a call with a refreshed token");
+    println!("refreshed: {}", task.title);
 }
 "#;
 
@@ -222,7 +241,9 @@ fn a_generated_client_calls_a_real_server() {
          poll 1: 0 events, next Some(\"/v2/trigger/tasks/new?projectId=p1&since=5\") after Some(7s)\n\
          poll 2: [\"Fresh\"]\n\
          batch: [\"Six\", \"Seven\"]\n\
-         runtime: 2 typed events [\"Six\", \"Seven\"]\n"
+         runtime: 2 typed events [\"Six\", \"Seven\"]\n\
+         sign-in: https://login.microsoftonline.com/common/oauth2/v2.0/authorize https://login.microsoftonline.com/common/oauth2/v2.0/token [\"https://api.contoso.example/.default\", \"offline_access\"]\n\
+         refreshed: Write tests\n"
     );
     let log = log.lock().unwrap().clone();
     assert_eq!(
@@ -248,6 +269,9 @@ fn a_generated_client_calls_a_real_server() {
             "GET /v2/trigger/tasks/batch auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
             // The same trigger through the runtime's poller.
             "GET /v2/trigger/tasks/batch auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
+            // The expired token is refreshed with the client's id and secret, then sent.
+            "POST /oauth/token auth=Basic YXBwOnMzY3JldA== x-request-id=- policy=-/- agent-ok=false body=grant_type=refresh_token&refresh_token=r1",
+            "GET /v2/projects/p1/tasks/t2 auth=Bearer fresh x-request-id=- policy=connector/eu agent-ok=true body=",
         ]
     );
 }

@@ -6,7 +6,7 @@
 //! echo). OAuth connectors run the authorization-code flow with PKCE through a loopback listener
 //! at `http://127.0.0.1:PORT/redirect/<connector>`.
 
-use connector_gen::codegen::auth::{accesses, Login};
+use connector_gen::codegen::auth::{accesses, oauth2_description, Login};
 use connector_gen::codegen::client::base_url;
 use connector_gen::model::*;
 use connector_sdk::oauth::{loopback_redirect_url, slug};
@@ -170,131 +170,54 @@ fn oauth_settings(params: &[&ConnectionParameter]) -> Option<OAuthSettings> {
     params.iter().find_map(|p| p.oauth.clone())
 }
 
-/// The OAuth configuration from the definition and apiProperties.json (identity provider `aad`:
-/// the login URL, tenant and resource of its custom parameters).
+/// The OAuth configuration from the definition and apiProperties.json, as the generated
+/// crates' `auth::oauth2_config().sign_in(..)` makes it (identity provider `aad`: the v2.0
+/// endpoints of its login URL and tenant; `oauth2generic`: its templates, other placeholders
+/// filled from the connection's values); `--param` may give or override the client id, scope,
+/// and the authorization and token URLs.
 fn oauth_config(
-    c: &Connector,
     flows: &[OAuthFlow],
     settings: Option<&OAuthSettings>,
     values: &mut Values,
     redirect: String,
     extra: &BTreeMap<String, String>,
 ) -> Result<OAuthConfig, String> {
-    let flow = flows
-        .iter()
-        .find(|f| f.kind == OAuthFlowKind::AuthorizationCode)
-        .or_else(|| flows.first());
-    let provider = settings.and_then(|s| s.identity_provider.clone());
+    let mut description = oauth2_description(flows, settings);
     let want = |name: &str, label: &str, secure: bool, required: bool| Wanted {
         name: name.into(),
         label: label.into(),
         secure,
         required,
     };
-    let client_id = match values.get(&want("client_id", "OAuth client id", false, true))? {
-        Some(v) => v,
-        None => settings
-            .and_then(|s| s.client_id.clone())
-            .ok_or("the OAuth client id is missing: give --param client_id=...")?,
-    };
+    let client_id = values.get(&want("client_id", "OAuth client id", false, true))?;
+    if client_id.is_none() && description.client_id.is_none() {
+        return Err("the OAuth client id is missing: give --param client_id=...".into());
+    }
     let client_secret = values.get(&want("client_secret", "OAuth client secret", true, false))?;
-    let mut scopes: Vec<String> = settings.map(|s| s.scopes.clone()).unwrap_or_default();
-    for (s, _) in flow.map(|f| f.scopes.as_slice()).unwrap_or_default() {
-        if !scopes.contains(s) {
-            scopes.push(s.clone());
-        }
+    if let Some(scope) = values.given.get("scope") {
+        description.scopes = scope.split_whitespace().map(str::to_string).collect();
     }
-    if let Some(extra) = values.given.get("scope") {
-        scopes = extra.split_whitespace().map(str::to_string).collect();
-    }
-    let (mut auth, mut token) = (
-        flow.and_then(|f| f.authorization_url.clone()),
-        flow.and_then(|f| f.token_url.clone()),
-    );
-    if matches!(provider, Some(IdentityProvider::Aad)) {
-        let s = settings.expect("aad comes from settings");
-        let login = s
-            .custom("loginUri")
-            .unwrap_or("https://login.microsoftonline.com");
-        let tenant = s.custom("tenantId").unwrap_or("common");
-        auth = Some(format!("{login}/{tenant}/oauth2/v2.0/authorize"));
-        token = Some(format!("{login}/{tenant}/oauth2/v2.0/token"));
-        if let Some(resource) = s.custom("resourceUri") {
-            scopes = vec![
-                format!("{}/.default", resource.trim_end_matches('/')),
-                "offline_access".into(),
-            ];
-        }
-    }
-    let generic = match (&provider, settings) {
-        (Some(IdentityProvider::OAuth2Generic), Some(s)) => Some(generic_templates(c, s, extra)?),
-        _ => None,
-    };
-    if let Some(g) = &generic {
-        auth = auth.or(Some(g.authorization_url.clone()));
-        token = token.or(Some(g.token_url.clone()));
-    }
-    let authorization_url = values
-        .given
-        .get("authorization_url")
-        .cloned()
-        .or(auth)
-        .ok_or("the definition gives no authorization URL: give --param authorization_url=...")?;
-    let token_url = values
-        .given
-        .get("token_url")
-        .cloned()
-        .or(token)
-        .ok_or("the definition gives no token URL: give --param token_url=...")?;
-    Ok(OAuthConfig {
-        client_id,
-        client_secret,
-        authorization_url,
-        token_url,
-        refresh_url: flow.and_then(|f| f.refresh_url.clone()),
-        redirect_url: redirect,
-        scopes,
-        extra_authorize: Vec::new(),
-        generic,
-    })
-}
-
-/// The templates of an `oauth2generic` connection; the other placeholders they use (such as
-/// `{CustomHost}`) are filled from the connection's values.
-fn generic_templates(
-    c: &Connector,
-    s: &OAuthSettings,
-    extra: &BTreeMap<String, String>,
-) -> Result<connector_sdk::GenericTemplates, String> {
-    let get = |name: &str| {
-        s.custom_parameters
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .and_then(|(_, v)| v.clone())
-            .filter(|v| !v.is_empty() && v != "null")
-    };
-    let need = |name: &str| {
-        get(name).ok_or_else(|| {
-            format!(
-                "{} uses the `oauth2generic` identity provider without `{name}` in its customParameters",
-                c.name
-            )
-        })
-    };
-    Ok(connector_sdk::GenericTemplates {
-        authorization_url: need("authorizationUrlTemplate")?,
-        authorization_query: get("authorizationUrlQueryStringTemplate").unwrap_or_default(),
-        token_url: need("tokenUrlTemplate")?,
-        token_query: get("tokenUrlQueryStringTemplate").unwrap_or_default(),
-        token_body: get("tokenBodyTemplate"),
-        refresh_url: get("refreshUrlTemplate"),
-        refresh_body: get("refreshBodyTemplate"),
-        scope_delimiter: get("ScopeListDelimiter"),
-        values: extra
+    let given_auth = values.given.get("authorization_url").cloned();
+    let given_token = values.given.get("token_url").cloned();
+    description.authorization_url = given_auth.clone().or(description.authorization_url);
+    description.token_url = given_token.clone().or(description.token_url);
+    let mut config = description
+        .sign_in(client_id, client_secret, redirect)
+        .map_err(|e| match e.to_string() {
+            m if m.ends_with(" URL") => format!(
+                "{m}: give --param authorization_url=... and --param token_url=... (the provider's endpoints)"
+            ),
+            m => m,
+        })?;
+    config.authorization_url = given_auth.unwrap_or(config.authorization_url);
+    config.token_url = given_token.unwrap_or(config.token_url);
+    if let Some(g) = &mut config.generic {
+        g.values = extra
             .iter()
             .map(|(k, v)| (k.trim_start_matches("token:").to_string(), v.clone()))
-            .collect(),
-    })
+            .collect();
+    }
+    Ok(config)
 }
 
 /// Waits on the loopback listener for the provider's redirect; answers the browser; returns the
@@ -494,7 +417,6 @@ pub fn run(args: Args) -> ExitCode {
             let mut extra = stored_params.clone();
             extra.extend(values.given.clone());
             let config = match oauth_config(
-                &c,
                 flows,
                 oauth_settings(&params).as_ref(),
                 &mut values,

@@ -23,37 +23,57 @@ fn oauth_settings(c: &Connector) -> Option<&OAuthSettings> {
         .find_map(|p| p.oauth.as_ref())
 }
 
-fn oauth_config(c: &Connector, flows: &[OAuthFlow]) -> TokenStream {
-    let settings = oauth_settings(c);
+/// How the connector's OAuth 2.0 authorization works, from the flows of its security scheme
+/// and the OAuth settings of apiProperties.json: the value generated crates return from
+/// `auth::oauth2_config()`, and what `connector-gen connect` signs in with.
+pub fn oauth2_description(
+    flows: &[OAuthFlow],
+    settings: Option<&OAuthSettings>,
+) -> connector_sdk::OAuth2Config {
     let flow = flows
         .iter()
         .find(|f| f.kind == OAuthFlowKind::AuthorizationCode)
         .or_else(|| flows.first());
-    let provider = settings
-        .and_then(|s| s.identity_provider.as_ref())
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "oauth2".into());
-    let client_id = opt(settings.and_then(|s| s.client_id.as_deref()));
-    let auth_url = opt(flow.and_then(|f| f.authorization_url.as_deref()));
-    let token_url = opt(flow.and_then(|f| f.token_url.as_deref()));
-    let refresh_url = opt(flow.and_then(|f| f.refresh_url.as_deref()));
     let mut scopes: Vec<String> = settings.map(|s| s.scopes.clone()).unwrap_or_default();
-    if let Some(f) = flow {
-        for (s, _) in &f.scopes {
-            if !scopes.contains(s) {
-                scopes.push(s.clone());
-            }
+    for (s, _) in flow.map(|f| f.scopes.as_slice()).unwrap_or_default() {
+        if !scopes.contains(s) {
+            scopes.push(s.clone());
         }
     }
-    let custom: Vec<TokenStream> = settings
-        .map(|s| {
-            s.custom_parameters
-                .iter()
-                .filter_map(|(k, v)| v.as_deref().map(|v| (k.as_str(), v)))
-                .map(|(k, v)| quote! { (#k.to_string(), #v.to_string()) })
-                .collect()
-        })
-        .unwrap_or_default();
+    connector_sdk::OAuth2Config {
+        identity_provider: settings
+            .and_then(|s| s.identity_provider.as_ref())
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "oauth2".into()),
+        client_id: settings.and_then(|s| s.client_id.clone()),
+        authorization_url: flow.and_then(|f| f.authorization_url.clone()),
+        token_url: flow.and_then(|f| f.token_url.clone()),
+        refresh_url: flow.and_then(|f| f.refresh_url.clone()),
+        scopes,
+        custom_parameters: settings
+            .map(|s| {
+                s.custom_parameters
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// `oauth2_description` as an expression of generated code.
+fn oauth_config(c: &Connector, flows: &[OAuthFlow]) -> TokenStream {
+    let d = oauth2_description(flows, oauth_settings(c));
+    let provider = &d.identity_provider;
+    let client_id = opt(d.client_id.as_deref());
+    let auth_url = opt(d.authorization_url.as_deref());
+    let token_url = opt(d.token_url.as_deref());
+    let refresh_url = opt(d.refresh_url.as_deref());
+    let scopes = &d.scopes;
+    let custom = d
+        .custom_parameters
+        .iter()
+        .map(|(k, v)| quote! { (#k.to_string(), #v.to_string()) });
     quote! {
         ::connector_sdk::OAuth2Config {
             identity_provider: #provider.to_string(),
@@ -146,7 +166,7 @@ pub fn auth_items(c: &Connector, root: &TokenStream) -> TokenStream {
     let new = quote! { ::connector_sdk::Connection::new(#base) };
     let ret = quote! { ::connector_sdk::Connection };
     let string = quote! { impl ::std::convert::Into<::std::string::String> };
-    let mut names = Namer::with_taken(&["oauth2_config"]);
+    let mut names = Namer::with_taken(&["oauth2_config", "oauth2_tokens"]);
     let mut items = Vec::new();
     let mut config_done = false;
     for access in accesses(c) {
@@ -168,7 +188,7 @@ pub fn auth_items(c: &Connector, root: &TokenStream) -> TokenStream {
             ),
             Login::Basic => format!("A connection with HTTP basic authentication ({source})."),
             Login::OAuth2 { .. } => format!(
-                "A connection sending an OAuth 2.0 access token as a bearer token ({source}); see [`oauth2_config`] for how to obtain one."
+                "A connection sending an OAuth 2.0 access token as a bearer token ({source}); [`oauth2_tokens`] makes one whose tokens refresh themselves."
             ),
             Login::Bearer => format!(
                 "A connection sending a bearer token ({source}, {}).",
@@ -215,6 +235,22 @@ pub fn auth_items(c: &Connector, root: &TokenStream) -> TokenStream {
                 /// URLs, scopes and provider settings from the definition and apiProperties.json.
                 pub fn oauth2_config() -> ::connector_sdk::OAuth2Config {
                     #config
+                }
+                /// A connection whose OAuth 2.0 access tokens refresh themselves: before they
+                /// expire, and once after a 401, one refresh at a time.
+                ///
+                /// Sign in first, with the application registered at the provider:
+                /// `let config = auth::oauth2_config().sign_in(Some(client_id), Some(secret), redirect_url)?;`
+                /// then `let start = config.authorize()?;`, send the user to `start.url`, and
+                /// when the provider redirects back with `state` and `code`,
+                /// `let tokens = config.finish(start, &state, &code).await?;`
+                /// (or `config.client_credentials().await?` for the application itself).
+                pub fn oauth2_tokens(
+                    config: ::connector_sdk::OAuthConfig,
+                    tokens: ::connector_sdk::Tokens,
+                ) -> ::std::result::Result<#ret, ::connector_sdk::Error> {
+                    let source = ::connector_sdk::TokenSource::new(config, tokens, ::std::option::Option::None)?;
+                    ::std::result::Result::Ok(#new.with_oauth2(::std::sync::Arc::new(source)))
                 }
             });
         }
