@@ -50,6 +50,11 @@ fn main() {
     }
     let back = connector_sdk::serde_json::to_string(&layer.shapes[..3]).unwrap();
     println!("{back}");
+    // The discriminator's mapping (`dog`) and implicit mapping (the schema name `Cat`).
+    let pets = r#"{"state":"active","shapes":[],"pets":[{"petType":"dog","name":"Rex","barks":true},{"petType":"Cat","name":"Tom","lives":9}]}"#;
+    let layer: Layer = connector_sdk::serde_json::from_str(pets).unwrap();
+    println!("{:?}", layer.pets);
+    println!("{}", connector_sdk::serde_json::to_string(&layer.pets).unwrap());
     let unknown: State = connector_sdk::serde_json::from_str("\"archived\"").unwrap();
     println!("{unknown:?} {}", unknown.as_str());
     assert!(connector_sdk::serde_json::from_str::<Shape>(r#"{"kind":"circle"}"#).is_err());
@@ -71,6 +76,8 @@ fn main() {
          Other\n\
          Group { parent: Some(Point), members: Some([Point]) }\n\
          [{\"kind\":\"circle\",\"radius\":2.5},{\"kind\":\"square\",\"side\":3.0,\"label\":\"a\"},{\"kind\":\"point\"}]\n\
+         Some([Dog { name: \"Rex\", barks: Some(true) }, Cat { name: \"Tom\", lives: Some(9) }])\n\
+         [{\"petType\":\"dog\",\"name\":\"Rex\",\"barks\":true},{\"petType\":\"Cat\",\"name\":\"Tom\",\"lives\":9}]\n\
          Other(\"archived\") archived\n"
     );
 }

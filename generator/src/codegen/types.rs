@@ -10,7 +10,7 @@
 use super::docs::combine;
 use super::names::{field_name, type_name, Namer};
 use super::{docs, ident};
-use crate::model::{Additional, Connector, Schema, SchemaId, SchemaType, TypeSpace};
+use crate::model::{Additional, Connector, Discriminator, Schema, SchemaId, SchemaType, TypeSpace};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -154,7 +154,7 @@ impl<'a> ModelsGen<'a> {
             if let Some(values) = strings {
                 return Shape::Enum(values);
             }
-            if let Some((tag, tagged)) = self.tagging(&variants) {
+            if let Some((tag, tagged)) = self.tagging(&variants, s.discriminator.as_ref()) {
                 return Shape::Tagged(tag, tagged);
             }
             return Shape::OneOf(variants);
@@ -163,8 +163,15 @@ impl<'a> ModelsGen<'a> {
     }
 
     /// The property that tells the variants apart, when every variant is an object (without
-    /// extra properties) that requires it with a single string value, distinct across variants.
-    fn tagging(&self, variants: &[SchemaId]) -> Option<(String, Vec<(String, SchemaId)>)> {
+    /// extra properties) that requires it with a single string value, distinct across variants;
+    /// or the union's `discriminator` property, each variant's value taken from the mapping,
+    /// else from a single value of the property, else the variant's schema name (OpenAPI's
+    /// implicit mapping), when every variant has the property and the values are distinct.
+    fn tagging(
+        &self,
+        variants: &[SchemaId],
+        discriminator: Option<&Discriminator>,
+    ) -> Option<(String, Vec<(String, SchemaId)>)> {
         let objects: Vec<(SchemaId, Vec<Prop>)> = variants
             .iter()
             .map(|&v| {
@@ -186,6 +193,31 @@ impl<'a> ModelsGen<'a> {
                 _ => None,
             }
         };
+        let by_discriminator = |d: &Discriminator| -> Option<(String, Vec<(String, SchemaId)>)> {
+            let mapped = |id: SchemaId| -> Option<String> {
+                let name = self.types.get(id).name.as_deref()?;
+                d.mapping
+                    .iter()
+                    .find(|(_, target)| target.rsplit('/').next() == Some(name))
+                    .map(|(value, _)| value.clone())
+            };
+            let mut out = Vec::new();
+            let mut seen = HashSet::new();
+            for (id, props) in &objects {
+                let (_, pid, _) = props.iter().find(|(n, _, _)| n == &d.property)?;
+                let value = mapped(*id)
+                    .or_else(|| single(*pid))
+                    .or_else(|| self.types.get(*id).name.clone())?;
+                if !seen.insert(value.clone()) {
+                    return None;
+                }
+                out.push((value, *id));
+            }
+            Some((d.property.clone(), out))
+        };
+        if let Some(found) = discriminator.and_then(by_discriminator) {
+            return Some(found);
+        }
         let (_, first) = &objects[0];
         'candidates: for (tag, _, _) in first {
             let mut out = Vec::new();
