@@ -152,6 +152,50 @@ fn generation_is_deterministic_and_regeneration_protects_hand_edits() {
     assert_eq!(read(&lib), read(&b.join("src/lib.rs")));
 }
 
+/// Arguments that would make a crate cargo cannot read, and outputs that cannot be written,
+/// are refused before anything is written (exit 2, saying what to do).
+#[test]
+fn bad_arguments_and_outputs_are_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a directory").unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let under_file = file.join("crate");
+    for (extra, expected) in [
+        (
+            vec!["-o", out, "--name", "bad name!"],
+            "a crate name is ASCII letters",
+        ),
+        (vec!["-o", out, "--name", "1st"], "starts with a letter"),
+        (
+            vec!["-o", out, "--sdk-version", "latest"],
+            "not a version cargo accepts",
+        ),
+        (
+            vec!["-o", out, "--sdk-path", "/nonexistent"],
+            "no Cargo.toml there",
+        ),
+        (
+            vec!["-o", file.to_str().unwrap()],
+            "a file is there, not a directory",
+        ),
+        (
+            vec!["-o", under_file.to_str().unwrap()],
+            "is a file, not a directory",
+        ),
+    ] {
+        let mut args = vec!["generate", "fixtures/connectors/contoso-tasks"];
+        args.extend(extra.iter().copied());
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{extra:?}: {}", r.stderr);
+        assert!(r.stderr.contains(expected), "{extra:?}: {}", r.stderr);
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "only the file made by the test is there");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "not a directory");
+}
+
 #[test]
 fn a_definition_with_errors_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();

@@ -18,13 +18,13 @@ pub struct Args {
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     output: PathBuf,
     /// Crate name (default: the connector's name in kebab case).
-    #[arg(long)]
+    #[arg(long, value_parser = crate_name_arg)]
     name: Option<String>,
     /// Depend on connector-sdk at this path (default: this checkout's connector-sdk when there is one).
     #[arg(long, value_name = "DIR", conflicts_with = "sdk_version")]
     sdk_path: Option<PathBuf>,
     /// Depend on this published version of connector-sdk (for `cargo package`).
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", value_parser = version_arg)]
     sdk_version: Option<String>,
     /// `license` of the crate.
     #[arg(long)]
@@ -42,6 +42,27 @@ pub struct Args {
     /// hundred; a crate of tens of thousands of methods takes gigabytes to generate and build).
     #[arg(long, value_name = "N", default_value_t = 5000)]
     max_operations: usize,
+}
+
+/// A crate name cargo and crates.io accept: ASCII letters, digits, `-` and `_`, starting with a
+/// letter, at most 64 characters.
+fn crate_name_arg(s: &str) -> Result<String, String> {
+    let valid = s.len() <= 64
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(s.to_string())
+    } else {
+        Err("a crate name is ASCII letters, digits, `-` and `_`, starts with a letter and has at most 64 characters".into())
+    }
+}
+
+/// A version requirement cargo accepts (`0.1`, `=0.1.0`, `^0.1.2`).
+fn version_arg(s: &str) -> Result<String, String> {
+    semver::VersionReq::parse(s)
+        .map(|_| s.to_string())
+        .map_err(|e| format!("not a version cargo accepts ({e}); e.g. 0.1 or =0.1.0"))
 }
 
 fn default_sdk() -> SdkDependency {
@@ -196,6 +217,15 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(p) = &args.sdk_path {
+        if !p.join("Cargo.toml").is_file() {
+            eprintln!(
+                "error: --sdk-path {}: no Cargo.toml there; give the connector-sdk directory of a checkout, or --sdk-version",
+                p.display()
+            );
+            return ExitCode::from(2);
+        }
+    }
     let sdk = match (&args.sdk_path, &args.sdk_version) {
         (Some(p), _) => SdkDependency::Path(p.canonicalize().unwrap_or_else(|_| p.clone())),
         (None, Some(v)) => SdkDependency::Version(v.clone()),

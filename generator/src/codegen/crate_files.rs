@@ -285,11 +285,24 @@ pub fn write_crate(dir: &Path, files: &[CrateFile], force: bool) -> Result<(), W
         .map(|f| (f.path.clone(), fingerprint(&f.contents)))
         .collect();
     let manifest_json = serde_json::to_string_pretty(&serde_json::json!({ "generator": concat!("connector-gen ", env!("CARGO_PKG_VERSION")), "files": manifest })).unwrap_or_default() + "\n";
+    if dir.exists() && !dir.is_dir() {
+        return Err(WriteError::Io(format!(
+            "{}: a file is there, not a directory; choose another --output",
+            dir.display()
+        )));
+    }
     if !dir.exists() {
         let parent = match dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        if let Some(file) = parent.ancestors().find(|a| a.is_file()) {
+            return Err(WriteError::Io(format!(
+                "{}: {} is a file, not a directory; choose another --output",
+                dir.display(),
+                file.display()
+            )));
+        }
         std::fs::create_dir_all(&parent).map_err(io)?;
         let tmp = tempfile::Builder::new()
             .prefix(".connector-gen-")
