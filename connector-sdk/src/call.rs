@@ -321,17 +321,13 @@ impl Call {
         self
     }
 
-    /// Adds a file part; the body becomes `multipart/form-data`.
-    pub fn file(&mut self, name: &str, file_name: &str, data: Vec<u8>) -> &mut Self {
-        let part = Part {
-            name: name.to_string(),
-            file_name: Some(file_name.to_string()),
-            data,
-        };
+    /// Makes the body `multipart/form-data`, as an operation that consumes it expects even
+    /// without a file: fields added before and after become parts.
+    pub fn multipart(&mut self) -> &mut Self {
         match &mut self.body {
-            Some(Body::Multipart(parts)) => parts.push(part),
+            Some(Body::Multipart(_)) => {}
             Some(Body::Form(fields)) => {
-                let mut parts: Vec<Part> = fields
+                let parts = fields
                     .drain(..)
                     .map(|(n, v)| Part {
                         name: n,
@@ -339,10 +335,22 @@ impl Call {
                         data: v.into_bytes(),
                     })
                     .collect();
-                parts.push(part);
                 self.body = Some(Body::Multipart(parts));
             }
-            _ => self.body = Some(Body::Multipart(vec![part])),
+            _ => self.body = Some(Body::Multipart(Vec::new())),
+        }
+        self
+    }
+
+    /// Adds a file part; the body becomes `multipart/form-data`.
+    pub fn file(&mut self, name: &str, file_name: &str, data: Vec<u8>) -> &mut Self {
+        let part = Part {
+            name: name.to_string(),
+            file_name: Some(file_name.to_string()),
+            data,
+        };
+        if let Some(Body::Multipart(parts)) = &mut self.multipart().body {
+            parts.push(part);
         }
         self
     }
@@ -460,6 +468,47 @@ mod tests {
         assert_eq!(
             c.body,
             Some(Body::Json(serde_json::json!({"callbackUrl": "u"})))
+        );
+    }
+
+    #[test]
+    fn a_multipart_operation_sends_parts_even_without_a_file() {
+        let text = |name: &str, data: &str| Part {
+            name: name.into(),
+            file_name: None,
+            data: data.into(),
+        };
+        // Declared first, as generated code does: every field is a part.
+        let mut c = Call::new(SPEC);
+        c.multipart();
+        c.form("title", "Plan");
+        c.form_fields(&serde_json::json!({"size": 3}));
+        assert_eq!(
+            c.body,
+            Some(Body::Multipart(vec![
+                text("title", "Plan"),
+                text("size", "3")
+            ]))
+        );
+        // Fields written before are turned into parts; a file joins them.
+        let mut c = Call::new(SPEC);
+        c.form("title", "Plan");
+        c.file("file", "a.txt", b"hi".to_vec());
+        let file = Part {
+            name: "file".into(),
+            file_name: Some("a.txt".into()),
+            data: b"hi".to_vec(),
+        };
+        assert_eq!(
+            c.body,
+            Some(Body::Multipart(vec![text("title", "Plan"), file]))
+        );
+        // Without it, form fields are url-encoded.
+        let mut c = Call::new(SPEC);
+        c.form("title", "Plan");
+        assert_eq!(
+            c.body,
+            Some(Body::Form(vec![("title".into(), "Plan".into())]))
         );
     }
 

@@ -579,6 +579,22 @@ impl Response {
         })
     }
 
+    /// The body as received: a file, an image, a document (`type: file` or `format: binary`
+    /// responses).
+    pub fn bytes(&self) -> Result<Vec<u8>, Error> {
+        Ok(self.body.clone())
+    }
+
+    /// The body as text (a string response whose media type is not JSON, such as
+    /// `text/plain` or `text/csv`); a body that is not UTF-8 is a decode error.
+    pub fn text(&self) -> Result<String, Error> {
+        String::from_utf8(self.body.clone()).map_err(|e| Error::Decode {
+            operation: self.operation.to_string(),
+            path: ".".into(),
+            message: format!("the text response is not UTF-8: {e}"),
+        })
+    }
+
     /// A header's value (name compared without regard to case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())

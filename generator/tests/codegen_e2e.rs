@@ -56,6 +56,24 @@ async fn handle(
         .unwrap_or("")
         .to_string();
     let query = uri.query().unwrap_or("");
+    // A multipart upload: which parts arrived (the boundary differs on every run).
+    if uri.path() == "/v2/attachments" {
+        let text = String::from_utf8_lossy(&body);
+        let mut last = log.lock().unwrap().pop().unwrap_or_default();
+        last = last.split(" body=").next().unwrap_or("").to_string();
+        log.lock().unwrap().push(format!(
+            "{last} multipart={} file-part={} name-part={}",
+            header("content-type").starts_with("multipart/form-data; boundary="),
+            text.contains("name=\"file\"; filename=\"file\"") && text.contains("hello"),
+            text.contains("name=\"name\"") && text.contains("notes.txt"),
+        ));
+        return (
+            StatusCode::OK,
+            [("content-type", "application/json")],
+            r#"{"id":"a1"}"#.to_string(),
+        )
+            .into_response();
+    }
     let json = |s: StatusCode, v: &str| (s, [("content-type", "application/json")], v.to_string());
     let accepted = |location: String, retry: &str| {
         (
@@ -104,6 +122,19 @@ async fn handle(
             r#"{"id":"t2","title":"Write tests","status":"in-review","due":"not a date"}"#,
         )
         .into_response(),
+        // A file: bytes that are not JSON (nor UTF-8).
+        ("GET", "/v2/attachments/a1") => (
+            StatusCode::OK,
+            [("content-type", "application/octet-stream")],
+            vec![0x89u8, b'P', b'N', b'G', 0, 0xff],
+        )
+            .into_response(),
+        ("GET", "/v2/projects/p1/report") => (
+            StatusCode::OK,
+            [("content-type", "text/plain")],
+            "id,title\nt1,Plan\n".to_string(),
+        )
+            .into_response(),
         ("POST", "/oauth/token") => json(
             StatusCode::OK,
             r#"{"access_token":"fresh","token_type":"bearer","expires_in":3600,"refresh_token":"r2"}"#,
@@ -162,6 +193,16 @@ async fn main() {
     println!("all projects: {names:?}");
     let export = client.export_project("p1").await.expect("export");
     println!("export: {export}");
+    let uploaded = client
+        .upload_attachment(b"hello", options::UploadAttachmentOptions { name: Some("notes.txt".into()) })
+        .await
+        .expect("upload");
+    println!("uploaded: {}", uploaded.id.unwrap_or_default());
+    // A `type: file` response is its bytes; a string response of text/plain is its text.
+    let file: Vec<u8> = client.download_attachment("a1").await.expect("download");
+    println!("file: {file:?}");
+    let report: String = client.get_project_report("p1").await.expect("report");
+    println!("report: {report:?}");
     let new_tasks = triggers::OnNewTaskTrigger { project_id: "p1".into() };
     let first = client.sdk().poll(&new_tasks, None).await.expect("first poll");
     println!("poll 1: {} events, next {:?} after {:?}", first.events.len(), first.location, first.retry_after);
@@ -238,6 +279,9 @@ fn a_generated_client_calls_a_real_server() {
          error: DeleteTask failed: HTTP 404 from 127.0.0.1 (status Some(404))\n\
          all projects: [\"One\", \"Two\", \"Three\"]\n\
          export: {\"rows\":42}\n\
+         uploaded: a1\n\
+         file: [137, 80, 78, 71, 0, 255]\n\
+         report: \"id,title\\nt1,Plan\\n\"\n\
          poll 1: 0 events, next Some(\"/v2/trigger/tasks/new?projectId=p1&since=5\") after Some(7s)\n\
          poll 2: [\"Fresh\"]\n\
          batch: [\"Six\", \"Seven\"]\n\
@@ -263,6 +307,9 @@ fn a_generated_client_calls_a_real_server() {
             "GET /v2/jobs/1 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
             "GET /v2/jobs/1 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
             "GET /v2/jobs/1 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
+            "POST /v2/attachments auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true multipart=true file-part=true name-part=true",
+            "GET /v2/attachments/a1 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
+            "GET /v2/projects/p1/report auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
             // A polling trigger: the second poll requests the Location of the first.
             "GET /v2/trigger/tasks/new?projectId=p1 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",
             "GET /v2/trigger/tasks/new?projectId=p1&since=5 auth=Bearer t0ken x-request-id=- policy=connector/eu agent-ok=true body=",

@@ -48,7 +48,7 @@ fn swagger2_connector_folder_is_fully_modelled() {
     assert_eq!(c.host.as_deref(), Some("api.contoso.example"));
     assert_eq!(c.base_path.as_deref(), Some("/v2"));
     assert_eq!(c.servers[0].url, "https://api.contoso.example/v2");
-    assert_eq!(c.counts(), (9, 2, 1));
+    assert_eq!(c.counts(), (11, 2, 1));
 
     let list = op(c, "ListProjects");
     assert_eq!(list.visibility, Some(Visibility::Important));
@@ -317,7 +317,7 @@ fn every_model_element_points_back_to_its_source() {
         .unwrap()
         .1;
     assert_eq!(task.origin.pointer, "/definitions/Task");
-    assert_eq!(at(&task.origin).1, 198);
+    assert_eq!(at(&task.origin).1, 225);
     assert_eq!(
         at(&c.settings.as_ref().unwrap().origin),
         ("settings.json".into(), 1, 1)

@@ -4,7 +4,7 @@
 //! encodings), so a definition behaves the same called here or from its generated crate.
 
 use connector_gen::codegen::auth::{accesses, Login};
-use connector_gen::codegen::client::{array_format_name, sends_form};
+use connector_gen::codegen::client::{array_format_name, sends_form, sends_multipart};
 use connector_gen::load;
 use connector_gen::model::*;
 use connector_sdk::{ArrayFormat, Call, Connection, OperationSpec, PathEncoding, StreamExt};
@@ -239,6 +239,9 @@ pub(super) fn build(
     });
     if let Some(url) = connector_gen::codegen::client::operation_server(op) {
         call.server(&url);
+    }
+    if sends_multipart(op) {
+        call.multipart();
     }
     let mut missing = Vec::new();
     let form = sends_form(op);

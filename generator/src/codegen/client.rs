@@ -40,6 +40,45 @@ fn is_binary(types: &TypeSpace, id: SchemaId) -> bool {
         || (s.types == [SchemaType::String] && s.format.as_deref() == Some("binary"))
 }
 
+/// How a success response's body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decode {
+    /// JSON into the schema's type.
+    Json,
+    /// The bytes as received (`type: file`, `format: binary`): `Vec<u8>`.
+    Bytes,
+    /// Text: a plain string schema whose media types are none of them JSON (`text/plain`...).
+    Text,
+}
+
+fn decode_of(types: &TypeSpace, response: &Response, schema: SchemaId) -> Decode {
+    if is_binary(types, schema) {
+        return Decode::Bytes;
+    }
+    let json = |m: &MediaType| {
+        let m = m.media_type.to_ascii_lowercase();
+        m.contains("json") || m == "*/*"
+    };
+    if is_plain_string(types, schema)
+        && !response.content.is_empty()
+        && !response.content.iter().any(json)
+    {
+        return Decode::Text;
+    }
+    Decode::Json
+}
+
+impl Decode {
+    /// The call reading the body of `response`.
+    fn call(self) -> TokenStream {
+        match self {
+            Decode::Json => quote! { response.json() },
+            Decode::Bytes => quote! { response.bytes() },
+            Decode::Text => quote! { response.text() },
+        }
+    }
+}
+
 /// How an array parameter is written, by the name of its `connector_sdk::ArrayFormat` variant
 /// (`collectionFormat`, or OpenAPI `style` + `explode`).
 pub fn array_format_name(p: &Parameter) -> &'static str {
@@ -140,6 +179,9 @@ fn operation_parts(
     let mut parts = Parts::default();
     if let Some(url) = operation_server(op) {
         parts.sets.push(quote! { call.server(#url); });
+    }
+    if sends_multipart(op) {
+        parts.sets.push(quote! { call.multipart(); });
     }
     let mut names = Namer::with_taken(&["self", "options", "call", "response", "callback_url"]);
     let notify = notification_target(op);
@@ -328,6 +370,21 @@ pub fn sends_form(op: &Operation) -> bool {
     })
 }
 
+/// True when the operation's body is `multipart/form-data` (its first `consumes`) and it has
+/// form fields or a body: sent as multipart even when no file is given.
+pub fn sends_multipart(op: &Operation) -> bool {
+    op.consumes
+        .first()
+        .is_some_and(|m| m.to_ascii_lowercase().starts_with("multipart/form-data"))
+        && (op.request_body.is_some()
+            || op.parameters.iter().any(|p| {
+                matches!(
+                    p.location,
+                    ParameterLocation::FormData | ParameterLocation::Body
+                )
+            }))
+}
+
 fn body_set(op: &Operation, value: &TokenStream) -> TokenStream {
     if sends_form(op) {
         quote! { call.form_fields(#value); }
@@ -336,13 +393,14 @@ fn body_set(op: &Operation, value: &TokenStream) -> TokenStream {
     }
 }
 
-/// The success responses with a schema, in written order, one per distinct schema.
-fn success_schemas(op: &Operation) -> Vec<(StatusKey, SchemaId)> {
-    let mut out: Vec<(StatusKey, SchemaId)> = Vec::new();
+/// The success responses with a schema, in written order, one per distinct schema, with how
+/// each body is read.
+fn success_schemas(types: &TypeSpace, op: &Operation) -> Vec<(StatusKey, SchemaId, Decode)> {
+    let mut out: Vec<(StatusKey, SchemaId, Decode)> = Vec::new();
     for r in op.responses.iter().filter(|r| r.status.is_success()) {
         if let Some(s) = r.schema() {
-            if !out.iter().any(|(_, x)| *x == s) {
-                out.push((r.status.clone(), s));
+            if !out.iter().any(|(_, x, _)| *x == s) {
+                out.push((r.status.clone(), s, decode_of(types, r, s)));
             }
         }
     }
@@ -562,12 +620,17 @@ fn action(
     let base = type_name(&op.id);
     let method = ident(&method_names.unique(field_name(&op.id)));
     let parts = operation_parts(c, op, models, Style::Method);
-    let success = success_schemas(op);
+    let success = success_schemas(&c.types, op);
+    // The Rust type of a response body: bytes for files, else the schema's type.
+    let mut body_type = |status: &StatusKey, s: SchemaId, decode: Decode| match decode {
+        Decode::Bytes => quote! { ::std::vec::Vec<u8> },
+        _ => models.type_ref(s, &response_hint(op, status)),
+    };
     let (ret, finish) = match success.as_slice() {
         [] => (quote! { () }, quote! { |_| ::std::result::Result::Ok(()) }),
-        [(status, s)] => {
-            let ty = models.type_ref(*s, &response_hint(op, status));
-            (ty, quote! { |response| response.json() })
+        [(status, s, decode)] => {
+            let read = decode.call();
+            (body_type(status, *s, *decode), quote! { |response| #read })
         }
         several => {
             // Several success statuses with their own schemas: an enum, decoded by status.
@@ -575,25 +638,28 @@ fn action(
             let mut variants = Vec::new();
             let mut arms = Vec::new();
             let mut fallback = None;
-            for (status, s) in several {
-                let ty = models.type_ref(*s, &response_hint(op, status));
+            for (status, s, decode) in several {
+                let ty = body_type(status, *s, *decode);
+                let read = decode.call();
                 let v = ident(&format!("Status{}", status_word(status)));
                 let vdoc = format!(" The `{}` response.", status_word(status));
                 variants.push(quote! { #[doc = #vdoc] #v(#ty), });
                 match status {
                     StatusKey::Code(code) => arms.push(quote! {
-                        #code => ::std::result::Result::Ok(#root::responses::#ename::#v(response.json()?)),
+                        #code => ::std::result::Result::Ok(#root::responses::#ename::#v(#read?)),
                     }),
                     _ => {
                         fallback.get_or_insert(quote! {
-                            _ => ::std::result::Result::Ok(#root::responses::#ename::#v(response.json()?)),
+                            _ => ::std::result::Result::Ok(#root::responses::#ename::#v(#read?)),
                         });
                     }
                 }
             }
             let fallback = fallback.unwrap_or_else(|| {
-                let v = ident(&format!("Status{}", status_word(&several[0].0)));
-                quote! { _ => ::std::result::Result::Ok(#root::responses::#ename::#v(response.json()?)), }
+                let (status, _, decode) = &several[0];
+                let v = ident(&format!("Status{}", status_word(status)));
+                let read = decode.call();
+                quote! { _ => ::std::result::Result::Ok(#root::responses::#ename::#v(#read?)), }
             });
             let edoc = format!(
                 " The success responses of [`Client::{}`], by status.",
@@ -687,7 +753,7 @@ fn action(
             let item_name = item_name.unwrap_or_else(|| "value".into());
             let item = success
                 .first()
-                .and_then(|(status, s)| {
+                .and_then(|(status, s, _)| {
                     page_item(&c.types, models, *s, &item_name)
                         .map(|i| (i, format!("{}Item", response_hint(op, status))))
                 })
@@ -740,9 +806,9 @@ fn trigger(
             .as_ref()
             .and_then(|n| n.schema)
             .map(|s| (s, format!("{base}Notification"))),
-        _ => success_schemas(op)
+        _ => success_schemas(&c.types, op)
             .first()
-            .map(|(status, s)| (*s, response_hint(op, status))),
+            .map(|(status, s, _)| (*s, response_hint(op, status))),
     };
     let mut split_on = quote! { ::std::option::Option::None };
     let event = match source {
