@@ -13,6 +13,7 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ("events", "fixtures/openapi30/events.yaml"),
     ("webhooks", "fixtures/openapi31/webhooks.json"),
     ("shapes", "fixtures/openapi31/shapes.yaml"),
+    ("odd_names", "fixtures/openapi31/odd-names.yaml"),
     ("postman_v1", "fixtures/postman/v1.postman_collection.json"),
     (
         "postman_v20",
