@@ -44,6 +44,12 @@ fn serve() -> (tokio::runtime::Runtime, String, Log) {
                         r#"{{"value":[{{"id":"p1"}},{{"id":"p2"}}],"@odata.nextLink":"http://{host}/v2/projects?page=2"}}"#
                     ),
                 ),
+                ("GET", "/v2/attachments/a1", _) => (
+                    StatusCode::OK,
+                    [("content-type", "application/octet-stream")],
+                    vec![0x89u8, b'P', b'N', b'G', 0, 0xff],
+                )
+                    .into_response(),
                 ("GET", "/v2/projects/p%2F1/tasks/t%25202", _) => {
                     json(StatusCode::OK, r#"{"id":"t2","title":"Write tests"}"#.into())
                 }
@@ -89,6 +95,30 @@ fn an_action_is_called_and_its_body_printed() {
         *log.lock().unwrap(),
         ["GET /v2/projects/p%2F1/tasks/t%25202 auth=Bearer t0ken x-client=connector x-page-size=eu"]
     );
+}
+
+/// A file is written to stdout as received (for `> file`), not as text.
+#[test]
+fn a_file_response_is_written_unchanged() {
+    let (_rt, base, _log) = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let conn = connection_file(dir.path(), &base);
+    let out = common::command()
+        .args([
+            "call",
+            "fixtures/connectors/contoso-tasks",
+            "DownloadAttachment",
+        ])
+        .args(["--param", "attachmentId=a1", "--connection", &conn])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, [0x89u8, b'P', b'N', b'G', 0, 0xff]);
 }
 
 #[test]

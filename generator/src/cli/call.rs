@@ -329,13 +329,22 @@ pub(super) fn build(
     Ok(call)
 }
 
+/// Prints a response body: JSON pretty-printed, text as it is; bytes that are not UTF-8 (a
+/// file) are written to stdout unchanged, for a redirect into a file.
 fn print_body(body: &[u8]) {
     if body.iter().all(u8::is_ascii_whitespace) {
         return;
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(v) => println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default()),
-        Err(_) => println!("{}", String::from_utf8_lossy(body)),
+        Err(_) => match std::str::from_utf8(body) {
+            Ok(text) => println!("{text}"),
+            Err(_) => {
+                use std::io::Write;
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(body).and_then(|()| out.flush());
+            }
+        },
     }
 }
 
