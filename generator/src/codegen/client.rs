@@ -196,7 +196,14 @@ fn operation_parts(
                 ..
             }
         ));
-    for p in &op.parameters {
+    // An OpenAPI 3 multipart body with files: its properties are sent as Swagger 2.0 formData
+    // parameters are (files as file parts, the rest as fields).
+    let form_parts = if sends_body {
+        multipart_file_fields(c, op, models)
+    } else {
+        Vec::new()
+    };
+    for p in op.parameters.iter().chain(&form_parts) {
         if p.location == ParameterLocation::Body && !sends_body {
             continue;
         }
@@ -313,7 +320,7 @@ fn operation_parts(
     if let Some(body) = op
         .request_body
         .as_ref()
-        .filter(|_| sends_body && !body_from_parameter)
+        .filter(|_| sends_body && !body_from_parameter && form_parts.is_empty())
     {
         if let Some(schema) = body.content.iter().find_map(|m| m.schema) {
             let ty = models.type_ref(schema, &format!("{base}Request"));
@@ -416,6 +423,59 @@ fn response_hint(op: &Operation, status: &StatusKey) -> String {
     } else {
         format!("{base}Response{}", status_word(status))
     }
+}
+
+/// The properties of an OpenAPI 3 `multipart/form-data` body as formData parameters, when one
+/// of them is a file (`format: binary`): a struct field could only carry it as text. Empty for
+/// every other operation, whose body stays one typed argument.
+fn multipart_file_fields(c: &Connector, op: &Operation, models: &ModelsGen<'_>) -> Vec<Parameter> {
+    let Some(body) = op
+        .request_body
+        .as_ref()
+        .filter(|b| b.parameter_name.is_none())
+    else {
+        return Vec::new();
+    };
+    let from_parameter = op.parameters.iter().any(|p| {
+        matches!(
+            p.location,
+            ParameterLocation::Body | ParameterLocation::FormData
+        )
+    });
+    let Some(schema) = body.content.first().and_then(|m| m.schema) else {
+        return Vec::new();
+    };
+    if from_parameter || !sends_multipart(op) {
+        return Vec::new();
+    }
+    let properties = models.merged_properties(c.types.get(c.types.resolve(schema)));
+    if !properties.iter().any(|(_, id, _)| is_binary(&c.types, *id)) {
+        return Vec::new();
+    }
+    properties
+        .into_iter()
+        .map(|(name, id, required)| {
+            let s = c.types.get(c.types.resolve(id));
+            Parameter {
+                name,
+                location: ParameterLocation::FormData,
+                required: required && body.required,
+                schema: id,
+                description: s.description.clone(),
+                summary: s.title.clone(),
+                visibility: None,
+                url_encoding: None,
+                serialization: None,
+                allow_empty: false,
+                deprecated: false,
+                dynamic: Vec::new(),
+                notification_url: false,
+                extensions: Extensions::default(),
+                origin: body.origin.clone(),
+                use_site: body.origin.clone(),
+            }
+        })
+        .collect()
 }
 
 /// The schema of the items of a page (`itemName` of an object, or the items of an array).
