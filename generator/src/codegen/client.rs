@@ -457,22 +457,15 @@ fn multipart_file_fields(c: &Connector, op: &Operation, models: &ModelsGen<'_>) 
         .map(|(name, id, required)| {
             let s = c.types.get(c.types.resolve(id));
             Parameter {
-                name,
-                location: ParameterLocation::FormData,
-                required: required && body.required,
-                schema: id,
                 description: s.description.clone(),
                 summary: s.title.clone(),
-                visibility: None,
-                url_encoding: None,
-                serialization: None,
-                allow_empty: false,
-                deprecated: false,
-                dynamic: Vec::new(),
-                notification_url: false,
-                extensions: Extensions::default(),
-                origin: body.origin.clone(),
-                use_site: body.origin.clone(),
+                ..Parameter::new(
+                    name,
+                    ParameterLocation::FormData,
+                    required && body.required,
+                    id,
+                    body.origin.clone(),
+                )
             }
         })
         .collect()

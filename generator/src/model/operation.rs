@@ -247,6 +247,38 @@ pub struct Parameter {
     pub use_site: Origin,
 }
 
+impl Parameter {
+    /// A parameter with nothing but its name, place, requiredness and schema (no description,
+    /// extensions or serialisation), written and used at `origin`: what inputs without
+    /// parameter objects (Postman requests, the properties of a multipart body) make.
+    pub fn new(
+        name: impl Into<String>,
+        location: ParameterLocation,
+        required: bool,
+        schema: SchemaId,
+        origin: Origin,
+    ) -> Self {
+        Parameter {
+            name: name.into(),
+            location,
+            required,
+            schema,
+            description: None,
+            summary: None,
+            visibility: None,
+            url_encoding: None,
+            serialization: None,
+            allow_empty: false,
+            deprecated: false,
+            dynamic: Vec::new(),
+            notification_url: false,
+            extensions: Extensions::default(),
+            use_site: origin.clone(),
+            origin,
+        }
+    }
+}
+
 /// One media type of a request or response body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MediaType {

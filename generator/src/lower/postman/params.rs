@@ -155,24 +155,7 @@ pub(super) fn parameter(
         origin: origin.clone(),
         ..Schema::default()
     });
-    Parameter {
-        name: name.to_string(),
-        location,
-        required,
-        schema,
-        description: None,
-        summary: None,
-        visibility: None,
-        url_encoding: None,
-        serialization: None,
-        allow_empty: false,
-        deprecated: false,
-        dynamic: Vec::new(),
-        notification_url: false,
-        extensions: Extensions::default(),
-        origin: origin.clone(),
-        use_site: origin,
-    }
+    Parameter::new(name, location, required, schema, origin)
 }
 
 pub(super) fn set_values(
