@@ -191,12 +191,13 @@ impl OAuth2Config {
         client_secret: Option<String>,
         redirect_url: impl Into<String>,
     ) -> Result<OAuthConfig, Error> {
-        let missing = |what: &str| Error::Auth {
-            message: format!("the connector's OAuth settings give no {what}"),
+        // The field names are also `connector-gen connect`'s parameter names.
+        let missing = |what: &str, field: &str| Error::Auth {
+            message: format!("the connector's OAuth settings give no {what}: give it as `{field}`"),
         };
         let client_id = client_id
             .or_else(|| self.client_id.clone())
-            .ok_or_else(|| missing("client id"))?;
+            .ok_or_else(|| missing("client id", "client_id"))?;
         let mut scopes = self.scopes.clone();
         let (mut authorization_url, mut token_url) =
             (self.authorization_url.clone(), self.token_url.clone());
@@ -247,8 +248,9 @@ impl OAuth2Config {
         Ok(OAuthConfig {
             client_id,
             client_secret,
-            authorization_url: authorization_url.ok_or_else(|| missing("authorization URL"))?,
-            token_url: token_url.ok_or_else(|| missing("token URL"))?,
+            authorization_url: authorization_url
+                .ok_or_else(|| missing("authorization URL", "authorization_url"))?,
+            token_url: token_url.ok_or_else(|| missing("token URL", "token_url"))?,
             refresh_url: self.refresh_url.clone(),
             redirect_url: redirect_url.into(),
             scopes,
@@ -376,12 +378,18 @@ mod tests {
         let mut d = described("oauth2", &[]);
         d.client_id = None;
         let e = d.sign_in(None, None, "r").unwrap_err().to_string();
-        assert_eq!(e, "the connector's OAuth settings give no client id");
+        assert_eq!(
+            e,
+            "the connector's OAuth settings give no client id: give it as `client_id`"
+        );
         d.token_url = None;
         let e = d
             .sign_in(Some("id".into()), None, "r")
             .unwrap_err()
             .to_string();
-        assert_eq!(e, "the connector's OAuth settings give no token URL");
+        assert_eq!(
+            e,
+            "the connector's OAuth settings give no token URL: give it as `token_url`"
+        );
     }
 }

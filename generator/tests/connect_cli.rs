@@ -323,6 +323,38 @@ fn oauth_sign_in_is_stored_encrypted_and_used_by_call() {
     );
 }
 
+/// An OAuth connector whose definition gives no token URL: the sign-in is not started, and the
+/// message names the `--param` that gives it.
+#[test]
+fn a_missing_oauth_endpoint_is_named() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = oauth_connector(home.path(), "https://id.example");
+    let file = dir.join("apiDefinition.swagger.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut def: serde_json::Value = serde_json::from_str(&text).unwrap();
+    def["securityDefinitions"]["oauth"]
+        .as_object_mut()
+        .unwrap()
+        .remove("tokenUrl");
+    std::fs::write(&file, def.to_string()).unwrap();
+    let r = run_with(cg(home.path()).args([
+        "connect",
+        dir.to_str().unwrap(),
+        "--name",
+        "t",
+        "--param",
+        "client_id=app",
+        "--no-browser",
+    ]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the connector's OAuth settings give no token URL: give it as `token_url`"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn api_key_connections_come_from_parameters_or_the_environment() {
     let (_rt, api, log) = api();

@@ -201,14 +201,10 @@ fn oauth_config(
     let given_token = values.given.get("token_url").cloned();
     description.authorization_url = given_auth.clone().or(description.authorization_url);
     description.token_url = given_token.clone().or(description.token_url);
+    // Its errors name a missing setting by the `--param` name that gives it (`token_url`).
     let mut config = description
         .sign_in(client_id, client_secret, redirect)
-        .map_err(|e| match e.to_string() {
-            m if m.ends_with(" URL") => format!(
-                "{m}: give --param authorization_url=... and --param token_url=... (the provider's endpoints)"
-            ),
-            m => m,
-        })?;
+        .map_err(|e| e.to_string())?;
     config.authorization_url = given_auth.unwrap_or(config.authorization_url);
     config.token_url = given_token.unwrap_or(config.token_url);
     if let Some(g) = &mut config.generic {
