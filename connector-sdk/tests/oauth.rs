@@ -226,6 +226,9 @@ async fn oauth_flows_against_a_provider_and_no_secret_is_ever_shown() {
     let client = Client::new(Connection::new(&api).with_oauth2(source.clone()), "test").unwrap();
     client.send(get()).await.unwrap();
     assert_eq!(source.refreshes(), 1);
+    // The provider prints its log line after answering (node writes to a pipe
+    // asynchronously): wait for it, so that the counts below start from a settled log.
+    wait_for(|| p.token_requests("refresh_token") == 1);
     let sent = seen.lock().unwrap().clone();
     assert_eq!(sent.len(), 1);
     assert!(sent[0].starts_with("Bearer ey") && !sent[0].contains("old-access-token"));
