@@ -81,3 +81,49 @@ fn main() {
          Other(\"archived\") archived\n"
     );
 }
+
+/// Swagger 2.0 polymorphism: a base schema with a `discriminator` that others extend through
+/// `allOf` stands for any of them: tagged by `x-ms-discriminator-value` (or the definition name),
+/// grandchildren included, a recursive property boxed, an unknown kind kept as `Other`.
+#[test]
+fn a_discriminated_base_decodes_as_its_subtypes() {
+    let lib = format!(
+        "pub mod models {{\n{}\n}}\n",
+        models("fixtures/connectors/relay-lookup", "crate::models")
+    );
+    let main = r##"
+use relay_decode::models::{Indicator, Note};
+fn main() {
+    let text = r#"[
+        {"text":"a","indicator":{"kind":"domain","name":"x.example","foundThrough":{"kind":"ip","address":"10.0.0.1"}}},
+        {"text":"b","indicator":{"kind":"sha256","hash":"ab","verified":true}},
+        {"text":"c","indicator":{"kind":"FileHash","hash":"cd"}},
+        {"text":"d","indicator":{"kind":"url","url":"https://x.example"}}
+    ]"#;
+    let notes: Vec<Note> = connector_sdk::serde_json::from_str(text).unwrap();
+    for n in &notes {
+        println!("{:?}", n.indicator);
+    }
+    println!("{}", connector_sdk::serde_json::to_string(&notes[0].indicator).unwrap());
+    let ip = Indicator::Ip { first_seen: None, address: "192.0.2.1".into() };
+    println!("{}", connector_sdk::serde_json::to_string(&ip).unwrap());
+    assert!(connector_sdk::serde_json::from_str::<Indicator>(r#"{"kind":"ip"}"#).is_err());
+}
+"##;
+    let out = common::run_crate(
+        "relay_decode",
+        &[("src/lib.rs", lib), ("src/main.rs", main.to_string())],
+        "",
+        &[],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out,
+        "Some(Domain { first_seen: None, name: Some(\"x.example\"), found_through: Some(Ip { first_seen: None, address: \"10.0.0.1\" }) })\n\
+         Some(Sha256 { first_seen: None, hash: Some(\"ab\"), verified: Some(true) })\n\
+         Some(FileHash { first_seen: None, hash: Some(\"cd\") })\n\
+         Some(Other)\n\
+         {\"kind\":\"domain\",\"name\":\"x.example\",\"foundThrough\":{\"kind\":\"ip\",\"address\":\"10.0.0.1\"}}\n\
+         {\"kind\":\"ip\",\"address\":\"192.0.2.1\"}\n"
+    );
+}

@@ -2,7 +2,8 @@
 //!
 //! Which schemas become items: objects with properties (structs), string enums (enums with a
 //! fallback variant, so an unknown server value never breaks decoding), `oneOf`/`anyOf`
-//! (untagged enums) and `allOf` (one merged struct). Everything else is written inline: numbers,
+//! (tagged or untagged enums), a base with a `discriminator` that others extend (a tagged enum
+//! of its subtypes) and `allOf` (one merged struct). Everything else is written inline: numbers,
 //! strings (formatted ones as the SDK's text types), `Vec`, `BTreeMap`, and `serde_json::Value`
 //! for free-form and `x-ms-dynamic-schema` values. Names come from definitions, or from where an
 //! anonymous schema is used (`TaskOwner`, `ListItemsResponse`); recursion is boxed.
@@ -41,6 +42,9 @@ pub struct ModelsGen<'a> {
     cycles: HashMap<SchemaId, usize>,
     /// Shapes already worked out (a union's shape looks at every variant's properties).
     shapes: std::cell::RefCell<HashMap<SchemaId, Shape>>,
+    /// For a base schema with a `discriminator` and no `oneOf`/`anyOf`: the named schemas that
+    /// extend it through `allOf`, directly or not (Swagger 2.0 polymorphism).
+    subtypes: HashMap<SchemaId, Vec<SchemaId>>,
     items: Vec<TokenStream>,
 }
 
@@ -48,6 +52,7 @@ impl<'a> ModelsGen<'a> {
     /// A generator over `types`; `prefix` is the path of the models module as seen from the code
     /// that uses the types (e.g. `crate::models`).
     pub fn new(types: &'a TypeSpace, prefix: TokenStream) -> Self {
+        let subtypes = subtypes(types);
         ModelsGen {
             types,
             prefix,
@@ -55,8 +60,11 @@ impl<'a> ModelsGen<'a> {
             namer: Namer::default(),
             queue: VecDeque::new(),
             done: HashSet::new(),
-            cycles: types.cycles(),
+            // A base that stands for its subtypes holds them: a subtype's property of the base
+            // type is then a cycle, and boxed.
+            cycles: types.cycles_with(&subtypes),
             shapes: Default::default(),
+            subtypes,
             items: Vec::new(),
         }
     }
@@ -112,12 +120,13 @@ impl<'a> ModelsGen<'a> {
         if let Some(shape) = self.shapes.borrow().get(&id) {
             return shape.clone();
         }
-        let shape = self.shape(self.types.get(id));
+        let shape = self.shape(id);
         self.shapes.borrow_mut().insert(id, shape.clone());
         shape
     }
 
-    fn shape(&self, s: &Schema) -> Shape {
+    fn shape(&self, id: SchemaId) -> Shape {
+        let s = self.types.get(id);
         if !s.dynamic.is_empty() && s.properties.is_empty() {
             return Shape::Inline;
         }
@@ -131,6 +140,9 @@ impl<'a> ModelsGen<'a> {
                     .filter_map(|v| v.as_str().map(str::to_string))
                     .collect(),
             );
+        }
+        if let Some((tag, tagged)) = self.inheritance(id, s) {
+            return Shape::Tagged(tag, tagged);
         }
         if !self.merged_properties(s).is_empty() {
             return Shape::Struct;
@@ -162,11 +174,24 @@ impl<'a> ModelsGen<'a> {
         Shape::Inline
     }
 
+    /// A base schema with a `discriminator` that other schemas extend through `allOf`
+    /// (Swagger 2.0 polymorphism: a value of the base is one of its subtypes) as a tagged union
+    /// of its subtypes (and of itself, when it gives its own `x-ms-discriminator-value`), when
+    /// the union is sound (see [`ModelsGen::tagging`]).
+    fn inheritance(&self, id: SchemaId, s: &Schema) -> Option<(String, Vec<(String, SchemaId)>)> {
+        let d = s.discriminator.as_ref()?;
+        let subtypes = self.subtypes.get(&id)?;
+        let own = discriminator_value(s).is_some().then_some(id);
+        let members: Vec<SchemaId> = own.into_iter().chain(subtypes.iter().copied()).collect();
+        self.tagging(&members, Some(d))
+    }
+
     /// The property that tells the variants apart, when every variant is an object (without
     /// extra properties) that requires it with a single string value, distinct across variants;
-    /// or the union's `discriminator` property, each variant's value taken from the mapping,
-    /// else from a single value of the property, else the variant's schema name (OpenAPI's
-    /// implicit mapping), when every variant has the property and the values are distinct.
+    /// or the union's `discriminator` property, each variant's value taken from its
+    /// `x-ms-discriminator-value`, else from the mapping, else from a single value of the
+    /// property, else the variant's schema name (OpenAPI's implicit mapping), when every
+    /// variant has the property and the values are distinct.
     fn tagging(
         &self,
         variants: &[SchemaId],
@@ -205,7 +230,8 @@ impl<'a> ModelsGen<'a> {
             let mut seen = HashSet::new();
             for (id, props) in &objects {
                 let (_, pid, _) = props.iter().find(|(n, _, _)| n == &d.property)?;
-                let value = mapped(*id)
+                let value = discriminator_value(self.types.get(*id))
+                    .or_else(|| mapped(*id))
                     .or_else(|| single(*pid))
                     .or_else(|| self.types.get(*id).name.clone())?;
                 if !seen.insert(value.clone()) {
@@ -637,6 +663,49 @@ impl<'a> ModelsGen<'a> {
             }
         }
     }
+}
+
+/// The named schemas that extend a base schema with a `discriminator` (and no `oneOf`/`anyOf`)
+/// through `allOf`, directly or not: for each such base, its subtypes in definition order, each
+/// once.
+fn subtypes(types: &TypeSpace) -> HashMap<SchemaId, Vec<SchemaId>> {
+    let mut direct: HashMap<SchemaId, Vec<SchemaId>> = HashMap::new();
+    for (id, s) in types.named() {
+        for &part in &s.all_of {
+            let parent = types.resolve(part);
+            if parent != id {
+                direct.entry(parent).or_default().push(id);
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    for &base in direct.keys() {
+        let b = types.get(base);
+        if b.discriminator.is_none() || !b.one_of.is_empty() || !b.any_of.is_empty() {
+            continue;
+        }
+        let mut seen = HashSet::from([base]);
+        let mut queue = VecDeque::from([base]);
+        let mut all = Vec::new();
+        while let Some(parent) = queue.pop_front() {
+            for &child in direct.get(&parent).into_iter().flatten() {
+                if seen.insert(child) {
+                    all.push(child);
+                    queue.push_back(child);
+                }
+            }
+        }
+        out.insert(base, all);
+    }
+    out
+}
+
+/// A schema's own `x-ms-discriminator-value`.
+fn discriminator_value(s: &Schema) -> Option<String> {
+    s.extensions
+        .get("x-ms-discriminator-value")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string)
 }
 
 /// The values of a string enum (or a string `const`), if the schema is one.

@@ -331,6 +331,15 @@ impl TypeSpace {
     /// For every schema in a cycle, the number of its cycle (strongly connected component):
     /// two schemas refer to each other, directly or not, exactly when their numbers are equal.
     pub fn cycles(&self) -> std::collections::HashMap<SchemaId, usize> {
+        self.cycles_with(&std::collections::HashMap::new())
+    }
+
+    /// [`TypeSpace::cycles`] with `extra` references besides those the schemas write (a base
+    /// schema that stands for its subtypes holds them).
+    pub fn cycles_with(
+        &self,
+        extra: &std::collections::HashMap<SchemaId, Vec<SchemaId>>,
+    ) -> std::collections::HashMap<SchemaId, usize> {
         // Tarjan's strongly connected components, iteratively.
         let n = self.schemas.len();
         let mut index = vec![u32::MAX; n];
@@ -342,7 +351,15 @@ impl TypeSpace {
         let children: Vec<Vec<u32>> = self
             .schemas
             .iter()
-            .map(|s| s.children().map(|c| c.0).collect())
+            .enumerate()
+            .map(|(i, s)| {
+                let more = extra.get(&SchemaId(i as u32)).into_iter().flatten();
+                s.children()
+                    .chain(more.copied())
+                    .map(|c| c.0)
+                    .filter(|&c| (c as usize) < n)
+                    .collect()
+            })
             .collect();
         for root in 0..n {
             if index[root] != u32::MAX {
