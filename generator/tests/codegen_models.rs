@@ -17,6 +17,19 @@ fn models(rel: &str, module: &str) -> String {
     models_source(&c, module).expect("generated code parses")
 }
 
+/// Builds a crate `name` whose library is the models of the fixture at `rel` and whose `main` is
+/// `main`, runs it, and returns what it printed.
+fn run_with_models(rel: &str, name: &str, main: &str) -> String {
+    let lib = format!("pub mod models {{\n{}\n}}\n", models(rel, "crate::models"));
+    common::run_crate(
+        name,
+        &[("src/lib.rs", lib), ("src/main.rs", main.to_string())],
+        "",
+        &[],
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn models_of_every_fixture_match_their_snapshots() {
     for (name, rel) in FIXTURES {
@@ -35,10 +48,6 @@ fn generation_is_deterministic() {
 /// and constants merged into one enum (unknown values kept); both serialise back.
 #[test]
 fn tagged_unions_and_merged_constants_round_trip() {
-    let lib = format!(
-        "pub mod models {{\n{}\n}}\n",
-        models("fixtures/openapi31/shapes.yaml", "crate::models")
-    );
     let main = r##"
 use shapes_decode::models::{Layer, Shape, State};
 fn main() {
@@ -60,13 +69,7 @@ fn main() {
     assert!(connector_sdk::serde_json::from_str::<Shape>(r#"{"kind":"circle"}"#).is_err());
 }
 "##;
-    let out = common::run_crate(
-        "shapes_decode",
-        &[("src/lib.rs", lib), ("src/main.rs", main.to_string())],
-        "",
-        &[],
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let out = run_with_models("fixtures/openapi31/shapes.yaml", "shapes_decode", main);
     assert_eq!(
         out,
         "Paused\n\
@@ -87,10 +90,6 @@ fn main() {
 /// grandchildren included, a recursive property boxed, an unknown kind kept as `Other`.
 #[test]
 fn a_discriminated_base_decodes_as_its_subtypes() {
-    let lib = format!(
-        "pub mod models {{\n{}\n}}\n",
-        models("fixtures/connectors/relay-lookup", "crate::models")
-    );
     let main = r##"
 use relay_decode::models::{Indicator, Note};
 fn main() {
@@ -110,13 +109,7 @@ fn main() {
     assert!(connector_sdk::serde_json::from_str::<Indicator>(r#"{"kind":"ip"}"#).is_err());
 }
 "##;
-    let out = common::run_crate(
-        "relay_decode",
-        &[("src/lib.rs", lib), ("src/main.rs", main.to_string())],
-        "",
-        &[],
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let out = run_with_models("fixtures/connectors/relay-lookup", "relay_decode", main);
     assert_eq!(
         out,
         "Some(Domain { first_seen: None, name: Some(\"x.example\"), found_through: Some(Ip { first_seen: None, address: \"10.0.0.1\" }) })\n\
