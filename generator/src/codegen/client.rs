@@ -246,7 +246,9 @@ fn operation_parts(
         };
         let pname = p.name.as_str();
         let about = combine([p.summary.as_deref(), p.description.as_deref()]);
-        let pdoc = docs(about.clone());
+        let pdoc = docs(super::docs::or_else(about.clone(), || {
+            format!("The {} parameter.", super::docs::code(pname))
+        }));
         match (&source, style) {
             (Source::Required(a), Style::Method) => {
                 let about = about.join(" ");
@@ -777,7 +779,13 @@ fn action(
                 .into(),
         );
     }
-    let mdoc = docs(doc_lines);
+    let mdoc = docs(super::docs::or_else(doc_lines, || {
+        format!(
+            "Calls {} (operation {}).",
+            super::docs::code(&format!("{} {}", op.method.as_str(), op.path)),
+            super::docs::code(&op.id)
+        )
+    }));
     let sets = &parts.sets;
     let mutable = (!sets.is_empty()).then(|| quote! { mut });
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });

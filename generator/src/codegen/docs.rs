@@ -45,6 +45,32 @@ pub fn combine<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Vec<Stri
     out
 }
 
+/// `lines`, or, when the definition gives nothing to say, the one line `fallback` makes: every
+/// public item of a generated crate has a doc.
+pub fn or_else(lines: Vec<String>, fallback: impl FnOnce() -> String) -> Vec<String> {
+    if lines.is_empty() {
+        vec![fallback()]
+    } else {
+        lines
+    }
+}
+
+/// A name from the definition as inline code in a doc line (a backtick would end the span, a
+/// control character the line).
+pub fn code(text: &str) -> String {
+    let inner: String = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| if c == '`' { '\'' } else { c })
+        .collect();
+    if inner.trim().is_empty() {
+        // An empty code span is not one: say what it is.
+        format!("`\"{inner}\"`")
+    } else {
+        format!("`{inner}`")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +91,14 @@ mod tests {
                 "\\`\\`\\`"
             ]
         );
+    }
+
+    #[test]
+    fn names_become_code_spans_and_empty_text_gets_a_fallback() {
+        assert_eq!(code("a`b\nc"), "`a'bc`");
+        assert_eq!(code(""), "`\"\"`");
+        assert_eq!(code("<T>[0]"), "`<T>[0]`");
+        assert_eq!(or_else(Vec::new(), || "x".into()), ["x"]);
+        assert_eq!(or_else(vec!["y".into()], || "x".into()), ["y"]);
     }
 }

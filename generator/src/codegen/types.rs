@@ -8,7 +8,7 @@
 //! for free-form and `x-ms-dynamic-schema` values. Names come from definitions, or from where an
 //! anonymous schema is used (`TaskOwner`, `ListItemsResponse`); recursion is boxed.
 
-use super::docs::combine;
+use super::docs::{code, combine, or_else};
 use super::names::{field_name, type_name, Namer};
 use super::{docs, ident};
 use crate::model::{Additional, Connector, Discriminator, Schema, SchemaId, SchemaType, TypeSpace};
@@ -466,12 +466,15 @@ impl<'a> ModelsGen<'a> {
             if self.same_cycle(item, self.unwrap_alias(target)) && !self.behind_indirection(pid) {
                 ty = quote! { ::std::boxed::Box<#ty> };
             }
-            let fdoc = docs(combine([
-                ps.summary.as_deref().or(resolved.summary.as_deref()),
-                ps.description.as_deref().or(resolved.description.as_deref()),
-                (!ps.dynamic.is_empty() || !resolved.dynamic.is_empty())
-                    .then_some("The shape of this value is given at run time by another operation (x-ms-dynamic-schema)."),
-            ]));
+            let fdoc = docs(or_else(
+                combine([
+                    ps.summary.as_deref().or(resolved.summary.as_deref()),
+                    ps.description.as_deref().or(resolved.description.as_deref()),
+                    (!ps.dynamic.is_empty() || !resolved.dynamic.is_empty())
+                        .then_some("The shape of this value is given at run time by another operation (x-ms-dynamic-schema)."),
+                ]),
+                || format!("The {} property.", code(&pname)),
+            ));
             let rename = (fname.trim_start_matches("r#") != pname)
                 .then(|| quote! { #[serde(rename = #pname)] });
             let optional = !required || ps.nullable || resolved.nullable;
@@ -508,7 +511,16 @@ impl<'a> ModelsGen<'a> {
 
     fn item(&mut self, id: SchemaId, name: &str) -> TokenStream {
         let s = self.types.get(id);
-        let doc = docs(combine([s.title.as_deref(), s.description.as_deref()]));
+        let doc = docs(or_else(
+            combine([s.title.as_deref(), s.description.as_deref()]),
+            || match &s.name {
+                Some(n) => format!("The {} schema of the definition.", code(n)),
+                None => format!(
+                    "The schema at {} of the definition.",
+                    code(&format!("#{}", s.origin.pointer))
+                ),
+            },
+        ));
         let name_ident = ident(name);
         let serde_crate = quote! { #[serde(crate = "::connector_sdk::serde")] };
         match self.shape_of(id) {
@@ -604,7 +616,14 @@ impl<'a> ModelsGen<'a> {
                         ty = quote! { ::std::boxed::Box<#ty> };
                     }
                     let vi = ident(&vname);
-                    arms.push(quote! { #vi(#ty), });
+                    let vdoc = docs(or_else(
+                        combine([vs.title.as_deref(), vs.description.as_deref()]),
+                        || match &vs.name {
+                            Some(n) => format!("The {} schema.", code(n)),
+                            None => format!("A {} value.", code(&vname)),
+                        },
+                    ));
+                    arms.push(quote! { #vdoc #vi(#ty), });
                 }
                 quote! {
                     #doc
@@ -624,7 +643,18 @@ impl<'a> ModelsGen<'a> {
                     let vname =
                         namer.unique(type_name(if value.is_empty() { "Empty" } else { value }));
                     let vi = ident(&vname);
-                    let vdoc = docs(combine([vs.title.as_deref(), vs.description.as_deref()]));
+                    let vdoc = docs(or_else(
+                        combine([vs.title.as_deref(), vs.description.as_deref()]),
+                        || match &vs.name {
+                            Some(n) => format!(
+                                "The {} schema, with {} = {}.",
+                                code(n),
+                                code(&tag),
+                                code(value)
+                            ),
+                            None => format!("With {} = {}.", code(&tag), code(value)),
+                        },
+                    ));
                     let fields =
                         self.fields(id, *vid, &format!("{name}{vname}"), Some(&tag), false);
                     let body = (!fields.is_empty()).then(|| quote! { { #(#fields)* } });
