@@ -1,5 +1,6 @@
 //! Crates generated from real connectors compile: each definition goes through `connector-gen
-//! generate` into one workspace, which `cargo check` type-checks. CI checks a fixed sample that
+//! generate` into one workspace, which `cargo check` type-checks (without a warning) and rustdoc
+//! documents (without a warning). CI checks a fixed sample that
 //! covers the hard cases, and the smaller OpenAPI documents; `CODEGEN_CORPUS=all` checks every
 //! loadable connector of the certified corpus and every OpenAPI document
 //! (`bench/corpus-compile.sh` does the same from the shell, with timings).
@@ -138,8 +139,26 @@ fn crates_of_real_connectors_compile() {
         "generated code does not compile:\n{}",
         out.stderr.lines().take(60).collect::<Vec<_>>().join("\n")
     );
-    // Generated code compiles without warnings.
+    // Generated code compiles without warnings (an undocumented item is one: the crates say
+    // `#![warn(missing_docs)]`).
     assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    // And rustdoc documents it without one: real descriptions carry HTML, brackets, bare URLs
+    // and Markdown links, and real schemas nest deeply.
+    let doc = common::cargo_with(
+        ws.path(),
+        &["doc", "--no-deps", "--workspace", "--keep-going"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    );
+    println!(
+        "codegen corpus: rustdoc: {}",
+        if doc.code == 0 { "ok" } else { "FAILED" }
+    );
+    assert_eq!(
+        doc.code,
+        0,
+        "{}",
+        doc.stderr.lines().take(60).collect::<Vec<_>>().join("\n")
+    );
     if !all {
         assert_eq!(members.len(), SAMPLE.len() + OPENAPI_SAMPLE.len());
     }

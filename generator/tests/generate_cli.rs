@@ -288,8 +288,11 @@ fn a_directory_of_connectors_becomes_a_workspace() {
     );
 }
 
+/// Every fixture's crate passes clippy with warnings denied (the crates say
+/// `#![warn(missing_docs)]`, so an undocumented item fails too), and rustdoc documents it
+/// without a warning (no broken intra-doc link, no stray HTML from a description).
 #[test]
-fn generated_crates_are_clippy_clean() {
+fn generated_crates_are_clippy_clean_and_document_without_warnings() {
     let ws = tempfile::tempdir().unwrap();
     let mut members = Vec::new();
     for (name, path) in common::FIXTURES {
@@ -304,4 +307,10 @@ fn generated_crates_are_clippy_clean() {
         &["clippy", "--workspace", "--", "-D", "warnings"],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc = common::cargo_with(
+        ws.path(),
+        &["doc", "--no-deps", "--workspace", "--keep-going"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    );
+    assert_eq!(doc.code, 0, "{}", doc.stderr);
 }

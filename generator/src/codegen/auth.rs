@@ -171,7 +171,10 @@ pub fn auth_items(c: &Connector, root: &TokenStream) -> TokenStream {
     let mut config_done = false;
     for access in accesses(c) {
         let (label, source) = match access.scheme {
-            Some(s) => (s.name.as_str(), format!("security scheme `{}`", s.name)),
+            Some(s) => (
+                s.name.as_str(),
+                format!("security scheme {}", super::docs::code(&s.name)),
+            ),
             None => ("apiProperties", "apiProperties.json".to_string()),
         };
         // `api_key`, or `api_key_{scheme}` when the connector has several of a kind.
@@ -183,7 +186,8 @@ pub fn auth_items(c: &Connector, root: &TokenStream) -> TokenStream {
         };
         let mut lines = vec![match access.login {
             Login::ApiKey { name, query } => format!(
-                "A connection sending the API key in the `{name}` {} ({source}).",
+                "A connection sending the API key in the {} {} ({source}).",
+                super::docs::code(name),
                 if query { "query parameter" } else { "header" }
             ),
             Login::Basic => format!("A connection with HTTP basic authentication ({source})."),

@@ -491,6 +491,16 @@ fn page_item(
     types.get(types.resolve(prop)).items
 }
 
+/// A rustdoc link to the client method `method` from any module of the crate (`root` is where
+/// the connector stands: `crate` or `crate::name`). Rustdoc paths name a raw identifier
+/// without its `r#`.
+fn method_link(root: &TokenStream, method: &proc_macro2::Ident) -> String {
+    let m = method.to_string();
+    let name = m.trim_start_matches("r#");
+    let path = root.to_string().replace(' ', "");
+    format!("[`Client::{name}`]({path}::Client::{name})")
+}
+
 /// What a generated crate's client, options, responses and triggers are.
 pub struct ClientItems {
     /// The `Client` struct.
@@ -541,11 +551,12 @@ pub fn client_items(c: &Connector, models: &mut ModelsGen<'_>, root: &TokenStrea
     let base_url = base_url(c);
     let title_doc = format!(
         " A client of {}.",
-        if c.title.is_empty() {
+        super::docs::doc_lines(if c.title.is_empty() {
             &c.name
         } else {
             &c.title
-        }
+        })
+        .join(" ")
     );
     let client = quote! {
         #[doc = #title_doc]
@@ -717,8 +728,8 @@ fn action(
                 quote! { _ => ::std::result::Result::Ok(#root::responses::#ename::#v(#read?)), }
             });
             let edoc = format!(
-                " The success responses of [`Client::{}`], by status.",
-                method.to_string().trim_start_matches("r#")
+                " The success responses of {}, by status.",
+                method_link(root, &method)
             );
             responses.push(quote! {
                 #[doc = #edoc]
@@ -742,10 +753,7 @@ fn action(
     let oname = has_options.then(|| ident(&option_names.unique(format!("{base}Options"))));
     let options_param = match &oname {
         Some(oname) => {
-            let odoc = format!(
-                " Optional parameters of [`Client::{}`].",
-                method.to_string().trim_start_matches("r#")
-            );
+            let odoc = format!(" Optional parameters of {}.", method_link(root, &method));
             let fields = &parts.fields;
             options.push(quote! {
                 #[doc = #odoc]
@@ -825,8 +833,10 @@ fn action(
                 method.to_string().trim_start_matches("r#")
             )));
             let idoc = format!(
-                " The items (`{item_name}`) of every page of [`Client::{}`], following `{next_link}` as the stream is read.",
-                method.to_string().trim_start_matches("r#")
+                " The items ({}) of every page of [`Client::{}`], following {} as the stream is read.",
+                super::docs::code(&item_name),
+                method.to_string().trim_start_matches("r#"),
+                super::docs::code(&next_link)
             );
             quote! {
                 #[doc = #idoc]
@@ -903,13 +913,13 @@ fn trigger(
         doc_lines.push(String::new());
     }
     doc_lines.push(format!(
-        "The {} trigger `{}` ({}), run by the connector-sdk trigger runtime.",
+        "The {} trigger {} ({}), run by the connector-sdk trigger runtime.",
         if kind.to_string() == "Webhook" {
             "webhook"
         } else {
             "polling"
         },
-        op.id,
+        super::docs::code(&op.id),
         if batch {
             "one event per item"
         } else {

@@ -8,7 +8,19 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         // Indented lines would be code blocks, which rustdoc compiles as tests.
         let line = line.trim();
         let mut escaped = String::with_capacity(line.len());
-        for c in line.chars() {
+        let mut rest = line;
+        let mut after_word = false;
+        while let Some(c) = rest.chars().next() {
+            // A URL becomes an autolink (`<https://…>`, kept as written): escaped, it would be
+            // a bare URL, which rustdoc warns about.
+            if let Some(url) = url_at(rest).filter(|_| !after_word) {
+                escaped.push('<');
+                escaped.push_str(url);
+                escaped.push('>');
+                rest = &rest[url.len()..];
+                after_word = true;
+                continue;
+            }
             match c {
                 '[' | ']' | '<' | '>' | '`' | '*' | '_' | '#' | '|' | '\\' => {
                     escaped.push('\\');
@@ -17,6 +29,8 @@ pub fn doc_lines(text: &str) -> Vec<String> {
                 c if c.is_control() => {}
                 c => escaped.push(c),
             }
+            after_word = c.is_alphanumeric();
+            rest = &rest[c.len_utf8()..];
         }
         out.push(escaped);
     }
@@ -27,6 +41,44 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         out.remove(0);
     }
     out
+}
+
+/// The `http(s)://` URL at the start of `text`: up to white space or a character that cannot be
+/// in an autolink, without trailing punctuation or an unbalanced closing parenthesis (a URL
+/// written in parentheses or as a Markdown link target).
+fn url_at(text: &str) -> Option<&str> {
+    let scheme = ["https://", "http://"].into_iter().find(|s| {
+        text.len() > s.len()
+            && text
+                .get(..s.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(s))
+    })?;
+    let end = text
+        .find(|c: char| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(
+                    c,
+                    '<' | '>' | '"' | '\'' | '`' | '\\' | '[' | ']' | '{' | '}' | '|'
+                )
+        })
+        .unwrap_or(text.len());
+    let mut url = &text[..end];
+    loop {
+        let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '*', '_']);
+        let trimmed = if trimmed.ends_with(')')
+            && trimmed.matches('(').count() < trimmed.matches(')').count()
+        {
+            &trimmed[..trimmed.len() - 1]
+        } else {
+            trimmed
+        };
+        if trimmed.len() == url.len() {
+            break;
+        }
+        url = trimmed;
+    }
+    (url.len() > scheme.len()).then_some(url)
 }
 
 /// Doc-comment lines from several optional pieces, separated by empty lines.
@@ -90,6 +142,24 @@ mod tests {
                 "fn main() {}",
                 "\\`\\`\\`"
             ]
+        );
+    }
+
+    #[test]
+    fn urls_become_autolinks() {
+        assert_eq!(
+            doc_lines("See [RFD-21](https://rfd.example/rfd/0021#concept-router) for more."),
+            ["See \\[RFD-21\\](<https://rfd.example/rfd/0021#concept-router>) for more."]
+        );
+        assert_eq!(
+            doc_lines("Docs: https://x.example/a_(b)?q=1&r=<2>. Or (http://y.example/p), nohttps://z"),
+            ["Docs: <https://x.example/a_(b)?q=1&r=>\\<2\\>. Or (<http://y.example/p>), nohttps://z"]
+        );
+        assert_eq!(doc_lines("just https:// here"), ["just https:// here"]);
+        // Text that is not ASCII around and in URLs.
+        assert_eq!(
+            doc_lines("h\u{a0}groups: é https://é.example/ü?q=ß."),
+            ["h\u{a0}groups: é <https://é.example/ü?q=ß>."]
         );
     }
 

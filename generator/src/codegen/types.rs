@@ -546,7 +546,7 @@ impl<'a> ModelsGen<'a> {
                 for v in values.iter().filter(|v| seen.insert(v.as_str())) {
                     let vname = namer.unique(type_name(if v.is_empty() { "Empty" } else { v }));
                     let vi = ident(&vname);
-                    let mut lines = vec![format!("`{}`", v.replace('`', "'"))];
+                    let mut lines = vec![code(v)];
                     if let Some(d) = described.get(v) {
                         lines.push(String::new());
                         lines.extend(super::docs::doc_lines(d));
@@ -665,7 +665,8 @@ impl<'a> ModelsGen<'a> {
                     });
                 }
                 let other_doc = format!(
-                    " A `{tag}` the definition does not list (its other properties are not kept)."
+                    " A {} the definition does not list (its other properties are not kept).",
+                    code(&tag)
                 );
                 quote! {
                     #doc

@@ -143,11 +143,17 @@ fn cargo_in_scratch_crate(
 /// Runs `cargo COMMAND --quiet --offline REST` in `dir`, with the compiled dependencies shared
 /// by every generated-code test (`target/codegen-check`).
 pub fn cargo(dir: &Path, args: &[&str]) -> Run {
+    cargo_with(dir, args, &[])
+}
+
+/// [`cargo`] with more environment variables.
+pub fn cargo_with(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Run {
     let (command, rest) = args.split_first().expect("a cargo command");
     let out = Command::new(env!("CARGO"))
         .arg(command)
         .args(["--quiet", "--offline"])
         .args(rest)
+        .envs(envs.iter().copied())
         .env("CARGO_TARGET_DIR", root().join("target/codegen-check"))
         // Generated crates are only checked, built and run here: no debug info saves disk and time.
         .env("CARGO_PROFILE_DEV_DEBUG", "0")
