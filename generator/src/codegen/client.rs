@@ -833,9 +833,9 @@ fn action(
                 method.to_string().trim_start_matches("r#")
             )));
             let idoc = format!(
-                " The items ({}) of every page of [`Client::{}`], following {} as the stream is read.",
+                " The items ({}) of every page of {}, following {} as the stream is read.",
                 super::docs::code(&item_name),
-                method.to_string().trim_start_matches("r#"),
+                method_link(root, &method),
                 super::docs::code(&next_link)
             );
             quote! {

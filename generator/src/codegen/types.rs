@@ -511,16 +511,13 @@ impl<'a> ModelsGen<'a> {
 
     fn item(&mut self, id: SchemaId, name: &str) -> TokenStream {
         let s = self.types.get(id);
-        let doc = docs(or_else(
-            combine([s.title.as_deref(), s.description.as_deref()]),
-            || match &s.name {
-                Some(n) => format!("The {} schema of the definition.", code(n)),
-                None => format!(
-                    "The schema at {} of the definition.",
-                    code(&format!("#{}", s.origin.pointer))
-                ),
-            },
-        ));
+        let doc = schema_doc(s, || match &s.name {
+            Some(n) => format!("The {} schema of the definition.", code(n)),
+            None => format!(
+                "The schema at {} of the definition.",
+                code(&format!("#{}", s.origin.pointer))
+            ),
+        });
         let name_ident = ident(name);
         let serde_crate = quote! { #[serde(crate = "::connector_sdk::serde")] };
         match self.shape_of(id) {
@@ -616,13 +613,10 @@ impl<'a> ModelsGen<'a> {
                         ty = quote! { ::std::boxed::Box<#ty> };
                     }
                     let vi = ident(&vname);
-                    let vdoc = docs(or_else(
-                        combine([vs.title.as_deref(), vs.description.as_deref()]),
-                        || match &vs.name {
-                            Some(n) => format!("The {} schema.", code(n)),
-                            None => format!("A {} value.", code(&vname)),
-                        },
-                    ));
+                    let vdoc = schema_doc(vs, || match &vs.name {
+                        Some(n) => format!("The {} schema.", code(n)),
+                        None => format!("A {} value.", code(&vname)),
+                    });
                     arms.push(quote! { #vdoc #vi(#ty), });
                 }
                 quote! {
@@ -643,18 +637,15 @@ impl<'a> ModelsGen<'a> {
                     let vname =
                         namer.unique(type_name(if value.is_empty() { "Empty" } else { value }));
                     let vi = ident(&vname);
-                    let vdoc = docs(or_else(
-                        combine([vs.title.as_deref(), vs.description.as_deref()]),
-                        || match &vs.name {
-                            Some(n) => format!(
-                                "The {} schema, with {} = {}.",
-                                code(n),
-                                code(&tag),
-                                code(value)
-                            ),
-                            None => format!("With {} = {}.", code(&tag), code(value)),
-                        },
-                    ));
+                    let vdoc = schema_doc(vs, || match &vs.name {
+                        Some(n) => format!(
+                            "The {} schema, with {} = {}.",
+                            code(n),
+                            code(&tag),
+                            code(value)
+                        ),
+                        None => format!("With {} = {}.", code(&tag), code(value)),
+                    });
                     let fields =
                         self.fields(id, *vid, &format!("{name}{vname}"), Some(&tag), false);
                     let body = (!fields.is_empty()).then(|| quote! { { #(#fields)* } });
@@ -729,6 +720,15 @@ fn subtypes(types: &TypeSpace) -> HashMap<SchemaId, Vec<SchemaId>> {
         out.insert(base, all);
     }
     out
+}
+
+/// The doc of an item or variant made from schema `s`: its title and description, else the
+/// line `fallback` makes.
+fn schema_doc(s: &Schema, fallback: impl FnOnce() -> String) -> TokenStream {
+    docs(or_else(
+        combine([s.title.as_deref(), s.description.as_deref()]),
+        fallback,
+    ))
 }
 
 /// A schema's own `x-ms-discriminator-value`.
