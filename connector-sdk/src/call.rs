@@ -364,13 +364,31 @@ impl Call {
     /// Appends the operation's path template to `out`, each value encoded as its parameter
     /// says.
     fn fill_path(&self, out: &mut String) -> Result<(), Error> {
-        let mut rest = self.spec.path;
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let Some(close) = rest[open..].find('}') else {
-                break;
+        let template = self.spec.path;
+        let broken = |why: &str| {
+            Error::Request {
+            operation: self.spec.id.to_string(),
+            message: format!(
+                "the path template `{template}` {why}; no URL is made of it (the definition must be fixed)"
+            ),
+        }
+        };
+        let mut rest = template;
+        loop {
+            let (open, close) = (rest.find('{'), rest.find('}'));
+            let (open, close) = match (open, close) {
+                (None, None) => break,
+                (Some(o), Some(c)) if o < c => (o, c),
+                (Some(_), None) => return Err(broken("has a `{` that is never closed")),
+                (None, Some(_)) | (Some(_), Some(_)) => {
+                    return Err(broken("has a `}` that closes nothing"))
+                }
             };
-            let name = &rest[open + 1..open + close];
+            let name = &rest[open + 1..close];
+            if name.contains('{') {
+                return Err(broken("has a `{` inside a parameter name"));
+            }
+            out.push_str(&rest[..open]);
             let (_, value, encoding) =
                 self.path
                     .iter()
@@ -383,7 +401,7 @@ impl Call {
                 PathEncoding::Single => encode_into(out, value),
                 PathEncoding::Double => encode_into(out, &encode_component(value)),
             }
-            rest = &rest[open + close + 1..];
+            rest = &rest[close + 1..];
         }
         out.push_str(rest);
         Ok(())
@@ -446,6 +464,25 @@ mod tests {
             c.url("https://api.example/v1/").unwrap(),
             "https://api.example/v1/folders/a%252Fb%2520c/files/r%26d.txt?tags=x%2Cy%20z&id=1&id=2"
         );
+    }
+
+    #[test]
+    fn a_path_template_with_unbalanced_braces_makes_no_url() {
+        for (path, why) in [
+            ("/a/{id", "never closed"),
+            ("/a/id}", "closes nothing"),
+            ("/a/}{id}", "closes nothing"),
+            ("/a/{x{id}", "inside a parameter name"),
+        ] {
+            let mut c = Call::new(OperationSpec {
+                id: "Get",
+                method: "GET",
+                path,
+            });
+            c.path("id", "1", PathEncoding::Single);
+            let e = c.url("https://api.example").unwrap_err().to_string();
+            assert!(e.contains(why) && e.contains(path), "{path}: {e}");
+        }
     }
 
     #[test]

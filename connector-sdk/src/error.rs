@@ -63,6 +63,36 @@ pub enum Error {
         /// What went wrong and what to do.
         message: String,
     },
+    /// The service redirected to a place the runtime does not follow: from `https` to `http`,
+    /// to a scheme that is not HTTP, or with the request's body to another origin.
+    #[error("{operation} failed: {host} redirected to {target}, which is not followed: {reason}")]
+    Redirect {
+        /// Operation id.
+        operation: String,
+        /// The host that redirected.
+        host: String,
+        /// Where it redirected to (without its query string).
+        target: String,
+        /// Why it is not followed.
+        reason: String,
+    },
+    /// A limit on what a service can make the runtime do was reached: the size of a response,
+    /// the longest `Retry-After` honoured, the number of redirects or pages. The message names
+    /// the setting that raises it.
+    #[error("{operation}: {message}")]
+    Limit {
+        /// Operation id.
+        operation: String,
+        /// Which limit, its value and how to change it.
+        message: String,
+    },
+    /// Durable state could not be read or written: the trigger state (the disk is full, the
+    /// file is read-only, or it is not a state database).
+    #[error("{message}")]
+    State {
+        /// What failed and what to do.
+        message: String,
+    },
     /// The request could not be built from the values given.
     #[error("{operation}: {message}")]
     Request {

@@ -127,3 +127,49 @@ pub fn webhook(data: &[u8]) {
     }
     let _ = crate::webhook::notification(query);
 }
+
+/// A request to the webhook listener: its first byte chooses whether the query is the valid
+/// signature of the path (so the body is judged too) or the fuzzed text after the path's NUL;
+/// the rest is the path and the body. Whatever the listener accepts, delivery must read as the
+/// same JSON (never the `null` of an unreadable body), and what it refuses it never stores.
+#[cfg(feature = "runtime")]
+pub fn listener(data: &[u8]) {
+    use crate::webhook::{judge, notification, parse_notification, Signer, Verdict};
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let (head, body) = match rest.iter().position(|b| *b == 0) {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, &rest[..0]),
+    };
+    let head = std::str::from_utf8(head).unwrap_or("");
+    let (path, fuzzed_query) = head.split_once('?').unwrap_or((head, ""));
+    let signer = Signer::new([9u8; 32]);
+    let signed = signer.callback_url("https://hooks.example.com", path);
+    let query = if mode & 1 == 0 {
+        signed.split_once('?').map_or("", |(_, q)| q)
+    } else {
+        fuzzed_query
+    };
+    let max_body = 1 + usize::from(mode >> 1) * 64;
+    match judge(&signer, path, query, body, max_body) {
+        Verdict::Accept(text) => {
+            assert!(
+                signer.verify(path, query),
+                "accepted without a valid signature"
+            );
+            assert!(body.len() <= max_body, "accepted a body over the limit");
+            let parsed = parse_notification(body).expect("accepted what delivery cannot parse");
+            assert_eq!(notification(&text), parsed, "delivery reads another value");
+        }
+        Verdict::Reject(status, _) => {
+            assert!(
+                matches!(status, 400 | 401 | 413),
+                "unexpected status {status}"
+            );
+            if status == 401 {
+                assert!(!signer.verify(path, query));
+            }
+        }
+    }
+}

@@ -11,8 +11,11 @@ pub mod call;
 pub mod client;
 pub mod connection;
 pub mod error;
+pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
+#[cfg(feature = "runtime")]
+mod http_server;
 pub mod long_running;
 pub mod oauth;
 pub mod paging;
@@ -36,7 +39,7 @@ pub use oauth::{GenericTemplates, OAuthConfig, TokenSource, Tokens};
 pub use paging::{ItemStream, Paging};
 pub use policy::Policies;
 pub use recurrence::{Frequency, Recurrence, Schedule};
-pub use retry::{Clock, RetryPolicy, SystemClock};
+pub use retry::{Clock, RetryPolicy, SystemClock, Wait, WaitReason};
 pub use serde;
 pub use serde_json;
 pub use store::{Store, StoredAuth, StoredConnection};

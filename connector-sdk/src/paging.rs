@@ -1,7 +1,7 @@
 //! `x-ms-pageable`: following next links as a stream of items.
 
 use crate::call::Call;
-use crate::client::{Client, Response};
+use crate::client::{Client, Response, DEFAULT_MAX_PAGES};
 use crate::Error;
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::de::DeserializeOwned;
@@ -122,7 +122,8 @@ impl Client {
     /// The items of every page, fetched as the stream is read: the first page by sending
     /// `call`, each next one by following the page's next link (see [`Client::follow`] for which
     /// links get the credential). Stops after [`Client::max_pages`] pages when a limit is set,
-    /// and with an error when a next link repeats one already followed.
+    /// with an [`Error::Limit`] after [`DEFAULT_MAX_PAGES`] when none is, and with an error
+    /// when a next link repeats one already followed.
     pub fn items<'a, T>(&'a self, call: Call, paging: Paging) -> ItemStream<'a, T>
     where
         T: DeserializeOwned + Send + 'a,
@@ -140,6 +141,18 @@ impl Client {
             let response = match std::mem::replace(&mut st.next, Next::Done) {
                 Next::Done => return None,
                 _ if st.client.max_pages().is_some_and(|m| st.pages >= m) => return None,
+                // The service keeps giving next links: stopped at the default limit, said.
+                Next::Link(_)
+                    if st.client.max_pages().is_none() && st.pages >= DEFAULT_MAX_PAGES =>
+                {
+                    let e = Error::Limit {
+                        operation: st.operation.to_string(),
+                        message: format!(
+                            "stopped after {DEFAULT_MAX_PAGES} pages, the default page limit, with a next link still to follow (Client::with_max_pages, or --max-pages N to read N pages)"
+                        ),
+                    };
+                    return Some((vec![Err(e)], st));
+                }
                 Next::First(call) => st.client.send(*call).await,
                 Next::Link(link) => st
                     .client

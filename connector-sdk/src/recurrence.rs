@@ -189,10 +189,15 @@ impl Recurrence {
         let interval = v
             .get("interval")
             .map(|i| {
-                i.as_u64()
-                    .or_else(|| i.as_str().and_then(|s| s.parse().ok()))
-                    .and_then(|n| u32::try_from(n).ok())
-                    .ok_or_else(|| bad("`interval` is a whole number"))
+                let n = i
+                    .as_u64()
+                    .or_else(|| i.as_str().and_then(|s| s.trim().parse().ok()))
+                    .ok_or_else(|| bad(format!("`interval` must be a whole number, not {i}")))?;
+                u32::try_from(n).map_err(|_| {
+                    bad(format!(
+                        "`interval` {n} is more than any frequency allows (a Second interval is at most 9999999)"
+                    ))
+                })
             })
             .transpose()?
             .unwrap_or(1);

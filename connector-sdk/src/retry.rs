@@ -169,6 +169,78 @@ pub fn retryable_status(status: u16) -> bool {
     status == 408 || status == 429 || (500..600).contains(&status)
 }
 
+/// A wait the runtime is about to make on a service's account: what a command shows on stderr
+/// (through [`Client::with_wait_observer`](crate::Client::with_wait_observer)) so that no wait
+/// is silent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wait {
+    /// Operation id.
+    pub operation: String,
+    /// How long.
+    pub duration: Duration,
+    /// Why.
+    pub reason: WaitReason,
+}
+
+/// Why the runtime waits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaitReason {
+    /// Before retry `attempt` of `of`, after a failed attempt (`status` when the service
+    /// answered; `retry_after` when its `Retry-After` set the wait).
+    Retry {
+        /// The retry about to be made (1 for the first).
+        attempt: u32,
+        /// The retries the policy allows.
+        of: u32,
+        /// The status that failed, when there was an answer.
+        status: Option<u16>,
+        /// Whether the service's `Retry-After` chose the wait.
+        retry_after: bool,
+    },
+    /// Before polling a long-running action's status again (`polls` made so far).
+    LongRunning {
+        /// Polls made so far.
+        polls: u32,
+    },
+}
+
+impl std::fmt::Display for Wait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secs = self.duration.as_secs_f64();
+        match &self.reason {
+            WaitReason::Retry {
+                attempt,
+                of,
+                status,
+                retry_after,
+            } => {
+                write!(f, "{}: waiting {secs:.1} s before retry {attempt} of {of}", self.operation)?;
+                match (status, retry_after) {
+                    (Some(s), true) => write!(f, " (HTTP {s}; the service's Retry-After)"),
+                    (Some(s), false) => write!(f, " (HTTP {s})"),
+                    (None, _) => write!(f, " (the request failed)"),
+                }
+            }
+            WaitReason::LongRunning { polls } => write!(
+                f,
+                "{}: the action is still running after {polls} poll{}; polling again in {secs:.1} s",
+                self.operation,
+                if *polls == 1 { "" } else { "s" }
+            ),
+        }
+    }
+}
+
+/// Called with every [`Wait`] before it starts.
+#[derive(Clone)]
+pub struct WaitObserver(pub std::sync::Arc<dyn Fn(&Wait) + Send + Sync>);
+
+impl std::fmt::Debug for WaitObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WaitObserver")
+    }
+}
+
 /// Waiting, replaceable in tests so that nothing sleeps for real.
 pub trait Clock: Send + Sync + std::fmt::Debug {
     /// Waits `duration`.

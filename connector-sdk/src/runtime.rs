@@ -81,10 +81,43 @@ pub trait StateStore: Send + Sync {
 }
 
 fn db(e: rusqlite::Error) -> Error {
-    Error::Request {
-        operation: "state".into(),
+    Error::State {
         message: format!("the trigger state store failed: {e}"),
     }
+}
+
+/// Checks a state file before it is opened: it does not exist (it is created), or it is a
+/// regular file with contents. An empty file is refused rather than taken for a new store
+/// (the trigger would silently start over); so are a symbolic link, a device or a FIFO (SQLite
+/// would write through them).
+pub fn check_state_file(path: &Path) -> Result<(), Error> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(Error::State {
+                message: format!("cannot read the state file {}: {e}", path.display()),
+            })
+        }
+        Ok(m) => m,
+    };
+    if let Some(kind) = crate::files::special_kind(&meta) {
+        return Err(Error::State {
+            message: format!(
+                "the state file {} is {kind}, not a regular file; give the path of a state database (--state FILE)",
+                path.display()
+            ),
+        });
+    }
+    if meta.len() == 0 {
+        return Err(Error::State {
+            message: format!(
+                "the state file {} is empty (0 bytes): it is not a state database, and taking it for a new one would start the trigger over. Restore it from a copy, or remove it to start over from the beginning (`rm {}`)",
+                path.display(),
+                path.display()
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// The SQLite store: one file, WAL journal, synchronous commits.
@@ -99,11 +132,12 @@ impl std::fmt::Debug for SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating) the store at `path`.
+    /// Opens (creating) the store at `path`; an existing file must be a state database (see
+    /// [`check_state_file`]).
     pub fn open(path: &Path) -> Result<SqliteStore, Error> {
+        check_state_file(path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| Error::Request {
-                operation: "state".into(),
+            std::fs::create_dir_all(dir).map_err(|e| Error::State {
                 message: format!("cannot create {}: {e}", dir.display()),
             })?;
         }
@@ -428,6 +462,24 @@ pub struct Poller<'a, T: Trigger> {
     /// A query parameter set to the largest value of an event field seen so far (for plain
     /// OpenAPI definitions with a "since" parameter): (parameter, field).
     cursor: Option<(String, String)>,
+    /// Told of every failed poll.
+    on_failure: Option<FailureObserver<'a>>,
+}
+
+/// What [`Poller::on_failure`] keeps.
+type FailureObserver<'a> = Box<dyn Fn(&PollFailure) + Send + Sync + 'a>;
+
+/// A poll that failed, for whoever shows it: the runtime retries it at `next`.
+#[derive(Debug, Clone)]
+pub struct PollFailure {
+    /// The trigger's name.
+    pub trigger: String,
+    /// What went wrong.
+    pub error: String,
+    /// When the poll is made again.
+    pub next: Timestamp,
+    /// Polls that failed in a row, this one included.
+    pub consecutive: u32,
 }
 
 impl<'a, T: Trigger> Poller<'a, T>
@@ -450,7 +502,15 @@ where
             every,
             dedupe_on: None,
             cursor: None,
+            on_failure: None,
         }
+    }
+
+    /// Calls `observer` with every failed poll (the poll is made again at its next time; a
+    /// program says so where its user sees it).
+    pub fn on_failure(mut self, observer: impl Fn(&PollFailure) + Send + Sync + 'a) -> Self {
+        self.on_failure = Some(Box::new(observer));
+        self
     }
 
     /// Sends the query parameter `param` = the largest `field` of the events delivered so far
@@ -488,8 +548,16 @@ where
         };
         match outcome {
             Ok((next, delivered, handled, wait)) => {
+                // The events were handled: a state that cannot be committed would hand them out
+                // again at every poll. That is no failed poll but a broken store: said as such.
                 self.store
-                    .commit(&self.name, &next, &delivered, &run(handled, None))?;
+                    .commit(&self.name, &next, &delivered, &run(handled, None))
+                    .map_err(|e| Error::State {
+                        message: format!(
+                            "{}: {handled} event(s) were delivered but the new state cannot be recorded ({e}); stopped so that they are not delivered again and again. Free the disk (or fix the state file) and start again: the next run repeats at most those events",
+                            self.name
+                        ),
+                    })?;
                 Ok((handled, wait))
             }
             Err(e) => {
@@ -613,8 +681,10 @@ where
     }
 
     /// Polls until `stop` resolves: on the schedule, at once after `Retry-After: 0`, after the
-    /// service's `Retry-After` when it gives one. A failed poll (or handler) is recorded and
-    /// retried at the next time; the state does not advance.
+    /// service's `Retry-After` when it gives one. A failed poll (or handler) is recorded, told
+    /// to the [`Poller::on_failure`] observer, and retried at the next time; the state does not
+    /// advance. A state that cannot be read or committed ([`Error::State`]) ends the run with
+    /// that error.
     pub async fn run<F, Fut>(
         &self,
         mut handler: F,
@@ -630,6 +700,7 @@ where
             Every::Recurrence(r) => r.first_run(started),
         };
         let mut stop = std::pin::pin!(stop);
+        let mut failures = 0u32;
         loop {
             let wait = next
                 .duration_since(Timestamp::now())
@@ -642,6 +713,7 @@ where
                 return Ok(());
             }
             let polled = self.poll_once(&mut handler).await;
+            let polled_ok = polled.is_ok();
             let now = Timestamp::now();
             let scheduled = match &self.every {
                 Every::Interval(d) => now
@@ -656,11 +728,24 @@ where
                     .unwrap_or(now)
                     .min(scheduled),
                 Ok((_, None)) => scheduled,
+                Err(e @ Error::State { .. }) => return Err(e),
                 Err(e) => {
+                    failures += 1;
                     tracing::warn!(trigger = %self.name, error = %e, "poll failed; retried at the next time");
+                    if let Some(observer) = &self.on_failure {
+                        observer(&PollFailure {
+                            trigger: self.name.clone(),
+                            error: e.to_string(),
+                            next: scheduled,
+                            consecutive: failures,
+                        });
+                    }
                     scheduled
                 }
             };
+            if polled_ok {
+                failures = 0;
+            }
         }
     }
 }

@@ -18,6 +18,8 @@ use std::sync::Arc;
 pub(crate) const MAGIC: &[u8] = b"connector-gen store 1\n";
 const FILE: &str = "connections.enc";
 const KEY_FILE: &str = "key";
+/// The largest store file read (connections are a few hundred bytes each).
+const STORE_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// How a stored connection authenticates, with its secrets.
 #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -177,15 +179,22 @@ impl Store {
         }
         let path = dir.join(KEY_FILE);
         let origin = format!("the key file {}", path.display());
-        let key = match std::fs::read_to_string(&path) {
-            Ok(text) => parse_key(&text, &origin)?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        let key = match crate::files::read_bounded(&path, 1024) {
+            Ok(bytes) => {
+                check_private(&path)?;
+                parse_key(&String::from_utf8_lossy(&bytes), &origin)?
+            }
+            Err(e) if e.is_not_found() => {
                 let key = XChaCha20Poly1305::generate_key(&mut OsRng);
                 let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
                 write_private(&path, format!("{hex}\n").as_bytes())?;
                 key
             }
-            Err(e) => return Err(io("read", &path, e)),
+            Err(e) => {
+                return Err(Error::Auth {
+                    message: format!("cannot read the key file: {e}"),
+                })
+            }
         };
         Ok(Store {
             dir: dir.to_path_buf(),
@@ -202,10 +211,14 @@ impl Store {
     /// Every stored connection by name.
     pub fn load(&self) -> Result<BTreeMap<String, StoredConnection>, Error> {
         let path = self.path();
-        let data = match std::fs::read(&path) {
+        let data = match crate::files::read_bounded(&path, STORE_LIMIT) {
             Ok(d) => d,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-            Err(e) => return Err(io("read", &path, e)),
+            Err(e) if e.is_not_found() => return Ok(BTreeMap::new()),
+            Err(e) => {
+                return Err(Error::Auth {
+                    message: format!("cannot read the connection store: {e}"),
+                })
+            }
         };
         self.decode(&data, &path)
     }
@@ -273,8 +286,9 @@ impl Store {
         })
     }
 
-    /// Stores `conn` as `name` (replacing one of that name).
+    /// Stores `conn` as `name` (replacing one of that name); the name must pass [`check_name`].
     pub fn put(&self, name: &str, conn: StoredConnection) -> Result<(), Error> {
+        check_name(name)?;
         let mut all = self.load()?;
         all.insert(name.to_string(), conn);
         self.save(&all)
@@ -291,24 +305,65 @@ impl Store {
     }
 }
 
-/// Writes `data` to `path` through a temporary file in the same directory (mode 0600 on
-/// Unix), then renames it into place.
+/// Whether `name` can name a stored connection: 1 to 100 characters, no path separator, no
+/// control character or bidirectional override, not `.` or `..` — names are shown in listings
+/// and given on command lines, where such characters would mislead.
+pub fn check_name(name: &str) -> Result<(), Error> {
+    let bad = |why: &str| {
+        Err(Error::Auth {
+            message: format!(
+                "{name:?} cannot name a connection: {why} (use letters, digits, `-`, `_` and `.`)"
+            ),
+        })
+    };
+    if name.trim().is_empty() {
+        return bad("it is empty");
+    }
+    if name.chars().count() > 100 {
+        return bad("it is longer than 100 characters");
+    }
+    if name.contains(['/', '\\']) || name == "." || name == ".." {
+        return bad("it looks like a path");
+    }
+    if name.chars().any(|c| {
+        c.is_control()
+            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    }) {
+        return bad("it holds a control character");
+    }
+    Ok(())
+}
+
+/// Writes `data` to `path` atomically, readable by the user only (mode 0600).
 fn write_private(path: &Path, data: &[u8]) -> Result<(), Error> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io("write in", dir, e))?;
+    crate::files::write_atomic(path, data, crate::files::Access::Private).map_err(|e| Error::Auth {
+        message: format!("cannot write {e}"),
+    })
+}
+
+/// Refuses a key file that others may read, as ssh refuses such private keys: whoever can read
+/// it can decrypt every stored connection.
+fn check_private(path: &Path) -> Result<(), Error> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| io("protect", tmp.path(), e))?;
+        let mode = std::fs::metadata(path)
+            .map_err(|e| io("read", path, e))?
+            .permissions()
+            .mode()
+            & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(Error::Auth {
+                message: format!(
+                    "the key file {} can be read by others (mode {mode:04o}): whoever reads it can decrypt the stored connections; make it private with `chmod 600 {}`",
+                    path.display(),
+                    path.display()
+                ),
+            });
+        }
     }
-    tmp.write_all(data)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| io("write", path, e))?;
-    tmp.persist(path)
-        .map_err(|e| io("replace", path, e.error))?;
+    #[cfg(not(unix))]
+    let _ = path;
     Ok(())
 }
 
@@ -426,6 +481,21 @@ mod tests {
         assert!(!store.remove("c1").unwrap());
         let e = store.get("c1").unwrap_err().to_string();
         assert!(e.contains("connector-gen connect PATH --name c1"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_file_others_can_read_is_refused_with_the_chmod_that_fixes_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        Store::open_in(dir.path()).unwrap();
+        let key = dir.path().join(KEY_FILE);
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = Store::open_in(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("can be read by others (mode 0644)"), "{e}");
+        assert!(e.contains(&format!("chmod 600 {}", key.display())), "{e}");
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(Store::open_in(dir.path()).is_ok());
     }
 
     #[test]

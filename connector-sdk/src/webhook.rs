@@ -141,34 +141,143 @@ impl Inbox {
     }
 }
 
-/// The embedded listener: `POST {path}` with a valid signature and a JSON body is stored in the
-/// inbox of `trigger`, then answered 202; a wrong or missing signature is 401, a body that is
-/// not JSON 400.
+/// What the listener may be made to hold: each has a default, and the webhook listener of
+/// `connector-gen watch` takes `--max-connections`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListenerLimits {
+    /// The largest notification body, in bytes (default 2 MiB); larger is 413.
+    pub max_body_bytes: usize,
+    /// How long a client may take to send a request's headers, and how long a kept-alive
+    /// connection may wait before its next request (default 10 s).
+    pub header_read_timeout: std::time::Duration,
+    /// How long a connection may go without a byte either way before it is closed (default
+    /// 60 s): slow bodies and readers that never read.
+    pub idle_timeout: std::time::Duration,
+    /// Connections served at once (default: 1024, or fewer when the process may open fewer
+    /// files). At the cap, the connection that has waited longest for its request is closed to
+    /// make room; when every connection is busy with a request, new ones wait.
+    pub max_connections: usize,
+}
+
+impl Default for ListenerLimits {
+    fn default() -> Self {
+        ListenerLimits {
+            max_body_bytes: 2 * 1024 * 1024,
+            header_read_timeout: std::time::Duration::from_secs(10),
+            idle_timeout: std::time::Duration::from_secs(60),
+            max_connections: default_max_connections(),
+        }
+    }
+}
+
+/// 1024 connections, or half of what the process may open beyond a reserve of 32 files (the
+/// state database, its journal, the logs), at least 16.
+pub fn default_max_connections() -> usize {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes the struct it is given and reads nothing else.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0 {
+            let soft = usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX);
+            return (soft.saturating_sub(32) / 2).clamp(16, 1024);
+        }
+    }
+    1024
+}
+
+/// How deep a notification's JSON may nest: the limit of the parser that reads notifications
+/// for delivery, so that nothing is acknowledged that delivery could not read.
+pub const MAX_NOTIFICATION_DEPTH: usize = 128;
+
+/// What the listener does with a request to its path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Store this body (the notification, as text) and answer 202 once it is committed.
+    Accept(String),
+    /// Answer with this status and reason; nothing is stored.
+    Reject(u16, String),
+}
+
+/// The listener's decision for a request to `path` with `query` and `body`: 401 without a valid
+/// signature, 413 over `max_body_bytes`, 400 for a body the delivery parser cannot read (not
+/// JSON, or nested deeper than [`MAX_NOTIFICATION_DEPTH`]); else accepted. The one function the
+/// listener, the fuzz target and delivery agree through.
+pub fn judge(
+    signer: &Signer,
+    path: &str,
+    query: &str,
+    body: &[u8],
+    max_body_bytes: usize,
+) -> Verdict {
+    if !signer.verify(path, query) {
+        return Verdict::Reject(401, "invalid or missing signature".into());
+    }
+    if body.len() > max_body_bytes {
+        return Verdict::Reject(
+            413,
+            format!("the notification is larger than {max_body_bytes} bytes"),
+        );
+    }
+    match parse_notification(body) {
+        Ok(_) => Verdict::Accept(String::from_utf8_lossy(body).into_owned()),
+        Err(e) if e.to_string().contains("recursion limit") => Verdict::Reject(
+            400,
+            format!("the notification nests deeper than {MAX_NOTIFICATION_DEPTH} levels"),
+        ),
+        Err(_) => Verdict::Reject(400, "the notification is not JSON".into()),
+    }
+}
+
+/// A notification's JSON, as delivery reads it (nesting at most [`MAX_NOTIFICATION_DEPTH`]).
+pub fn parse_notification(body: &[u8]) -> Result<Value, serde_json::Error> {
+    serde_json::from_slice(body)
+}
+
+/// The embedded listener with the default limits (see [`listener_with`]).
 pub fn listener(signer: Signer, inbox: Inbox, trigger: String, path: String) -> axum::Router {
+    listener_with(signer, inbox, trigger, path, &ListenerLimits::default())
+}
+
+/// The embedded listener: `POST {path}` with a valid signature and a JSON body that delivery
+/// can read is stored in the inbox of `trigger`, then answered 202; everything else is refused
+/// as [`judge`] says, before anything is stored.
+pub fn listener_with(
+    signer: Signer,
+    inbox: Inbox,
+    trigger: String,
+    path: String,
+    limits: &ListenerLimits,
+) -> axum::Router {
     use axum::http::{StatusCode, Uri};
+    let max_body = limits.max_body_bytes;
     let handler = move |uri: Uri, body: axum::body::Bytes| {
         let (signer, inbox, trigger) = (signer.clone(), inbox.clone(), trigger.clone());
         async move {
-            if !signer.verify(uri.path(), uri.query().unwrap_or("")) {
-                return (
-                    StatusCode::UNAUTHORIZED,
-                    "invalid or missing signature".to_string(),
-                );
-            }
-            if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
-                return (
-                    StatusCode::BAD_REQUEST,
-                    "the notification is not JSON".to_string(),
-                );
-            }
-            let text = String::from_utf8_lossy(&body).into_owned();
-            match inbox.put(&trigger, text).await {
-                Ok(()) => (StatusCode::ACCEPTED, String::new()),
-                Err(e) => (StatusCode::SERVICE_UNAVAILABLE, e),
+            match judge(
+                &signer,
+                uri.path(),
+                uri.query().unwrap_or(""),
+                &body,
+                max_body,
+            ) {
+                Verdict::Reject(status, reason) => (
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+                    reason,
+                ),
+                Verdict::Accept(text) => match inbox.put(&trigger, text).await {
+                    Ok(()) => (StatusCode::ACCEPTED, String::new()),
+                    Err(e) => (StatusCode::SERVICE_UNAVAILABLE, e),
+                },
             }
         }
     };
-    axum::Router::new().route(&path, axum::routing::post(handler))
+    axum::Router::new()
+        .route(&path, axum::routing::post(handler))
+        // A body over the limit is refused while it arrives (413), never read whole.
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
 }
 
 /// A subscription the service created.
@@ -205,14 +314,24 @@ impl Client {
     }
 }
 
-/// The JSON of a stored notification.
+/// The JSON of a stored notification. Only bodies [`parse_notification`] reads are stored; a
+/// row written otherwise (by an older version) is delivered as its text, never lost as `null`.
 pub fn notification(body: &str) -> Value {
-    serde_json::from_str(body).unwrap_or(Value::Null)
+    parse_notification(body.as_bytes()).unwrap_or_else(|_| Value::String(body.to_string()))
 }
 
-/// Serves the listener on `socket` until the task is dropped.
+/// Serves the listener on `socket` with the default limits until the task is dropped.
 pub async fn serve(socket: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
-    axum::serve(socket, app).await
+    crate::http_server::serve(socket, app, ListenerLimits::default()).await
+}
+
+/// Serves the listener on `socket` within `limits` until the task is dropped.
+pub async fn serve_with(
+    socket: tokio::net::TcpListener,
+    app: axum::Router,
+    limits: ListenerLimits,
+) -> std::io::Result<()> {
+    crate::http_server::serve(socket, app, limits).await
 }
 
 #[cfg(test)]
