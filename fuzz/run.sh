@@ -13,7 +13,7 @@
 # which the tests replay.
 set -euo pipefail
 cd "$(dirname "$0")"
-TARGETS=(definition yaml api_properties postman codegen policies recurrence oauth_template store webhook)
+TARGETS=(definition yaml api_properties postman codegen policies recurrence oauth_template store webhook listener files)
 SHARED=../../shared/corpus
 export RUSTC_BOOTSTRAP=1
 

@@ -107,3 +107,70 @@ pub fn codegen(data: &[u8]) {
         Err(e) => panic!("no crate for a model without errors: {e}"),
     }
 }
+
+/// The folder [`files`] works in: a definition's root holding a file, a subfolder, a symbolic
+/// link to a file outside, a FIFO and a file for the fuzzed content; and the secret outside.
+#[cfg(unix)]
+fn sandbox() -> &'static std::path::Path {
+    static SANDBOX: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    SANDBOX.get_or_init(|| {
+        let base =
+            std::env::temp_dir().join(format!("connector-gen-fuzz-files-{}", std::process::id()));
+        let root = base.join("root");
+        let _ = std::fs::create_dir_all(root.join("sub"));
+        let _ = std::fs::create_dir_all(base.join("outside"));
+        let _ = std::fs::write(base.join("outside/secret.json"), "SECRET");
+        let _ = std::fs::write(root.join("sub/common.json"), "{}");
+        let _ =
+            std::os::unix::fs::symlink(base.join("outside/secret.json"), root.join("link.json"));
+        let _ = std::os::unix::fs::symlink("/dev/zero", root.join("zero.json"));
+        let _ = std::process::Command::new("mkfifo")
+            .arg(root.join("fifo.json"))
+            .status();
+        root
+    })
+}
+
+/// A reference a definition makes (before the NUL) to the files of its folder, and the content
+/// of one of them (after the NUL): whatever the loader's reader returns is a regular file inside
+/// the folder, never the secret outside, never more than its limit; a FIFO or a device is
+/// refused without waiting; and the bounded reader returns a file whole exactly when it fits.
+#[cfg(unix)]
+pub fn files(data: &[u8]) {
+    use crate::load::confine::{read, Roots};
+    use crate::load::refs::{file_path, is_absolute};
+    let split = data.iter().position(|b| *b == 0).unwrap_or(data.len());
+    let reference = String::from_utf8_lossy(&data[..split]);
+    let content = data.get(split + 1..).unwrap_or_default();
+    let root = sandbox();
+    let _ = std::fs::write(root.join("data.json"), content);
+    const LIMIT: u64 = 64;
+    match connector_sdk::files::read_bounded(&root.join("data.json"), LIMIT) {
+        Ok(bytes) => assert!(bytes == content && content.len() as u64 <= LIMIT),
+        Err(e) => assert!(
+            content.len() as u64 > LIMIT,
+            "refused a file within the limit: {e}"
+        ),
+    }
+    let part = reference.split('#').next().unwrap_or("");
+    if part.is_empty() || crate::load::refs::is_url(part) {
+        return;
+    }
+    let path = file_path(&root.join("definition.json"), part);
+    let roots = Roots::new(root, &[]);
+    if let Ok(bytes) = read(&path, &roots, LIMIT) {
+        assert!(bytes.len() as u64 <= LIMIT, "read past the limit");
+        assert!(
+            bytes != b"SECRET",
+            "read the file outside through `{reference}`"
+        );
+        let real = std::fs::canonicalize(&path).expect("a file that was read exists");
+        let real_root = std::fs::canonicalize(root).expect("the sandbox exists");
+        assert!(
+            real.starts_with(&real_root),
+            "read {} outside the root",
+            real.display()
+        );
+        assert!(!is_absolute(part) || path.starts_with(root));
+    }
+}

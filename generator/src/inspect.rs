@@ -1,6 +1,7 @@
 //! `connector-gen inspect`: what a connector is, for people (`human`) and scripts (`json`).
 
 use crate::model::*;
+use crate::text::printable_line;
 use serde_json::{json, Value};
 use std::fmt::Write;
 
@@ -97,23 +98,24 @@ fn auth_json(a: &AuthScheme) -> Value {
     }
 }
 
-/// A readable summary: title, host, auth, counts and a table of operations.
+/// A readable summary: title, host, auth, counts and a table of operations. Text from the
+/// definition is made printable ([`printable_line`]): it ends up on a terminal.
 pub fn to_human(c: &Connector) -> String {
     let mut out = String::new();
     let (actions, polling, webhooks) = c.counts();
     let _ = writeln!(
         out,
         "{}  ({})",
-        if c.title.is_empty() {
+        printable_line(if c.title.is_empty() {
             &c.name
         } else {
             &c.title
-        },
+        }),
         c.format.label()
     );
     if let Some(d) = &c.description {
         let first: String = d.lines().next().unwrap_or("").chars().take(100).collect();
-        let _ = writeln!(out, "  {first}");
+        let _ = writeln!(out, "  {}", printable_line(&first));
     }
     let host = match (&c.host, &c.base_path) {
         (Some(h), Some(b)) => format!("{h}{b}"),
@@ -121,11 +123,11 @@ pub fn to_human(c: &Connector) -> String {
         (None, Some(b)) => b.clone(),
         (None, None) => "(none)".into(),
     };
-    let _ = writeln!(out, "  host      {host}");
+    let _ = writeln!(out, "  host      {}", printable_line(&host));
     let auth: Vec<String> = c
         .auth
         .iter()
-        .map(|a| format!("{} `{}`", a.label(), a.name))
+        .map(|a| format!("{} `{}`", a.label(), printable_line(&a.name)))
         .collect();
     let _ = writeln!(
         out,
@@ -138,21 +140,29 @@ pub fn to_human(c: &Connector) -> String {
     );
     if let Some(props) = &c.connection {
         for p in props.all_parameters() {
-            let mut line = format!("{} `{}`", p.type_raw.as_deref().unwrap_or("?"), p.name);
+            let mut line = format!(
+                "{} `{}`",
+                printable_line(p.type_raw.as_deref().unwrap_or("?")),
+                printable_line(&p.name)
+            );
             if let Some(o) = &p.oauth {
                 if let Some(idp) = &o.identity_provider {
-                    let _ = write!(line, " identityProvider={}", idp.as_str());
+                    let _ = write!(line, " identityProvider={}", printable_line(idp.as_str()));
                 }
                 let _ = write!(
                     line,
                     " redirectMode={}",
-                    o.redirect_mode.as_deref().unwrap_or("(absent)")
+                    printable_line(o.redirect_mode.as_deref().unwrap_or("(absent)"))
                 );
             }
             let _ = writeln!(out, "  connect   {line}");
         }
         if !c.policies.is_empty() {
-            let ids: Vec<&str> = c.policies.iter().map(|p| p.template_id.as_str()).collect();
+            let ids: Vec<String> = c
+                .policies
+                .iter()
+                .map(|p| printable_line(&p.template_id).into_owned())
+                .collect();
             let _ = writeln!(out, "  policies  {}", ids.join(", "));
         }
     }
@@ -174,10 +184,10 @@ pub fn to_human(c: &Connector) -> String {
         .map(|o| {
             [
                 o.kind.label().to_string(),
-                o.id.clone(),
-                o.method.as_str().to_string(),
-                o.path.clone(),
-                o.summary.clone().unwrap_or_default(),
+                printable_line(&o.id).into_owned(),
+                printable_line(o.method.as_str()).into_owned(),
+                printable_line(&o.path).into_owned(),
+                printable_line(o.summary.as_deref().unwrap_or_default()).into_owned(),
             ]
         })
         .collect();

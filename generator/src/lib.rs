@@ -15,4 +15,5 @@ pub mod inspect;
 pub mod load;
 pub mod lower;
 pub mod model;
+pub mod text;
 pub mod validate;

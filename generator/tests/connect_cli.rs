@@ -126,7 +126,8 @@ fn free_port() -> u16 {
 }
 
 /// Plays the browser for a running `connect`: reads the sign-in URL it prints, lets the mock
-/// sign in, and delivers the redirect (with its state replaced when `forge`).
+/// sign in, and delivers the redirect (when `forge`, first a copy with another state, as an
+/// attacker's page would, then the real one).
 fn browse(child: &mut Child, forge: bool) -> Vec<String> {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut printed = Vec::new();
@@ -138,8 +139,9 @@ fn browse(child: &mut Child, forge: bool) -> Vec<String> {
         }
     };
     let http = http::blocking_get_no_redirect(&url);
-    let mut redirect = url::Url::parse(&http).unwrap();
+    let redirect = url::Url::parse(&http).unwrap();
     if forge {
+        let mut forged = redirect.clone();
         let pairs: Vec<(String, String)> = redirect
             .query_pairs()
             .map(|(k, v)| {
@@ -151,7 +153,8 @@ fn browse(child: &mut Child, forge: bool) -> Vec<String> {
                 (k.into_owned(), v)
             })
             .collect();
-        redirect.query_pairs_mut().clear().extend_pairs(pairs);
+        forged.query_pairs_mut().clear().extend_pairs(pairs);
+        printed.push(http::blocking_get_text(forged.as_str()));
     }
     // The CLI's listener answers the browser.
     let page = http::blocking_get_text(redirect.as_str());
@@ -284,32 +287,49 @@ fn oauth_sign_in_is_stored_encrypted_and_used_by_call() {
     let all = outputs.join("\n");
     assert!(!all.contains(secret) && !all.contains(&token), "{all}");
 
-    // A forged state: refused, nothing stored.
+    // A forged state: refused (the browser is told so), counted, and the sign-in still waits
+    // for the real redirect, which then signs in.
     let port = free_port().to_string();
     let mut child = cg(home.path())
         .args([
             "connect",
             def_s,
             "--name",
-            "forged",
+            "after-forgery",
             "--no-browser",
             "--port",
             &port,
         ])
         .args(["--param", "client_id=mock-client", "--param"])
         .arg(format!("client_secret={secret}"))
+        .args(["--param", &format!("base_url={api}")])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    browse(&mut child, true);
+    let printed = browse(&mut child, true);
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("another `state`"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{printed:?}\n{stderr}");
+    let forged_page = printed.iter().find(|l| l.contains("state does not match"));
+    assert!(
+        forged_page.is_some_and(|p| p.contains("Sign-in failed") && !p.contains("Signed in")),
+        "{printed:?}"
+    );
+    assert!(
+        printed
+            .iter()
+            .any(|l| l.contains("Signed in. You can close this tab.")),
+        "{printed:?}"
+    );
+    assert!(
+        stderr.contains("refused a sign-in redirect whose state does not match")
+            && stderr.contains("1 sign-in redirect(s) with a wrong state were refused"),
+        "{stderr}"
+    );
     let r = run_with(cg(home.path()).args(["connections", "list"]));
-    assert!(!r.stdout.contains("forged"), "{}", r.stdout);
+    assert!(r.stdout.contains("after-forgery"), "{}", r.stdout);
 
     // Removing it.
     let r = run_with(cg(home.path()).args(["connections", "remove", "tasks"]));

@@ -28,9 +28,11 @@ fn fixture(code: &str, name: &str) -> Option<PathBuf> {
         "PP0101" => "fixtures/broken/not-a-definition.json",
         "PP0102" => "fixtures/broken/unsupported-version.json",
         "PP0103" => "fixtures/broken/wrong-types.json",
+        "PP0019" => "fixtures/broken/not-finite.yaml",
         "PP0120" | "PP0121" | "PP0123" => "fixtures/postman/v21-urls.postman_collection.json",
         "PP0122" => "fixtures/postman/v21-auth.postman_collection.json",
         "PP0124" | "PP0125" => "fixtures/postman/v21-bodies.postman_collection.json",
+        "PP0126" => "fixtures/hostile/urls.postman_collection.json",
         // Generated at test time: see the tests below.
         "PP0106" | "PP0210" => return None,
         _ => "",

@@ -710,3 +710,187 @@ fn a_cursor_parameter_carries_the_largest_id_seen() {
         ["/items/all", "/items/all?since=2", "/items/all?since=10"]
     );
 }
+
+/// A service whose polls all fail, with a terminal escape sequence in its error body.
+fn failing_service() -> (tokio::runtime::Runtime, String, Arc<Mutex<usize>>) {
+    let hits: Arc<Mutex<usize>> = Arc::default();
+    let h = hits.clone();
+    let app = axum::Router::new().fallback(move || {
+        let h = h.clone();
+        async move {
+            *h.lock().unwrap() += 1;
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "down\u{1b}[2J\u{1b}]0;pwned\u{7}",
+            )
+        }
+    });
+    let (rt, addr) = common::serve(app);
+    (rt, format!("http://{addr}"), hits)
+}
+
+/// Sends SIGTERM to `child` (what Ctrl-C does) and returns its exit code, stdout and stderr.
+fn stop(child: Child) -> (Option<i32>, String, String) {
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn failed_polls_are_said_on_stderr_without_flooding_it() {
+    let (_rt, base, hits) = failing_service();
+    let dir = tempfile::tempdir().unwrap();
+    let (def, conn) = connector(dir.path(), &base);
+    let db = dir.path().join("state.db");
+    let child = watch(&def, &conn, &db, &["--every", "1s", "--retry", "none"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while *hits.lock().unwrap() < 3 && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (code, stdout, stderr) = stop(child);
+    assert!(
+        *hits.lock().unwrap() >= 3,
+        "the watcher did not keep polling"
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    // Three failed polls in a few seconds: one line says the first (with its cause and when the
+    // next attempt is), the others wait for the next line, at most one every 30 s.
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("poll failed"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].contains("Feed/OnNewItems: poll failed (1 in a row)")
+            && lines[0].contains("HTTP 500")
+            && lines[0].contains("next attempt at 20"),
+        "{stderr}"
+    );
+    // What the server wrote reaches the terminal as text.
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr:?}"
+    );
+    assert!(stderr.contains("\\u{1b}[2J"), "{stderr}");
+}
+
+#[test]
+fn an_empty_or_special_state_file_is_refused_with_how_to_start_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let (def, conn) = connector(dir.path(), "http://127.0.0.1:9");
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, "").unwrap();
+    let r = run_with(&mut watch(&def, &conn, &empty, &["--polls", "1"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is empty (0 bytes)")
+            && r.stderr.contains(&format!("rm {}", empty.display())),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::metadata(&empty).unwrap().len(),
+        0,
+        "left as it was"
+    );
+    let link = dir.path().join("link.db");
+    std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+    let fifo = dir.path().join("fifo.db");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    for (path, says) in [(&link, "a symbolic link"), (&fifo, "a FIFO")] {
+        let r = run_with(&mut watch(&def, &conn, path, &["--polls", "1"]));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains(says), "{}", r.stderr);
+    }
+}
+
+/// A tmpfs of `kib` KiB mounted at `dir` (unmounted when dropped), or `None` when this process
+/// may not mount one.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(dir: &Path, kib: u32) -> Option<Tmpfs> {
+        std::fs::create_dir_all(dir).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
+            .arg(dir)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Tmpfs(dir.to_path_buf()))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_state_that_cannot_be_committed_stops_the_watcher_after_the_events_it_printed() {
+    let feed: Shared = Arc::default();
+    let (_rt, base) = serve(feed.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let (def, conn) = connector(dir.path(), &base);
+    let Some(disk) = Tmpfs::mount(&dir.path().join("disk"), 1024) else {
+        println!("SKIPPED: the full-disk case needs a tmpfs, which this process may not mount (root needed)");
+        return;
+    };
+    let db = disk.0.join("state.db");
+    // A watcher running on a disk that is about to fill up.
+    let child = watch(&def, &conn, &db, &["--every", "1s", "--retry", "none"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while feed.lock().unwrap().requests.len() < 2 && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The disk fills up (every byte taken by another file), then two items arrive.
+    {
+        use std::io::Write;
+        let mut filler = std::fs::File::create(disk.0.join("filler")).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        while filler.write_all(&block).is_ok() {}
+        let small = [0u8; 512];
+        while filler.write_all(&small).is_ok() {}
+        let _ = filler.sync_all();
+    }
+    feed.lock().unwrap().items.extend([1, 2]);
+    let mut child = child;
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("the watcher went on with a state it cannot commit");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    // The events were printed once, then the watcher stopped instead of printing them again.
+    assert_eq!(ids(&stdout), [1, 2], "{stdout}");
+    assert!(
+        stderr.contains("2 event(s) were delivered but the new state cannot be recorded")
+            && stderr.contains("Free the disk"),
+        "{stderr}"
+    );
+    drop(disk);
+}

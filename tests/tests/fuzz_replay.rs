@@ -17,6 +17,8 @@ const TARGETS: &[(&str, Harness)] = &[
     ("oauth_template", connector_sdk::fuzzing::oauth_template),
     ("store", connector_sdk::fuzzing::store),
     ("webhook", connector_sdk::fuzzing::webhook),
+    ("listener", connector_sdk::fuzzing::listener),
+    ("files", connector_gen::fuzzing::files),
 ];
 
 fn files(dir: &Path) -> Vec<std::path::PathBuf> {

@@ -40,6 +40,52 @@ pub struct Args {
     /// `minimumInterval` and `maximumInterval`). Default: `default` (exponential, 4 retries).
     #[arg(long, value_name = "POLICY")]
     retry: Option<String>,
+    #[command(flatten)]
+    limits: ServerLimits,
+}
+
+/// What a service may make a command do: each has a default, and a service that goes past it
+/// gets an error naming the option (docs/limits.md).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ServerLimits {
+    /// The largest response body read, in bytes (default 104857600, 100 MiB); a larger one is
+    /// an error, never held in memory.
+    #[arg(long, value_name = "BYTES")]
+    max_body_bytes: Option<u64>,
+    /// The longest Retry-After honoured before a retry, in seconds (default 300); a service
+    /// that asks for a longer wait fails the call instead.
+    #[arg(long, value_name = "SECONDS")]
+    max_retry_after: Option<u64>,
+    /// Redirects followed for one request (default 10; 0: a redirect is the answer).
+    #[arg(long, value_name = "N")]
+    max_redirects: Option<usize>,
+    /// How long a long-running action (202 Accepted) is polled before giving up, in seconds
+    /// (default 3600).
+    #[arg(long, value_name = "SECONDS")]
+    long_running_timeout: Option<u64>,
+}
+
+impl ServerLimits {
+    /// `client` with these limits, and every wait the service causes said on stderr.
+    pub(super) fn apply(&self, mut client: connector_sdk::Client) -> connector_sdk::Client {
+        if let Some(n) = self.max_body_bytes {
+            client = client.with_max_body_bytes(n);
+        }
+        if let Some(s) = self.max_retry_after {
+            client = client.with_max_retry_after(std::time::Duration::from_secs(s));
+        }
+        if let Some(n) = self.max_redirects {
+            client = client.with_max_redirects(n);
+        }
+        if let Some(s) = self.long_running_timeout {
+            client = client.with_long_running_timeout(std::time::Duration::from_secs(s));
+        }
+        client.with_wait_observer(|wait| {
+            if wait.duration >= std::time::Duration::from_secs(1) {
+                say!("note: {wait}");
+            }
+        })
+    }
 }
 
 /// A retry policy from `--retry`: `none`, `default`, or the workflow form as JSON.
@@ -53,10 +99,14 @@ fn retry_policy(text: &str) -> Result<connector_sdk::RetryPolicy, String> {
     let get = |k: &str| v.get(k).and_then(Value::as_str);
     let count = v
         .get("count")
-        .map(|c| {
-            c.as_u64()
-                .and_then(|n| u32::try_from(n).ok())
-                .ok_or("--retry `count` is a whole number")
+        .map(|c| match c.as_u64() {
+            Some(n) => u32::try_from(n).map_err(|_| {
+                format!(
+                    "--retry: retry count {n} is outside 1–{}",
+                    connector_sdk::retry::MAX_RETRIES
+                )
+            }),
+            None => Err(format!("--retry `count` must be a whole number, not {c}")),
         })
         .transpose()?;
     connector_sdk::RetryPolicy::from_config(
@@ -71,7 +121,7 @@ fn retry_policy(text: &str) -> Result<connector_sdk::RetryPolicy, String> {
 
 /// A usage error: exit 2, the message on stderr.
 fn usage(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
+    say!("error: {message}");
     ExitCode::from(2)
 }
 
@@ -82,7 +132,7 @@ fn connection(c: &Connector, file: Option<&PathBuf>) -> Result<(Connection, bool
     let values: serde_json::Map<String, Value> = match file {
         None => serde_json::Map::new(),
         Some(f) => {
-            let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
+            let text = connector_gen::fs::read_text(f).map_err(|e| e.to_string())?;
             match serde_json::from_str(&text) {
                 Ok(Value::Object(m)) => m,
                 Ok(_) => {
@@ -132,44 +182,64 @@ fn connection(c: &Connector, file: Option<&PathBuf>) -> Result<(Connection, bool
             Value::Null => conn,
             other => conn.with_parameter(k, other.to_string()),
         });
-    let Some(access) = accesses(c).into_iter().next() else {
+    let all = accesses(c);
+    if all.is_empty() {
         return Ok((conn, fixed));
-    };
-    let scheme = access.scheme.map_or("apiProperties", |s| s.name.as_str());
-    let missing = |what: &str| {
-        format!("the connector authenticates with `{scheme}`: the connection file needs {what}")
-    };
-    let conn = match access.login {
-        Login::ApiKey { name, query } => {
-            let mut keys: Vec<&str> = vec![scheme, "api_key", "apiKey"];
-            let secure: Vec<&str> = c
-                .connection
-                .iter()
-                .flat_map(|p| p.all_parameters())
-                .filter(|p| p.kind == ConnectionParameterType::SecureString)
-                .map(|p| p.name.as_str())
-                .collect();
-            keys.extend(secure);
-            let key = get(&keys).ok_or_else(|| missing(&format!("`{scheme}`")))?;
-            if query {
-                conn.with_api_key_query(name, key)
-            } else {
-                conn.with_api_key_header(name, key)
+    }
+    // The way to connect is the first, in the definition's order, whose parameters the file
+    // fills: a user name and password never go out as an API key.
+    let secure: Vec<&str> = c
+        .connection
+        .iter()
+        .flat_map(|p| p.all_parameters())
+        .filter(|p| p.kind == ConnectionParameterType::SecureString)
+        .map(|p| p.name.as_str())
+        .filter(|n| !BASIC_NAMES.iter().any(|b| n.eq_ignore_ascii_case(b)))
+        .collect();
+    let mut expected = Vec::new();
+    for access in &all {
+        let scheme = access.scheme.map_or("apiProperties", |s| s.name.as_str());
+        let filled = match access.login {
+            Login::ApiKey { name, query } => {
+                let mut keys: Vec<&str> = vec![scheme, "api_key", "apiKey"];
+                keys.extend(secure.iter().copied());
+                keys.retain(|k| !BASIC_NAMES.iter().any(|b| k.eq_ignore_ascii_case(b)));
+                expected.push(format!("`{scheme}` (API key) needs `{}`", keys[0]));
+                get(&keys).map(|key| {
+                    if query {
+                        conn.clone().with_api_key_query(name, key)
+                    } else {
+                        conn.clone().with_api_key_header(name, key)
+                    }
+                })
             }
+            Login::Basic => {
+                expected.push(format!(
+                    "`{scheme}` (basic) needs `username` and `password`"
+                ));
+                match (get(&["username", "user"]), get(&["password"])) {
+                    (Some(user), Some(password)) => Some(conn.clone().with_basic(user, password)),
+                    _ => None,
+                }
+            }
+            Login::OAuth2 { .. } | Login::Bearer => {
+                expected.push(format!("`{scheme}` (bearer token) needs `access_token`"));
+                get(&["access_token", "token", scheme]).map(|t| conn.clone().with_bearer(t))
+            }
+        };
+        if let Some(conn) = filled {
+            return Ok((conn, fixed));
         }
-        Login::Basic => {
-            let user = get(&["username", "user"]).ok_or_else(|| missing("`username`"))?;
-            let password = get(&["password"]).ok_or_else(|| missing("`password`"))?;
-            conn.with_basic(user, password)
-        }
-        Login::OAuth2 { .. } | Login::Bearer => {
-            let token =
-                get(&["access_token", "token", scheme]).ok_or_else(|| missing("`access_token`"))?;
-            conn.with_bearer(token)
-        }
-    };
-    Ok((conn, fixed))
+    }
+    Err(format!(
+        "the connection file fits none of the ways {} connects: {}",
+        c.name,
+        expected.join("; ")
+    ))
 }
+
+/// Connection values that belong to basic authentication, never to an API key.
+const BASIC_NAMES: [&str; 3] = ["username", "user", "password"];
 
 /// A parameter value from the command line: text for string parameters, else JSON when it
 /// parses (numbers, booleans, arrays), else text.
@@ -223,7 +293,8 @@ pub(super) fn build(
         None => None,
         Some(b) => {
             let text = match b.strip_prefix('@') {
-                Some(file) => std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?,
+                Some(file) => connector_gen::fs::read_text(std::path::Path::new(file))
+                    .map_err(|e| format!("--body @{file}: {e}"))?,
                 None => b.to_string(),
             };
             Some(
@@ -292,7 +363,8 @@ pub(super) fn build(
             {
                 let file = value.as_str().unwrap_or_default();
                 let path = file.strip_prefix('@').unwrap_or(file);
-                let data = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+                let data = connector_gen::fs::read_input(std::path::Path::new(path))
+                    .map_err(|e| format!("--param {}: {e}", p.name))?;
                 call.file(&p.name, path, data);
             }
             ParameterLocation::FormData => {
@@ -420,7 +492,12 @@ pub fn run(args: Args) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage(e),
     };
-    let client = match client_for(c, args.connection.as_ref(), args.retry.as_deref()) {
+    let client = match client_for(
+        c,
+        args.connection.as_ref(),
+        args.retry.as_deref(),
+        &args.limits,
+    ) {
         Ok(client) => client.with_max_pages(args.max_pages),
         Err(e) => return usage(e),
     };
@@ -455,7 +532,7 @@ pub fn run(args: Args) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             ExitCode::from(1)
         }
     }
@@ -483,6 +560,7 @@ pub(super) fn client_for(
     c: &Connector,
     connection_arg: Option<&PathBuf>,
     retry: Option<&str>,
+    limits: &ServerLimits,
 ) -> Result<connector_sdk::Client, String> {
     let retry = retry.map(retry_policy).transpose()?.unwrap_or_default();
     // A NAME is a word; something that looks like a path is a file, even a missing one.
@@ -505,13 +583,15 @@ pub(super) fn client_for(
     };
     let policies = policies_of(c)?;
     for what in policies.not_applied() {
-        eprintln!("warning: policy template {what}; it is not applied to this call");
+        say!("warning: policy template {what}; it is not applied to this call");
     }
     let base = fixed_base.then(|| conn.base_url.clone());
-    let client = connector_sdk::Client::new(conn, &c.name)
-        .map_err(|e| e.to_string())?
-        .with_policies(policies)
-        .with_retry(retry);
+    let client = limits.apply(
+        connector_sdk::Client::new(conn, &c.name)
+            .map_err(|e| e.to_string())?
+            .with_policies(policies)
+            .with_retry(retry),
+    );
     Ok(match base {
         Some(url) => client.with_base_url(url),
         None => client,

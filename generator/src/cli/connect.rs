@@ -12,7 +12,7 @@ use connector_gen::model::*;
 use connector_sdk::oauth::{loopback_redirect_url, slug};
 use connector_sdk::{OAuthConfig, Store, StoredAuth, StoredConnection};
 use std::collections::BTreeMap;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -58,12 +58,12 @@ pub enum Connections {
 }
 
 fn usage(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
+    say!("error: {message}");
     ExitCode::from(2)
 }
 
 fn failed(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
+    say!("error: {message}");
     ExitCode::from(1)
 }
 
@@ -114,7 +114,7 @@ impl Values {
             rpassword::prompt_password(&prompt)
                 .map_err(|e| format!("cannot read {}: {e}", w.name))?
         } else {
-            eprint!("{prompt}");
+            eprint!("{}", connector_gen::text::printable(&prompt));
             let _ = std::io::stderr().flush();
             let mut line = String::new();
             std::io::stdin()
@@ -157,7 +157,7 @@ fn declared<'a>(
             })?,
     };
     if set.is_none() && names.len() > 1 {
-        eprintln!(
+        say!(
             "   Using  connection parameter set `{}` (others: {}; choose with --set)",
             chosen.name,
             names[1..].join(", ")
@@ -216,13 +216,57 @@ fn oauth_config(
     Ok(config)
 }
 
-/// Waits on the loopback listener for the provider's redirect; answers the browser; returns the
-/// `code` and `state`.
+/// The browser's request the redirect arrived on, answered once the sign-in is finished.
+struct Redirected {
+    stream: std::net::TcpStream,
+    code: String,
+    state: String,
+}
+
+impl Redirected {
+    /// Tells the browser how the sign-in ended.
+    fn answer(mut self, outcome: Result<(), &str>) {
+        match outcome {
+            Ok(()) => respond(
+                &mut self.stream,
+                "200 OK",
+                "Signed in. You can close this tab.",
+            ),
+            Err(why) => respond(
+                &mut self.stream,
+                "400 Bad Request",
+                &format!("Sign-in failed: {why}"),
+            ),
+        }
+    }
+}
+
+/// Writes a small HTML page; `text` is escaped (it may hold what a provider said).
+fn respond(stream: &mut std::net::TcpStream, status: &str, text: &str) {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    let body = format!("<!doctype html><title>connector-gen</title><p>{escaped}</p>");
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+}
+
+/// Waits on the loopback listener for the provider's redirect carrying `expected` as its
+/// `state`. A redirect with another state (forged, or from another sign-in) is refused, counted
+/// in `refused`, and the wait goes on; a provider's error is believed only with the right state.
+/// The browser's request is answered by the caller once the code is exchanged.
 fn wait_for_redirect(
     listener: &std::net::TcpListener,
     path: &str,
+    expected: &str,
     timeout: Duration,
-) -> Result<(String, String), String> {
+    refused: &mut usize,
+) -> Result<Redirected, String> {
     listener
         .set_nonblocking(true)
         .map_err(|e| format!("cannot listen: {e}"))?;
@@ -232,8 +276,12 @@ fn wait_for_redirect(
             Ok(s) => s,
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 if started.elapsed() > timeout {
+                    let forged = match *refused {
+                        0 => String::new(),
+                        n => format!(" ({n} redirect(s) with a wrong state were refused)"),
+                    };
                     return Err(format!(
-                        "no sign-in after {} s; run connect again (or raise --timeout)",
+                        "no sign-in after {} s{forged}; run connect again (or raise --timeout)",
                         timeout.as_secs()
                     ));
                 }
@@ -245,17 +293,11 @@ fn wait_for_redirect(
         let _ = stream.set_nonblocking(false);
         let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
         let mut line = String::new();
-        let _ = std::io::BufReader::new(&stream).read_line(&mut line);
+        let _ = std::io::BufReader::new(&stream)
+            .take(8192)
+            .read_line(&mut line);
         let target = line.split_whitespace().nth(1).unwrap_or("").to_string();
         let url = url::Url::parse(&format!("http://127.0.0.1{target}")).ok();
-        let respond = |stream: &mut std::net::TcpStream, status: &str, text: &str| {
-            let body = format!("<!doctype html><title>connector-gen</title><p>{text}</p>");
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status}\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        };
         let Some(url) = url.filter(|u| u.path() == path) else {
             respond(&mut stream, "404 Not Found", "Not the sign-in redirect.");
             continue;
@@ -265,31 +307,55 @@ fn wait_for_redirect(
                 .find(|(n, _)| n == k)
                 .map(|(_, v)| v.into_owned())
         };
+        let state_ok = q("state").is_some_and(|s| {
+            connector_sdk::oauth::constant_time_eq(s.as_bytes(), expected.as_bytes())
+        });
+        if !state_ok {
+            *refused += 1;
+            respond(
+                &mut stream,
+                "400 Bad Request",
+                "Sign-in failed: this redirect does not belong to the sign-in in progress (its state does not match), so it was refused. The sign-in is still waiting: finish it from the URL the terminal shows.",
+            );
+            say!("warning: refused a sign-in redirect whose state does not match (it was not started here); still waiting");
+            continue;
+        }
         if let Some(error) = q("error") {
-            respond(&mut stream, "200 OK", "Sign-in failed; see the terminal.");
             let detail = q("error_description")
                 .map(|d| format!(": {d}"))
                 .unwrap_or_default();
-            return Err(format!("the provider refused the sign-in: {error}{detail}"));
+            let why = format!("the provider refused the sign-in: {error}{detail}");
+            respond(
+                &mut stream,
+                "400 Bad Request",
+                &format!("Sign-in failed: {why}"),
+            );
+            return Err(why);
         }
         match (q("code"), q("state")) {
             (Some(code), Some(state)) => {
-                respond(&mut stream, "200 OK", "Signed in. You can close this tab.");
-                return Ok((code, state));
+                return Ok(Redirected {
+                    stream,
+                    code,
+                    state,
+                })
             }
             _ => {
                 respond(
                     &mut stream,
                     "400 Bad Request",
-                    "The redirect carries no code.",
+                    "Sign-in failed: the redirect carries no code.",
                 );
-                return Err("the redirect carried no `code` and `state`".into());
+                return Err("the redirect carried no `code`".into());
             }
         }
     }
 }
 
 pub fn run(args: Args) -> ExitCode {
+    if let Err(e) = connector_sdk::store::check_name(&args.name) {
+        return usage(e);
+    }
     let c = match super::call::load_one(&args.path) {
         Ok(c) => c,
         Err(code) => return code,
@@ -453,7 +519,7 @@ pub fn run(args: Args) -> ExitCode {
                 .map_err(|e| e.to_string())
                 .and_then(|conn| runtime.block_on(super::call::send_once(&c, op, conn)));
             match outcome {
-                Ok(()) => eprintln!("   Tested  {} answered", op.id),
+                Ok(()) => say!("   Tested  {} answered", op.id),
                 Err(e) => {
                     return failed(format!(
                         "the connection test ({}) failed, nothing stored: {e}\n  check the values, or store anyway with --no-test",
@@ -474,6 +540,13 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 fn missing_message(c: &Connector, missing: &[String]) -> String {
+    let mut unique: Vec<&String> = Vec::new();
+    for m in missing {
+        if !unique.contains(&m) {
+            unique.push(m);
+        }
+    }
+    let missing = unique;
     format!(
         "{} needs {}: give --param NAME=VALUE or set {}",
         c.name,
@@ -521,16 +594,35 @@ fn sign_in(
     println!("{}", authorization.url);
     let _ = std::io::stdout().flush();
     if !args.no_browser && webbrowser::open(&authorization.url).is_err() {
-        eprintln!("(no browser could be opened: open the URL yourself)");
+        say!("(no browser could be opened: open the URL yourself)");
     }
     let path = format!("/redirect/{}", slug(connector));
-    eprintln!("Waiting for the redirect on {} ...", config.redirect_url);
-    let (code, state) = wait_for_redirect(&listener, &path, Duration::from_secs(args.timeout))?;
-    let tokens = runtime
-        .block_on(config.finish(authorization, &state, &code))
-        .map_err(|e| e.to_string())?;
-    eprintln!("Signed in.");
-    Ok(tokens)
+    say!("Waiting for the redirect on {} ...", config.redirect_url);
+    let mut refused = 0;
+    let redirected = wait_for_redirect(
+        &listener,
+        &path,
+        &authorization.state,
+        Duration::from_secs(args.timeout),
+        &mut refused,
+    )?;
+    let (code, state) = (redirected.code.clone(), redirected.state.clone());
+    // The browser is told the truth only once the code is exchanged.
+    match runtime.block_on(config.finish(authorization, &state, &code)) {
+        Ok(tokens) => {
+            redirected.answer(Ok(()));
+            if refused > 0 {
+                say!("note: {refused} sign-in redirect(s) with a wrong state were refused");
+            }
+            say!("Signed in.");
+            Ok(tokens)
+        }
+        Err(e) => {
+            let why = e.to_string();
+            redirected.answer(Err(&why));
+            Err(why)
+        }
+    }
 }
 
 pub fn connections(command: Connections) -> ExitCode {

@@ -4,6 +4,7 @@ use clap::ValueEnum;
 use connector_gen::convert::{convert, Target};
 use connector_gen::diagnostics::{render, Severity};
 use connector_gen::load::{self, Loaded};
+use connector_gen::text::printable;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -55,9 +56,12 @@ fn convert_one(loaded: &Loaded, target: Target, color: bool) -> Converted {
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        lines.push(format!(
-            "error: {path}: {errors} error(s); nothing was written for it"
-        ));
+        lines.push(
+            printable(&format!(
+                "error: {path}: {errors} error(s); nothing was written for it"
+            ))
+            .into_owned(),
+        );
         return Converted {
             lines,
             bytes: None,
@@ -65,7 +69,11 @@ fn convert_one(loaded: &Loaded, target: Target, color: bool) -> Converted {
         };
     };
     let out = convert(c, target);
-    lines.extend(out.notes.iter().map(|n| format!("note: {n}")));
+    lines.extend(
+        out.notes
+            .iter()
+            .map(|n| printable(&format!("note: {n}")).into_owned()),
+    );
     let bytes = serde_json::to_vec_pretty(&out.document).map(|mut b| {
         b.push(b'\n');
         b
@@ -139,15 +147,23 @@ pub fn run(args: Args) -> ExitCode {
     let inputs = match load::discover(&args.path) {
         Ok(i) => i,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return ExitCode::from(2);
         }
     };
     if inputs.len() == 1 {
+        // A device, a FIFO or a symbolic link at -o is refused before any work.
+        if let Some(path) = &args.output {
+            if let Err(e) = connector_gen::fs::check_output(path) {
+                say!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
         let loaded = load::load(&inputs[0], &super::load_options());
         let done = convert_one(&loaded, target, color);
         // The process ends soon: the model is not freed piece by piece.
         std::mem::forget(loaded);
+        // Rendered diagnostics (in colour on a terminal) and notes made printable.
         for l in &done.lines {
             eprintln!("{l}");
         }
@@ -155,25 +171,24 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(1);
         };
         let written = match &args.output {
-            Some(path) => connector_gen::fs::write_atomic(path, &bytes)
-                .map_err(|e| format!("{}: {e}", path.display())),
+            Some(path) => connector_gen::fs::write_atomic(path, &bytes).map_err(|e| e.to_string()),
             None => match std::io::stdout().lock().write_all(&bytes) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
                 _ => Ok(()),
             },
         };
         if let Err(e) = written {
-            eprintln!("error: cannot write the output: {e}");
+            say!("error: cannot write the output: {e}");
             return ExitCode::from(2);
         }
         if let Some(path) = &args.output {
-            eprintln!("{} → {}", done.summary, path.display());
+            say!("{} → {}", done.summary, path.display());
         }
         return ExitCode::SUCCESS;
     }
     // Several inputs: converted in parallel into a directory, written in order.
     let Some(dir) = args.output.clone() else {
-        eprintln!(
+        say!(
             "error: {} holds {} definitions: give -o DIR to write one file per definition",
             args.path.display(),
             inputs.len()
@@ -181,7 +196,7 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::from(2);
     };
     if let Err(e) = std::fs::create_dir_all(&dir) {
-        eprintln!("error: {}: {e}", dir.display());
+        say!("error: {}: {e}", dir.display());
         return ExitCode::from(2);
     }
     let results: Vec<Converted> = load::with_loader_pool(|| {
@@ -199,6 +214,7 @@ pub fn run(args: Args) -> ExitCode {
     let mut taken = std::collections::HashSet::new();
     let (mut failed, mut written) = (0usize, 0usize);
     for (input, done) in inputs.iter().zip(results) {
+        // Rendered diagnostics (in colour on a terminal) and notes made printable.
         for l in &done.lines {
             eprintln!("{l}");
         }
@@ -208,13 +224,13 @@ pub fn run(args: Args) -> ExitCode {
         };
         let path = dir.join(output_name(input, target, &mut taken));
         if let Err(e) = connector_gen::fs::write_atomic(&path, &bytes) {
-            eprintln!("error: {}: {e}", path.display());
+            say!("error: {e}");
             return ExitCode::from(2);
         }
-        eprintln!("{} → {}", done.summary, path.display());
+        say!("{} → {}", done.summary, path.display());
         written += 1;
     }
-    eprintln!(
+    say!(
         " Finished  {written} definitions converted, {failed} could not be read, into {}",
         dir.display()
     );

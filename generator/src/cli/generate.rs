@@ -106,6 +106,12 @@ struct Prepared {
     note: String,
 }
 
+/// A line of plain text for the terminal (rendered diagnostics are printable already and keep
+/// their colours).
+fn plain(line: String) -> String {
+    connector_gen::text::printable_line(&line).into_owned()
+}
+
 fn prepare(
     input: &load::Input,
     opts: &CrateOptions,
@@ -131,11 +137,11 @@ fn prepare(
                     .to_string(),
             );
         }
-        lines.push(format!(
+        lines.push(plain(format!(
             "error: {}: {} error(s); nothing was generated for it",
             input.definition.display(),
             errors.len()
-        ));
+        )));
         return Prepared {
             lines,
             generated: None,
@@ -143,11 +149,11 @@ fn prepare(
         };
     };
     if c.operations.len() > max_operations {
-        lines.push(format!(
+        lines.push(plain(format!(
             "error: {}: {} operations, more than the limit of {max_operations}; nothing was generated for it (--max-operations raises the limit)",
             input.definition.display(),
             c.operations.len()
-        ));
+        )));
         return Prepared {
             lines,
             generated: None,
@@ -170,7 +176,7 @@ fn prepare(
             about.push(count(webhooks, "webhook trigger"));
         }
         about.extend(c.auth.iter().map(auth_label));
-        lines.push(format!("   Loaded  {title} ({})", about.join(", ")));
+        lines.push(plain(format!("   Loaded  {title} ({})", about.join(", "))));
         for d in &findings {
             let at = render::location(d, &loaded.sources)
                 .map(|(f, l, col)| format!("  --> {f}:{l}:{col}"))
@@ -179,13 +185,13 @@ fn prepare(
                 Severity::Error => "    Error",
                 _ => "  Warning",
             };
-            lines.push(format!("{label}  [{}] {}{at}", d.code, d.message));
+            lines.push(plain(format!("{label}  [{}] {}{at}", d.code, d.message)));
         }
     }
     let (name, files) = match crate_files(&loaded, c, opts) {
         Ok(x) => x,
         Err(e) => {
-            lines.push(format!("error: {}: {e}", input.definition.display()));
+            lines.push(plain(format!("error: {}: {e}", input.definition.display())));
             return Prepared {
                 lines,
                 generated: None,
@@ -213,13 +219,13 @@ pub fn run(args: Args) -> ExitCode {
     let inputs = match load::discover(&args.path) {
         Ok(i) => i,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return ExitCode::from(2);
         }
     };
     if let Some(p) = &args.sdk_path {
         if !p.join("Cargo.toml").is_file() {
-            eprintln!(
+            say!(
                 "error: --sdk-path {}: no Cargo.toml there; give the connector-sdk directory of a checkout, or --sdk-version",
                 p.display()
             );
@@ -246,7 +252,7 @@ pub fn run(args: Args) -> ExitCode {
     // Lines go above the progress bar when there is one.
     let say = |line: String| {
         if bar.is_hidden() {
-            eprintln!("{line}");
+            say!("{line}");
         } else {
             bar.println(line);
         }
@@ -306,7 +312,7 @@ pub fn run(args: Args) -> ExitCode {
         };
         if let Err(e) = write_crate(&dir, &files, args.force) {
             bar.finish_and_clear();
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return ExitCode::from(2);
         }
         let lines = files
@@ -322,7 +328,7 @@ pub fn run(args: Args) -> ExitCode {
     }
     bar.finish_and_clear();
     if several {
-        eprintln!(
+        say!(
             " Finished  {} crates generated, {failed} definitions could not be read, in {:.2} s",
             members.len(),
             all_start.elapsed().as_secs_f64()
@@ -333,12 +339,12 @@ pub fn run(args: Args) -> ExitCode {
         if let Err(e) =
             connector_gen::fs::write_atomic(&args.output.join("Cargo.toml"), workspace.as_bytes())
         {
-            eprintln!("error: {}: {e}", args.output.display());
+            say!("error: {e}");
             return ExitCode::from(2);
         }
     }
     if !members.is_empty() {
-        eprintln!("     Hint  cd {} && cargo build", args.output.display());
+        say!("     Hint  cd {} && cargo build", args.output.display());
     }
     if failed > 0 {
         ExitCode::from(1)

@@ -25,7 +25,7 @@ pub fn run(path: PathBuf, format: Format, max_depth: Option<usize>) -> ExitCode 
     let inputs = match load::discover(&path) {
         Ok(i) => i,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return ExitCode::from(2);
         }
     };

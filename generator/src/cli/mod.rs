@@ -1,5 +1,14 @@
 //! Command-line parsing and the commands.
 
+/// `eprintln!` for messages that carry text from definitions, servers or file names: control
+/// characters and bidirectional overrides in it are escaped (`connector_gen::text::printable`),
+/// so that what reaches the terminal is text, never a command to it.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", connector_gen::text::printable(&format!($($arg)*)))
+    };
+}
+
 mod call;
 mod connect;
 mod convert;
@@ -22,7 +31,15 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Also let definitions read files under DIR (repeatable). A definition reads only regular
+    /// files in its own folder (the connector folder, or the folder of the file given): this
+    /// widens it for a definition whose `$ref`s span folders.
+    #[arg(long = "root", value_name = "DIR", global = true)]
+    roots: Vec<PathBuf>,
 }
+
+/// The folders given with `--root`.
+static ROOTS: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
 
 #[derive(Subcommand)]
 enum Command {
@@ -114,13 +131,12 @@ pub enum Format {
 }
 
 fn parse_depth(s: &str) -> Result<usize, String> {
-    let n: usize = s
-        .parse()
-        .map_err(|_| format!("`{s}` is not a whole number"))?;
-    if (1..=load::MAX_DEPTH_LIMIT).contains(&n) {
-        Ok(n)
-    } else {
-        Err(format!("must be between 1 and {}", load::MAX_DEPTH_LIMIT))
+    let digits = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match s.parse::<usize>() {
+        Ok(n) if (1..=load::MAX_DEPTH_LIMIT).contains(&n) => Ok(n),
+        // A whole number, too large (even for a usize) or too small.
+        _ if digits => Err(format!("must be between 1 and {}", load::MAX_DEPTH_LIMIT)),
+        _ => Err(format!("`{s}` is not a whole number")),
     }
 }
 
@@ -128,9 +144,12 @@ fn parse_depth(s: &str) -> Result<usize, String> {
 /// variable that does not hold a number in range stops the command (exit 2).
 pub fn load_options() -> LoadOptions {
     match LoadOptions::from_env() {
-        Ok(o) => o,
+        Ok(o) => LoadOptions {
+            roots: ROOTS.get().cloned().unwrap_or_default(),
+            ..o
+        },
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             std::process::exit(2);
         }
     }
@@ -169,6 +188,16 @@ pub fn progress_bar(len: usize, wanted: bool, verb: &str) -> indicatif::Progress
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    for root in &cli.roots {
+        if !root.is_dir() {
+            say!(
+                "error: --root {}: not a directory; give the folder whose files definitions may read",
+                root.display()
+            );
+            return ExitCode::from(2);
+        }
+    }
+    let _ = ROOTS.set(cli.roots);
     match cli.command {
         Command::Inspect {
             path,

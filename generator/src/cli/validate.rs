@@ -59,7 +59,7 @@ pub struct Args {
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
+    say!("error: {message}");
     ExitCode::from(2)
 }
 
@@ -100,7 +100,8 @@ pub fn run(args: Args) -> ExitCode {
             Err(e) => return fail(e),
         }
     }
-    let defaults = super::load_options();
+    let mut defaults = super::load_options();
+    defaults.roots.extend(config.roots.iter().cloned());
     let opts = LoadOptions {
         max_depth: args.max_depth.unwrap_or(defaults.max_depth),
         ..defaults
@@ -143,7 +144,7 @@ pub fn run(args: Args) -> ExitCode {
         if let Err(e) = b.write(path) {
             return fail(e);
         }
-        eprintln!(
+        say!(
             "wrote {} findings to the baseline {}",
             b.findings.len(),
             path.display()

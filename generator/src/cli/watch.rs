@@ -3,7 +3,7 @@
 
 use super::call::{build, client_for};
 use connector_gen::model::*;
-use connector_sdk::runtime::{DynamicTrigger, Every, Poller, SqliteStore, StateStore};
+use connector_sdk::runtime::{DynamicTrigger, Every, PollFailure, Poller, SqliteStore, StateStore};
 use connector_sdk::{Recurrence, TriggerKind, TriggerSpec};
 use serde_json::Value;
 use std::io::Write;
@@ -58,13 +58,23 @@ pub struct Args {
     /// https://... address); default: http://ADDR.
     #[arg(long, value_name = "URL")]
     public_url: Option<String>,
+    /// Webhook triggers: connections the listener serves at once (default 1024, or fewer when
+    /// the process may open fewer files); at the cap, the connection that has waited longest
+    /// for its request is closed to make room.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: Option<u64>,
     /// Stop (and unsubscribe a webhook) after this many events.
     #[arg(long, value_name = "N")]
     max_events: Option<usize>,
+    #[command(flatten)]
+    limits: super::call::ServerLimits,
 }
 
+/// Failed polls are said at most once in this long.
+const FAILURE_LINE_EVERY: Duration = Duration::from_secs(30);
+
 fn usage(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
+    say!("error: {message}");
     ExitCode::from(2)
 }
 
@@ -87,7 +97,8 @@ fn every(args: &Args) -> Result<Every, String> {
     Ok(Every::Interval(d))
 }
 
-/// The state database: `--state`, else `watch.db` in the store directory.
+/// The state database: `--state`, else `watch.db` in the store directory. An existing file
+/// that is not a state database (empty, a link, a device) is refused with exit 2.
 fn open_state(args: &Args) -> Result<SqliteStore, ExitCode> {
     let path = match &args.state {
         Some(p) => p.clone(),
@@ -95,8 +106,9 @@ fn open_state(args: &Args) -> Result<SqliteStore, ExitCode> {
             .map(|d| d.join("watch.db"))
             .map_err(usage)?,
     };
+    connector_sdk::runtime::check_state_file(&path).map_err(usage)?;
     SqliteStore::open(&path).map_err(|e| {
-        eprintln!("error: {e}");
+        say!("error: {e}");
         ExitCode::from(1)
     })
 }
@@ -172,7 +184,12 @@ pub fn run(args: Args) -> ExitCode {
         Ok(e) => e,
         Err(e) => return usage(e),
     };
-    let client = match client_for(c, args.connection.as_ref(), args.retry.as_deref()) {
+    let client = match client_for(
+        c,
+        args.connection.as_ref(),
+        args.retry.as_deref(),
+        &args.limits,
+    ) {
         Ok(client) => client,
         Err(e) => return usage(e),
     };
@@ -186,7 +203,36 @@ pub fn run(args: Args) -> ExitCode {
         Every::Interval(d) => *d,
         Every::Recurrence(_) => Duration::ZERO,
     };
-    let mut poller = Poller::new(&client, trigger, name, &store, schedule.clone());
+    // Each failed poll is said on stderr, at most one line every 30 s (with how many were not
+    // shown): a watcher that only fails must not look like one with nothing to report.
+    let said: std::sync::Mutex<(Option<std::time::Instant>, u32)> = Default::default();
+    let mut poller = Poller::new(&client, trigger, name, &store, schedule.clone()).on_failure(
+        move |f: &PollFailure| {
+            let Ok(mut said) = said.lock() else { return };
+            let now = std::time::Instant::now();
+            if said
+                .0
+                .is_some_and(|t| now.duration_since(t) < FAILURE_LINE_EVERY)
+            {
+                said.1 += 1;
+                return;
+            }
+            let unshown = match said.1 {
+                0 => String::new(),
+                n => format!(" ({n} more failed poll(s) since the last line)"),
+            };
+            // One line: the error's own lines (an error body) joined.
+            let error: Vec<&str> = f.error.lines().map(str::trim).collect();
+            say!(
+                "warning: {}: poll failed ({} in a row): {}; next attempt at {}{unshown}",
+                f.trigger,
+                f.consecutive,
+                error.join(" "),
+                f.next
+            );
+            *said = (Some(now), 0);
+        },
+    );
     if let Some(field) = &args.dedupe_on {
         poller = poller.dedupe_on(field.clone());
     }
@@ -250,7 +296,7 @@ pub fn run(args: Args) -> ExitCode {
                 let interrupted = interrupt();
                 let stop = async {
                     interrupted.await;
-                    eprintln!("stopping");
+                    say!("stopping");
                 };
                 poller.run(handler, stop).await
             }
@@ -259,7 +305,7 @@ pub fn run(args: Args) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             ExitCode::from(1)
         }
     }
@@ -295,6 +341,44 @@ fn interrupt() -> impl std::future::Future<Output = ()> {
     }
 }
 
+/// `--listen`: an address and port to listen on (`127.0.0.1:8080`, `[::1]:8080`,
+/// `localhost:8080`).
+fn check_listen(listen: &str) -> Result<(), String> {
+    use std::net::ToSocketAddrs;
+    match listen.to_socket_addrs().map(|mut a| a.next()) {
+        Ok(Some(_)) => Ok(()),
+        _ => Err(format!(
+            "--listen `{listen}`: expected ADDRESS:PORT to listen on, such as 127.0.0.1:8080"
+        )),
+    }
+}
+
+/// `--public-url`: where the service sends notifications, an http(s) URL with a host and no
+/// query, fragment or credentials (the listener adds its path and signature).
+fn check_public_url(url: &str) -> Result<(), String> {
+    let bad = |why: &str| {
+        Err(format!(
+            "--public-url `{url}`: {why}; give the http(s) URL under which the service reaches the listener, such as https://hooks.example.com"
+        ))
+    };
+    let Ok(parsed) = url::Url::parse(url) else {
+        return bad("not a URL");
+    };
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return bad("not http or https");
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return bad("no host");
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return bad("it holds a query or a fragment");
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return bad("it holds credentials");
+    }
+    Ok(())
+}
+
 /// Whether the connector's policies include a `pollingtrigger` for `operation`.
 fn has_polling_policy(c: &Connector, operation: &str) -> bool {
     super::call::policies_of(c).is_ok_and(|p| p.polling(operation).is_some())
@@ -320,17 +404,27 @@ fn print_event(trigger: &str, event: &Value) -> Result<(), connector_sdk::Error>
 /// the subscription deleted.
 fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
     use connector_sdk::oauth::slug;
-    use connector_sdk::webhook::{listener, notification, Inbox, Signer, Subscription};
+    use connector_sdk::webhook::{listener_with, notification, Inbox, Signer, Subscription};
     let Some(listen) = args.listen.as_deref() else {
         return usage(format!(
             "`{}` is a webhook trigger: give --listen ADDR (and --public-url URL when the service cannot reach ADDR)",
             op.id
         ));
     };
+    if let Err(e) = check_listen(listen) {
+        return usage(e);
+    }
     let public = args
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{listen}"));
+    if let Err(e) = check_public_url(&public) {
+        return usage(e);
+    }
+    let mut limits = connector_sdk::webhook::ListenerLimits::default();
+    if let Some(n) = args.max_connections {
+        limits.max_connections = n as usize;
+    }
     let store = match open_state(args) {
         Ok(s) => std::sync::Arc::new(s),
         Err(code) => return code,
@@ -338,7 +432,7 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
     let key = match store.signing_key() {
         Ok(k) => k,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return ExitCode::from(1);
         }
     };
@@ -368,7 +462,12 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
         let path: Vec<&str> = rest.iter().map(String::as_str).collect();
         call.set_body_field(&path, &callback);
     }
-    let client = match client_for(c, args.connection.as_ref(), args.retry.as_deref()) {
+    let client = match client_for(
+        c,
+        args.connection.as_ref(),
+        args.retry.as_deref(),
+        &args.limits,
+    ) {
         Ok(client) => client,
         Err(e) => return usage(e),
     };
@@ -391,16 +490,16 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
             }
         })?;
         let inbox = Inbox::start(store.clone());
-        let app = listener(signer, inbox, name.clone(), path.clone());
+        let app = listener_with(signer, inbox, name.clone(), path.clone(), &limits);
         let server = tokio::spawn(async move {
-            let _ = connector_sdk::webhook::serve(socket, app).await;
+            let _ = connector_sdk::webhook::serve_with(socket, app, limits).await;
         });
-        eprintln!("Listening on {listen} for {path}");
+        say!("Listening on {listen} for {path}");
         // Subscribe, unless the last run's subscription has this callback URL.
         let kept = store.subscription(&name)?;
         let subscription = match kept {
             Some(s) if s.callback_url == callback => {
-                eprintln!("Subscribed (kept from the last run)");
+                say!("Subscribed (kept from the last run)");
                 s
             }
             old => {
@@ -413,7 +512,7 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
                     location: response.header("location").map(str::to_string),
                 };
                 store.set_subscription(&name, Some(&s))?;
-                eprintln!("Subscribed");
+                say!("Subscribed");
                 s
             }
         };
@@ -429,7 +528,7 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
             if batch.is_empty() {
                 tokio::select! {
                     _ = stop.as_mut() => {
-                        eprintln!("stopping");
+                        say!("stopping");
                         break Ok(());
                     }
                     _ = tokio::time::sleep(Duration::from_millis(20)) => continue,
@@ -460,8 +559,8 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
         // Stop: the subscription is deleted where the service gave a Location.
         if let Some(location) = &subscription.location {
             match client.unsubscribe(operation, location).await {
-                Ok(()) => eprintln!("Unsubscribed"),
-                Err(e) => eprintln!("warning: could not unsubscribe: {e}"),
+                Ok(()) => say!("Unsubscribed"),
+                Err(e) => say!("warning: could not unsubscribe: {e}"),
             }
         }
         store.set_subscription(&name, None)?;
@@ -471,7 +570,7 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             ExitCode::from(1)
         }
     }

@@ -5,6 +5,7 @@ use super::client::crate_source;
 use super::names::field_name;
 use crate::load::Loaded;
 use crate::model::{Connector, OperationKind};
+use crate::text::{printable, printable_line};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -57,15 +58,22 @@ pub fn crate_name(name: &str) -> String {
     }
 }
 
+/// Text inside a TOML basic string: on one line, control characters and bidirectional
+/// overrides as visible escapes (raw, TOML refuses control characters and a reader would see
+/// reordered text), backslashes and quotes escaped.
 fn toml_string(s: &str) -> String {
-    s.replace('\\', "\\\\")
+    printable_line(&s.replace(['\n', '\r'], " "))
+        .replace('\\', "\\\\")
         .replace('"', "\\\"")
-        .replace('\n', " ")
-        .replace('\r', "")
+}
+
+/// Definition text for the README: printable (it is read in terminals as well as rendered).
+fn readme_text(s: &str) -> String {
+    printable(s).into_owned()
 }
 
 fn one_line(s: &str) -> String {
-    collapse(s).replace('|', "\\|")
+    printable_line(&collapse(s)).replace('|', "\\|")
 }
 
 /// Text on one line, its runs of white space made single spaces.
@@ -144,7 +152,7 @@ pub fn crate_files(
             .filter(|o| o.kind.is_trigger() == trigger)
             .map(|o| {
                 minijinja::context! {
-                    id => o.id.clone(), method => o.method.as_str(), kind => o.kind.label(),
+                    id => one_line(&o.id), method => one_line(o.method.as_str()), kind => o.kind.label(),
                     summary => one_line(o.summary.as_deref().unwrap_or("")),
                 }
             })
@@ -183,10 +191,10 @@ pub fn crate_files(
         .get_template("README.md")
         .and_then(|t| {
             t.render(minijinja::context! {
-                title => if c.title.is_empty() { c.name.clone() } else { c.title.clone() },
-                description => c.description.clone().unwrap_or_default(),
+                title => one_line(if c.title.is_empty() { &c.name } else { &c.title }),
+                description => readme_text(c.description.as_deref().unwrap_or_default()),
                 format => c.format.label(),
-                auth => c.auth.iter().map(|a| format!("{} `{}`", a.label(), a.name)).collect::<Vec<_>>(),
+                auth => c.auth.iter().map(|a| format!("{} `{}`", a.label(), one_line(&a.name))).collect::<Vec<_>>(),
                 actions => op_rows(false), triggers => op_rows(true),
                 crate_ident => crate_ident, example => example,
                 connection => super::auth::connection_example(c),
@@ -220,15 +228,14 @@ pub fn crate_files(
         let Some(file_name) = f.path.file_name() else {
             continue;
         };
-        // Plain UTF-8 was read as it is, and UTF-8 with a BOM is the BOM and the text: no need
-        // to read the file again. Other encodings were decoded, and the copy keeps the original
-        // bytes when the file is still there (a definition given in memory has no file: its
-        // decoded text is copied).
+        // Plain UTF-8 was read as it is, and UTF-8 with a BOM is the BOM and the text; other
+        // encodings were decoded, and the copy keeps the bytes that were read. Nothing is read
+        // from disk again.
         use crate::load::source::Encoding;
-        let bytes = match f.encoding {
-            Encoding::Utf8 => f.text.as_bytes().to_vec(),
-            Encoding::Utf8Bom => [b"\xEF\xBB\xBF".as_slice(), f.text.as_bytes()].concat(),
-            _ => std::fs::read(&f.path).unwrap_or_else(|_| f.text.as_bytes().to_vec()),
+        let bytes = match (&f.original, f.encoding) {
+            (Some(original), _) => original.clone(),
+            (None, Encoding::Utf8Bom) => [b"\xEF\xBB\xBF".as_slice(), f.text.as_bytes()].concat(),
+            (None, _) => f.text.as_bytes().to_vec(),
         };
         files.push(CrateFile {
             path: format!("definition/{}", file_name.to_string_lossy()),
@@ -306,10 +313,16 @@ pub fn write_crate(dir: &Path, files: &[CrateFile], force: bool) -> Result<(), W
             )));
         }
         std::fs::create_dir_all(&parent).map_err(io)?;
-        let tmp = tempfile::Builder::new()
-            .prefix(".connector-gen-")
-            .tempdir_in(&parent)
-            .map_err(io)?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".connector-gen-");
+        #[cfg(unix)]
+        {
+            // A temporary directory is private (0700); the crate is not: 0777 less the umask,
+            // as `mkdir` makes it.
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o777));
+        }
+        let tmp = builder.tempdir_in(&parent).map_err(io)?;
         for f in files {
             let p = tmp.path().join(&f.path);
             std::fs::create_dir_all(p.parent().unwrap_or(tmp.path())).map_err(io)?;
@@ -322,10 +335,19 @@ pub fn write_crate(dir: &Path, files: &[CrateFile], force: bool) -> Result<(), W
             io(e)
         });
     }
-    let previous: Option<BTreeMap<String, String>> = std::fs::read_to_string(dir.join(MANIFEST))
+    // The record of the last generation lies in the output directory, which may come from a
+    // repository like the definition: only plain relative paths inside the crate count, so a
+    // forged record can neither have a file outside it read nor removed.
+    let previous: Option<BTreeMap<String, String>> = crate::fs::read_text(&dir.join(MANIFEST))
         .ok()
         .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .and_then(|v| serde_json::from_value(v.get("files")?.clone()).ok());
+        .and_then(|v| serde_json::from_value(v.get("files")?.clone()).ok())
+        .map(|files: BTreeMap<String, String>| {
+            files
+                .into_iter()
+                .filter(|(path, _)| inside_crate(path))
+                .collect()
+        });
     match &previous {
         None if !force && std::fs::read_dir(dir).map_err(io)?.next().is_some() => {
             return Err(WriteError::Foreign(dir.display().to_string()));
@@ -334,7 +356,7 @@ pub fn write_crate(dir: &Path, files: &[CrateFile], force: bool) -> Result<(), W
             let edited: Vec<&str> = prev
                 .iter()
                 .filter(|(path, hash)| {
-                    std::fs::read(dir.join(path)).is_ok_and(|b| &fingerprint(&b) != *hash)
+                    crate::fs::read_input(&dir.join(path)).is_ok_and(|b| &fingerprint(&b) != *hash)
                 })
                 .map(|(p, _)| p.as_str())
                 .collect();
@@ -350,14 +372,24 @@ pub fn write_crate(dir: &Path, files: &[CrateFile], force: bool) -> Result<(), W
     for f in files {
         let p = dir.join(&f.path);
         std::fs::create_dir_all(p.parent().unwrap_or(dir)).map_err(io)?;
-        crate::fs::write_atomic(&p, &f.contents).map_err(io)?;
+        crate::fs::write_atomic(&p, &f.contents).map_err(|e| WriteError::Io(e.to_string()))?;
     }
     if let Some(prev) = &previous {
         for stale in prev.keys().filter(|p| !manifest.contains_key(*p)) {
             let _ = std::fs::remove_file(dir.join(stale));
         }
     }
-    crate::fs::write_atomic(&dir.join(MANIFEST), manifest_json.as_bytes()).map_err(io)
+    crate::fs::write_atomic(&dir.join(MANIFEST), manifest_json.as_bytes())
+        .map_err(|e| WriteError::Io(e.to_string()))
+}
+
+/// Whether `path` (from a crate's record of generated files) names a file inside the crate: a
+/// relative path of plain names, without `..`, a root or a drive.
+fn inside_crate(path: &str) -> bool {
+    let p = Path::new(path);
+    !path.is_empty()
+        && p.components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 /// A text file ends with a newline (templates lose their last one when rendered).

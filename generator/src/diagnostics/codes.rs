@@ -32,6 +32,11 @@ codes! {
     REF_LOOP = "PP0008", "ref-loop", Error;
     /// A `$ref` to a URL (not followed: definitions must be self-contained).
     UNSUPPORTED_REF = "PP0009", "unsupported-ref", Error;
+    /// A file the definition may not read: outside its folder (an absolute path, `..` beyond the
+    /// folder, a symbolic link leading out) or not a regular file (a FIFO, a device, a socket).
+    FILE_NOT_ALLOWED = "PP0018", "file-not-allowed", Error;
+    /// A number no double can hold (YAML `.inf`/`.nan`, `1e400`): read as no value.
+    NUMBER_NOT_FINITE = "PP0019", "number-not-finite", Warning;
     /// The file is not a Swagger 2.0 or OpenAPI 3.x definition.
     NOT_A_DEFINITION = "PP0101", "not-a-definition", Error;
     /// A `swagger` / `openapi` version this tool does not read.
@@ -57,4 +62,6 @@ codes! {
     POSTMAN_SCRIPTS_DROPPED = "PP0124", "postman-scripts-dropped", Info;
     /// A body that says it is JSON but does not parse: kept as an example string.
     POSTMAN_BODY_NOT_JSON = "PP0125", "postman-body-not-json", Warning;
+    /// A request URL with credentials (`user:password@host`): they are left out of the host.
+    POSTMAN_CREDENTIALS_IN_URL = "PP0126", "postman-credentials-in-url", Warning;
 }

@@ -1,9 +1,57 @@
 //! Compiler-style rendering of diagnostics for people.
 
 use super::{Diagnostic, Severity};
-use crate::load::source::Sources;
+use crate::load::source::{SourceFile, Sources};
+use crate::text::printable_line;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
+
+/// Lines of up to this many characters are shown whole.
+const SNIPPET_WHOLE: usize = 160;
+/// Characters of a longer source line shown before the flagged place, and after it.
+const SNIPPET_BEFORE: usize = 60;
+const SNIPPET_AFTER: usize = 100;
+
+/// The part of the line around byte `offset` that a snippet shows (at most [`SNIPPET_BEFORE`]
+/// characters before it and [`SNIPPET_AFTER`] from it, `…` where the line goes on), made
+/// printable, and the column of `offset` within it (0-based). Long minified lines are cut
+/// around the place rather than from their start.
+fn snippet(f: &SourceFile, line: u32, offset: usize) -> (String, usize) {
+    let text = f.line_text(line);
+    let line_start = text.as_ptr() as usize - f.text.as_ptr() as usize;
+    let mut at = offset.saturating_sub(line_start).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let (head, tail) = text.split_at(at);
+    // A line that fits is shown whole; a longer one around the place.
+    // (Characters are counted only in lines short enough: a minified line is megabytes long.)
+    if text.len() <= 4 * SNIPPET_WHOLE && text.chars().count() <= SNIPPET_WHOLE {
+        let shown = printable_line(&text.replace('\t', " ")).into_owned();
+        let caret = printable_line(&head.replace('\t', " ")).chars().count();
+        return (shown, caret);
+    }
+    let from = head
+        .char_indices()
+        .rev()
+        .nth(SNIPPET_BEFORE - 1)
+        .map_or(0, |(i, _)| i);
+    let to = tail
+        .char_indices()
+        .nth(SNIPPET_AFTER)
+        .map_or(tail.len(), |(i, _)| i);
+    let mut before = String::new();
+    if from > 0 {
+        before.push('…');
+    }
+    before.push_str(&printable_line(&head[from..].replace('\t', " ")));
+    let mut shown = before.clone();
+    shown.push_str(&printable_line(&tail[..to].replace('\t', " ")));
+    if to < tail.len() {
+        shown.push('…');
+    }
+    (shown, before.chars().count())
+}
 
 /// Renders `d` like a compiler message: header, `--> file:line:col`, the source line with a caret,
 /// related places and a `help:` line. `color` adds ANSI styles.
@@ -27,7 +75,7 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         out,
         "{}{}",
         paint(level_style, &format!("{}[{}]", d.severity.as_str(), d.code)),
-        paint(bold, &format!(": {}", d.message))
+        paint(bold, &format!(": {}", printable_line(&d.message)))
     );
     if let Some(file) = d.file {
         let f = sources.get(file);
@@ -40,21 +88,19 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
                     out,
                     "{pad}{} {}:{}:{}",
                     paint(blue, "-->"),
-                    f.path.display(),
+                    printable_line(&f.path.display().to_string()),
                     lc.line,
                     lc.column
                 );
-                let line = f.line_text(lc.line);
-                let shown: String = line.chars().take(160).collect();
+                let (shown, caret_col) = snippet(f, lc.line, span.start as usize);
                 let _ = writeln!(out, "{pad} {}", paint(blue, "|"));
                 let _ = writeln!(
                     out,
                     "{} {} {}",
                     paint(blue, &lc.line.to_string()),
                     paint(blue, "|"),
-                    shown.replace('\t', " ")
+                    shown
                 );
-                let caret_col = (lc.column as usize - 1).min(shown.chars().count());
                 let end = f.line_col(span.end.max(span.start + 1));
                 let width = if end.line == lc.line && end.column > lc.column {
                     (end.column - lc.column) as usize
@@ -71,7 +117,12 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
                 );
             }
             None => {
-                let _ = writeln!(out, " {} {}", paint(blue, "-->"), f.path.display());
+                let _ = writeln!(
+                    out,
+                    " {} {}",
+                    paint(blue, "-->"),
+                    printable_line(&f.path.display().to_string())
+                );
             }
         }
     }
@@ -82,14 +133,14 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
             out,
             "  {} {}:{}:{}: {}",
             paint(blue, "="),
-            f.path.display(),
+            printable_line(&f.path.display().to_string()),
             lc.line,
             lc.column,
-            r.message
+            printable_line(&r.message)
         );
     }
     if let Some(help) = &d.help {
-        let _ = writeln!(out, "  {} {}", paint(bold, "= help:"), help);
+        let _ = writeln!(out, "  {} {}", paint(bold, "= help:"), printable_line(help));
     }
     out
 }

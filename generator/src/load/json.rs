@@ -24,6 +24,8 @@ pub enum Tolerance {
     },
     /// A `//` or `/* */` comment.
     Comment(Span),
+    /// A number beyond what a double can hold (`1e400`): read as no value.
+    NotFinite(Span),
 }
 
 /// Why a text could not be read as JSON.
@@ -612,6 +614,10 @@ impl<'a> Parser<'a> {
             Number::Float(text.parse().unwrap_or(f64::NAN))
         };
         self.pos = i;
+        if matches!(number, Number::Float(f) if !f.is_finite()) {
+            self.tolerances
+                .push(Tolerance::NotFinite(Span::new(start, i)));
+        }
         Ok(Node::new(Span::new(start, i), Value::Number(number)))
     }
 }

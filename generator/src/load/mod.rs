@@ -1,6 +1,7 @@
 //! Loading: finding definitions on disk, reading them tolerantly into [`node::Node`] trees with a
 //! source map, and lowering them into the model.
 
+pub mod confine;
 pub mod json;
 pub mod node;
 pub mod refs;
@@ -9,13 +10,14 @@ pub mod yaml;
 
 use crate::diagnostics::{codes, Diagnostic};
 use crate::model::Connector;
+pub use confine::{normalize, FileError, Roots};
 use node::Span;
 use source::{decode, Encoding, FileId, SourceFile, Sources, Syntax};
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Limits that protect the loader from hostile input.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct LoadOptions {
     /// Nesting depth of arrays/objects.
     pub max_depth: usize,
@@ -23,6 +25,8 @@ pub struct LoadOptions {
     pub max_yaml_nodes: usize,
     /// Largest file read, in bytes.
     pub max_file_bytes: u64,
+    /// Folders whose files a definition may read besides its own folder (see [`confine`]).
+    pub roots: Vec<PathBuf>,
 }
 
 impl Default for LoadOptions {
@@ -31,6 +35,7 @@ impl Default for LoadOptions {
             max_depth: 256,
             max_yaml_nodes: 5_000_000,
             max_file_bytes: 256 * 1024 * 1024,
+            roots: Vec::new(),
         }
     }
 }
@@ -83,6 +88,20 @@ pub struct Input {
     pub settings: Option<PathBuf>,
     /// The connector folder, when the input is one.
     pub folder: Option<PathBuf>,
+}
+
+impl Input {
+    /// The folder whose files the definition may read: the connector folder, else the folder
+    /// of the definition file.
+    pub fn root(&self) -> PathBuf {
+        match &self.folder {
+            Some(f) => f.clone(),
+            None => match self.definition.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            },
+        }
+    }
 }
 
 /// Why a path cannot be loaded at all.
@@ -260,42 +279,18 @@ pub struct Loaded {
 }
 
 /// Files that could not be read while following `$ref`s, with the reason.
-pub type Unreadable = HashMap<PathBuf, String>;
+pub type Unreadable = HashMap<PathBuf, FileError>;
 
-/// Lexically normalises a path (`a/./b/../c` → `a/c`) so that references to one file match.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// Reads one file into `sources`, reporting encoding and syntax findings.
+/// Reads one file of a definition into `sources` (a regular file under `roots`, within the size
+/// limit), reporting encoding and syntax findings.
 pub fn read_file(
     sources: &mut Sources,
     path: &Path,
     opts: &LoadOptions,
+    roots: &Roots,
     diags: &mut Vec<Diagnostic>,
-) -> Result<FileId, String> {
-    let bytes = match std::fs::metadata(path) {
-        Ok(m) if m.len() > opts.max_file_bytes => {
-            return Err(format!(
-                "the file is {} bytes, more than the limit of {} bytes (CONNECTOR_GEN_MAX_FILE_BYTES raises it)",
-                m.len(),
-                opts.max_file_bytes
-            ))
-        }
-        _ => std::fs::read(path).map_err(|e| e.to_string())?,
-    };
+) -> Result<FileId, FileError> {
+    let bytes = confine::read(path, roots, opts.max_file_bytes)?;
     add_file(sources, path, bytes, opts, diags)
 }
 
@@ -307,14 +302,15 @@ pub fn add_file(
     bytes: Vec<u8>,
     opts: &LoadOptions,
     diags: &mut Vec<Diagnostic>,
-) -> Result<FileId, String> {
+) -> Result<FileId, FileError> {
     if bytes.len() as u64 > opts.max_file_bytes {
-        return Err(format!(
-            "the file is {} bytes, more than the limit of {} bytes (CONNECTOR_GEN_MAX_FILE_BYTES raises it)",
-            bytes.len(),
+        return Err(FileError::Unreadable(format!(
+            "the file holds more than the limit of {} bytes (CONNECTOR_GEN_MAX_FILE_BYTES raises it)",
             opts.max_file_bytes
-        ));
+        )));
     }
+    // Text in another encoding is decoded; its bytes are kept for copies of the file.
+    let original = std::str::from_utf8(&bytes).is_err().then(|| bytes.clone());
     let (text, encoding) = decode(bytes);
     let ext = path
         .extension()
@@ -326,7 +322,9 @@ pub fn add_file(
         _ if text.trim_start().starts_with(['{', '[']) => Syntax::Json,
         _ => Syntax::Yaml,
     };
-    let file = sources.add(SourceFile::new(path.to_path_buf(), text, encoding, syntax));
+    let mut source = SourceFile::new(path.to_path_buf(), text, encoding, syntax);
+    source.original = original;
+    let file = sources.add(source);
     match encoding {
         Encoding::Utf8 => {}
         Encoding::Utf8Bom if syntax == Syntax::Json => diags.push(
@@ -374,6 +372,9 @@ pub fn add_file(
             for (key, first, second) in &p.duplicates {
                 diags.push(duplicate_diagnostic(file, key, *first, *second));
             }
+            for span in &p.not_finite {
+                diags.push(not_finite_diagnostic(file, *span));
+            }
             (p.root, p.refs)
         }),
     };
@@ -393,6 +394,15 @@ pub fn add_file(
         }
     }
     Ok(file)
+}
+
+fn not_finite_diagnostic(file: FileId, span: Span) -> Diagnostic {
+    Diagnostic::new(
+        &codes::NUMBER_NOT_FINITE,
+        "a number that is infinite, not a number, or too large for a double: it is read as no value",
+    )
+    .at(file, span)
+    .help("write a finite number (JSON has no infinity or NaN), or leave the keyword out")
 }
 
 fn duplicate_diagnostic(file: FileId, key: &str, first: Span, second: Span) -> Diagnostic {
@@ -418,37 +428,47 @@ fn tolerance_diagnostic(file: FileId, t: &json::Tolerance) -> Diagnostic {
         json::Tolerance::Comment(span) => Diagnostic::new(&codes::JSON_COMMENT, "comment in JSON")
             .at(file, *span)
             .help("remove the comment; JSON has no comments"),
+        json::Tolerance::NotFinite(span) => not_finite_diagnostic(file, *span),
     }
 }
 
-/// Reads every file the `$ref`s of `start` (transitively) point into.
+/// Reads every file the `$ref`s of `start` (transitively) point into, when `roots` allow it.
 pub fn read_referenced_files(
     sources: &mut Sources,
     start: FileId,
     opts: &LoadOptions,
+    roots: &Roots,
     diags: &mut Vec<Diagnostic>,
 ) -> Unreadable {
     let mut unreadable = Unreadable::new();
     let mut queue = vec![start];
     while let Some(file) = queue.pop() {
         let f = sources.get(file);
-        let base = f.path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let mut targets: Vec<PathBuf> = Vec::new();
+        // (path, whether the reference names it by an absolute path)
+        let mut targets: Vec<(PathBuf, bool)> = Vec::new();
         for r in &f.refs {
             let part = r.target.split('#').next().unwrap_or("");
             if part.is_empty() || refs::is_url(part) {
                 continue;
             }
-            let path = normalize(&base.join(refs::percent_decode(part)));
-            if !targets.contains(&path) {
-                targets.push(path);
+            let path = refs::file_path(&f.path, part);
+            if !targets.iter().any(|(p, _)| *p == path) {
+                targets.push((path, refs::is_absolute(part)));
             }
         }
-        for path in targets {
+        for (path, absolute) in targets {
             if sources.find(&path).is_some() || unreadable.contains_key(&path) {
                 continue;
             }
-            match read_file(sources, &path, opts, diags) {
+            if absolute {
+                let why = FileError::NotAllowed(format!(
+                    "{} is an absolute path; a definition refers to its own files by relative paths",
+                    path.display()
+                ));
+                unreadable.insert(path, why);
+                continue;
+            }
+            match read_file(sources, &path, opts, roots, diags) {
                 Ok(id) => queue.push(id),
                 Err(e) => {
                     unreadable.insert(path, e);
@@ -485,33 +505,26 @@ fn load_with(
     let mut sources = Sources::default();
     let mut diags = Vec::new();
     let mut connection_only = None;
+    let roots = Roots::new(&input.root(), &opts.roots);
     let def = match definition {
         Some(bytes) => add_file(&mut sources, &input.definition, bytes, opts, &mut diags),
-        None => read_file(&mut sources, &input.definition, opts, &mut diags),
+        None => read_file(&mut sources, &input.definition, opts, &roots, &mut diags),
     };
     let connector = match def {
         Err(e) => {
-            diags.push(Diagnostic::new(
-                &codes::READ_ERROR,
-                format!("cannot read {}: {e}", input.definition.display()),
-            ));
+            diags.push(unreadable_diagnostic(&input.definition, &e));
             None
         }
         Ok(def) => {
-            let unreadable = read_referenced_files(&mut sources, def, opts, &mut diags);
+            let unreadable = read_referenced_files(&mut sources, def, opts, &roots, &mut diags);
             // An unreadable apiProperties.json or settings.json is said, not fatal.
             let mut add = |path: &Path, bytes: Option<Vec<u8>>, diags: &mut Vec<Diagnostic>| {
                 let added = match bytes {
                     Some(b) => add_file(&mut sources, path, b, opts, diags),
-                    None => read_file(&mut sources, path, opts, diags),
+                    None => read_file(&mut sources, path, opts, &roots, diags),
                 };
                 added
-                    .map_err(|e| {
-                        diags.push(Diagnostic::new(
-                            &codes::READ_ERROR,
-                            format!("cannot read {}: {e}", path.display()),
-                        ))
-                    })
+                    .map_err(|e| diags.push(unreadable_diagnostic(path, &e)))
                     .ok()
             };
             let props = input
@@ -546,6 +559,21 @@ fn load_with(
         connector,
         connection_only,
         diagnostics: diags,
+    }
+}
+
+/// The diagnostic for a file of the input that was not read.
+fn unreadable_diagnostic(path: &Path, e: &FileError) -> Diagnostic {
+    match e {
+        FileError::NotAllowed(why) => {
+            Diagnostic::new(&codes::FILE_NOT_ALLOWED, format!("not read: {why}")).help(
+                "keep the definition's files as regular files in its folder, or allow another folder with --root DIR",
+            )
+        }
+        FileError::Unreadable(why) => Diagnostic::new(
+            &codes::READ_ERROR,
+            format!("cannot read {}: {why}", path.display()),
+        ),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::node::{unescape_segment, Node, Value};
 use super::source::{FileId, Sources};
-use super::{normalize, Unreadable};
+use super::{normalize, FileError, Unreadable};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -20,8 +20,8 @@ pub struct Target<'a> {
 pub enum RefError {
     /// It names a URL; only files of the definition are read.
     Url(String),
-    /// The file it names could not be read.
-    File(String, String),
+    /// The file it names could not be read, or may not be.
+    File(String, FileError),
     /// Nothing stands at the pointer.
     Missing(String),
     /// The fragment is not a JSON pointer.
@@ -36,6 +36,7 @@ impl std::fmt::Display for RefError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RefError::Url(r) => write!(f, "`{r}` refers to a URL; only references into the definition's own files are followed"),
+            RefError::File(file, why @ FileError::NotAllowed(_)) => write!(f, "the file `{file}` is not read: {why}"),
             RefError::File(file, why) => write!(f, "the file `{file}` cannot be read: {why}"),
             RefError::Missing(r) => write!(f, "`{r}` does not exist in the document"),
             RefError::BadPointer(r) => write!(f, "`{r}` is not a JSON pointer (it must start with `#/`)"),
@@ -43,6 +44,22 @@ impl std::fmt::Display for RefError {
             RefError::Unparsed(file) => write!(f, "the file `{file}` could not be read as JSON or YAML"),
         }
     }
+}
+
+/// The path of the file a reference's file part names, relative to the file `from` it is written
+/// in (percent escapes decoded, `.` and `..` resolved without the file system).
+pub fn file_path(from: &Path, file_part: &str) -> std::path::PathBuf {
+    let base = from.parent().unwrap_or(Path::new(""));
+    normalize(&base.join(percent_decode(file_part)))
+}
+
+/// True when a reference's file part is an absolute path (`/etc/passwd`, `C:\\x`, `\\\\host\\x`).
+pub fn is_absolute(file_part: &str) -> bool {
+    let decoded = percent_decode(file_part);
+    let bytes = decoded.as_bytes();
+    decoded.starts_with(['/', '\\'])
+        || Path::new(&decoded).is_absolute()
+        || (bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':')
 }
 
 /// True when a reference's file part is a URL.
@@ -116,13 +133,7 @@ impl<'a> Resolver<'a> {
         } else if is_url(file_part) {
             return Err(RefError::Url(reference.to_string()));
         } else {
-            let base = self
-                .sources
-                .get(from)
-                .path
-                .parent()
-                .unwrap_or(Path::new(""));
-            let path = normalize(&base.join(percent_decode(file_part)));
+            let path = file_path(&self.sources.get(from).path, file_part);
             match self.sources.find(&path) {
                 Some(id) => id,
                 None => {
@@ -130,7 +141,7 @@ impl<'a> Resolver<'a> {
                         .unreadable
                         .get(&path)
                         .cloned()
-                        .unwrap_or_else(|| "not found".into());
+                        .unwrap_or_else(|| FileError::Unreadable("not found".into()));
                     return Err(RefError::File(file_part.to_string(), why));
                 }
             }

@@ -62,7 +62,88 @@ pub struct SourceFile {
     pub root: Option<Node>,
     /// Every `$ref` string in the file, as read.
     pub refs: Vec<super::json::RefSite>,
-    line_starts: OnceLock<Vec<u32>>,
+    /// The bytes as read, when they were not UTF-8 (decoded as UTF-16 or Windows-1252), so that
+    /// a copy of the file keeps them; UTF-8 files are their text.
+    pub original: Option<Vec<u8>>,
+    index: OnceLock<LineIndex>,
+}
+
+/// Bytes between two checkpoints of [`LineIndex::checkpoints`].
+const CHECKPOINT_BYTES: usize = 256;
+
+/// Where lines start, and how many characters precede every [`CHECKPOINT_BYTES`]-th byte, so
+/// that a column (which counts characters) is found without counting from the start of its line.
+#[derive(Debug)]
+struct LineIndex {
+    /// Byte offset of the start of each line.
+    starts: Vec<u32>,
+    /// `(byte, characters before it)` at the first character boundary at or after each multiple
+    /// of [`CHECKPOINT_BYTES`]; empty when the text is ASCII (a byte is then a character).
+    checkpoints: Vec<(u32, u32)>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0u32];
+        starts.extend(line_breaks(text));
+        let mut checkpoints = Vec::new();
+        if !text.is_ascii() {
+            let mut chars = 0u32;
+            let mut at = 0usize;
+            while at < text.len() {
+                let mut end = (at + CHECKPOINT_BYTES).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                checkpoints.push((at as u32, chars));
+                chars += text[at..end].chars().count() as u32;
+                at = end;
+            }
+        }
+        LineIndex {
+            starts,
+            checkpoints,
+        }
+    }
+
+    /// Characters before byte `offset` (a character boundary).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return offset;
+        }
+        let i = self
+            .checkpoints
+            .partition_point(|&(b, _)| b as usize <= offset)
+            .max(1)
+            - 1;
+        let (b, chars) = self.checkpoints[i];
+        chars as usize + text[b as usize..offset].chars().count()
+    }
+
+    /// Byte offset of the character with index `char_index` (the end of the text past the last).
+    fn byte_of_char(&self, text: &str, char_index: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return char_index.min(text.len());
+        }
+        let i = self
+            .checkpoints
+            .partition_point(|&(_, c)| c as usize <= char_index)
+            .max(1)
+            - 1;
+        let (b, chars) = self.checkpoints[i];
+        text[b as usize..]
+            .char_indices()
+            .nth(char_index - chars as usize)
+            .map_or(text.len(), |(at, _)| b as usize + at)
+    }
+}
+
+/// Offsets just after every `\n` of `text`.
+fn line_breaks(text: &str) -> impl Iterator<Item = u32> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i as u32 + 1)
 }
 
 impl SourceFile {
@@ -75,53 +156,46 @@ impl SourceFile {
             syntax,
             root: None,
             refs: Vec::new(),
-            line_starts: OnceLock::new(),
+            original: None,
+            index: OnceLock::new(),
         }
     }
 
-    fn line_starts(&self) -> &[u32] {
-        self.line_starts.get_or_init(|| {
-            let mut starts = vec![0u32];
-            starts.extend(
-                self.text
-                    .bytes()
-                    .enumerate()
-                    .filter(|(_, b)| *b == b'\n')
-                    .map(|(i, _)| i as u32 + 1),
-            );
-            starts
-        })
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
     }
 
-    /// Line and column of a byte offset.
+    fn line_starts(&self) -> &[u32] {
+        &self.index().starts
+    }
+
+    /// Line and column of a byte offset. Constant time in the length of the line (a minified
+    /// definition is one line of many megabytes, and every diagnostic is located in it).
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let starts = self.line_starts();
+        let index = self.index();
         let offset = offset.min(self.text.len() as u32);
-        let line = starts.partition_point(|&s| s <= offset).max(1) - 1;
-        let line_start = starts[line] as usize;
+        let line = index.starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let line_start = index.starts[line] as usize;
         let mut end = offset as usize;
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let column = self.text[line_start..end].chars().count() as u32 + 1;
+        let column =
+            index.chars_before(&self.text, end) - index.chars_before(&self.text, line_start) + 1;
         LineCol {
             line: line as u32 + 1,
-            column,
+            column: column as u32,
         }
     }
 
     /// Byte offset of a 1-based line and character column (clamped to the text).
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let starts = self.line_starts();
-        let Some(&start) = starts.get(line.saturating_sub(1)) else {
+        let index = self.index();
+        let Some(&start) = index.starts.get(line.saturating_sub(1)) else {
             return self.text.len();
         };
-        let start = start as usize;
-        let rest = &self.text[start..];
-        rest.char_indices()
-            .nth(column.saturating_sub(1))
-            .map(|(i, _)| start + i)
-            .unwrap_or(self.text.len())
+        let first = index.chars_before(&self.text, start as usize);
+        index.byte_of_char(&self.text, first + column.saturating_sub(1))
     }
 
     /// The text of the 1-based line `line`, without its line break.
@@ -251,6 +325,44 @@ mod tests {
         assert_eq!(f.line_col(one), LineCol { line: 2, column: 8 });
         assert_eq!(f.line_text(2), "  \"é\": 1,");
         assert_eq!(f.offset_of(2, 8), one as usize);
+    }
+
+    #[test]
+    fn columns_in_long_lines_match_counting_from_the_line_start() {
+        // One long line of mixed one-, two-, three- and four-byte characters, then short lines.
+        let mut text = String::new();
+        for i in 0..3000 {
+            text.push(['a', 'é', '€', '𝄞'][i % 4]);
+            if i % 7 == 0 {
+                text.push_str("xy");
+            }
+        }
+        text.push_str("\nsecond é line\n\nlast");
+        let f = SourceFile::new("x.json".into(), text.clone(), Encoding::Utf8, Syntax::Json);
+        let mut line_start = 0;
+        let mut line = 1;
+        for (offset, c) in text.char_indices() {
+            let expected = text[line_start..offset].chars().count() as u32 + 1;
+            let lc = f.line_col(offset as u32);
+            assert_eq!(
+                lc,
+                LineCol {
+                    line,
+                    column: expected
+                },
+                "at byte {offset}"
+            );
+            assert_eq!(f.offset_of(line as usize, expected as usize), offset);
+            if c == '\n' {
+                line += 1;
+                line_start = offset + 1;
+            }
+        }
+        // Inside a character: the column of that character; past the end: clamped.
+        let euro = text.find('€').unwrap();
+        assert_eq!(f.line_col(euro as u32 + 1), f.line_col(euro as u32));
+        assert_eq!(f.offset_of(4, 99), text.len());
+        assert_eq!(f.offset_of(9, 1), text.len());
     }
 
     #[test]

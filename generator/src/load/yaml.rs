@@ -20,6 +20,8 @@ pub struct Parsed {
     pub refs: Vec<RefSite>,
     /// Duplicate keys: (key, first span, second span).
     pub duplicates: Vec<(String, Span, Span)>,
+    /// Numbers no double can hold (`.inf`, `.nan`, `1e400`), read as no value.
+    pub not_finite: Vec<Span>,
 }
 
 /// Limits on what a YAML document may expand to.
@@ -40,6 +42,7 @@ pub fn parse(file: &SourceFile, limits: YamlLimits) -> Result<Parsed, SyntaxErro
         root: None,
         refs: Vec::new(),
         duplicates: Vec::new(),
+        not_finite: Vec::new(),
         nodes: 0,
         limits,
         error: None,
@@ -61,6 +64,7 @@ pub fn parse(file: &SourceFile, limits: YamlLimits) -> Result<Parsed, SyntaxErro
             root,
             refs: builder.refs,
             duplicates: builder.duplicates,
+            not_finite: builder.not_finite,
         }),
         None => Err(SyntaxError {
             offset: 0,
@@ -82,6 +86,7 @@ struct Builder<'a> {
     root: Option<Node>,
     refs: Vec<RefSite>,
     duplicates: Vec<(String, Span, Span)>,
+    not_finite: Vec<Span>,
     nodes: usize,
     limits: YamlLimits,
     error: Option<SyntaxError>,
@@ -243,6 +248,10 @@ impl MarkedEventReceiver for Builder<'_> {
                 } else {
                     at
                 };
+                if matches!(value, Value::Number(Number::Float(f)) if !f.is_finite()) {
+                    self.not_finite
+                        .push(Span::new(at, end.min(self.file.text.len())));
+                }
                 self.push_value(
                     Node::new(Span::new(at, end.min(self.file.text.len())), value),
                     anchor,

@@ -76,6 +76,10 @@ impl<'a> Ctx<'a> {
                 "copy the referenced schema into the definition (e.g. under `definitions`) and refer to it with `#/...`",
             ),
             RefError::Loop(_) => (&codes::REF_LOOP, "make one of the references point at a real definition"),
+            RefError::File(_, crate::load::FileError::NotAllowed(_)) => (
+                &codes::FILE_NOT_ALLOWED,
+                "keep the definition's files as regular files in its folder, or allow another folder with --root DIR",
+            ),
             _ => (&codes::UNRESOLVED_REF, "check the spelling of the reference and that the target exists"),
         };
         let span = node.member("$ref").map_or(node.span, |m| m.value.span);
@@ -86,6 +90,9 @@ impl<'a> Ctx<'a> {
                 match e {
                     RefError::Url(_) => format!("reference not followed: {e}"),
                     RefError::Loop(_) => format!("reference loop: {e}"),
+                    RefError::File(_, crate::load::FileError::NotAllowed(_)) => {
+                        format!("reference not followed: {e}")
+                    }
                     _ => format!("unresolved reference: {e}"),
                 },
             )

@@ -54,7 +54,7 @@ impl Baseline {
 
     /// Reads a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = crate::fs::read_text(path).map_err(|e| e.to_string())?;
         let b: Baseline = serde_json::from_str(&text).map_err(|e| {
             format!(
                 "{}:{}:{}: not a baseline file: {e}",
@@ -76,8 +76,7 @@ impl Baseline {
     /// Writes the baseline as pretty JSON, atomically.
     pub fn write(&self, path: &Path) -> Result<(), String> {
         let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())? + "\n";
-        crate::fs::write_atomic(path, text.as_bytes())
-            .map_err(|e| format!("{}: {e}", path.display()))
+        crate::fs::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
     }
 
     /// Keeps the findings the baseline does not know; returns how many were known.

@@ -5,6 +5,9 @@
 //! PP0301 = "off"              # by code or by name; "error" | "warning" | "info" | "off"
 //! summary-missing = "error"
 //!
+//! roots = ["../common"]      # folders whose files definitions may read too (relative to
+//!                             # this file), as with --root
+//!
 //! [[ignore]]                  # drop findings that match every key given
 //! rules = ["PP0305"]          # codes or names (all rules when absent)
 //! paths = ["legacy/**"]       # globs over the file path
@@ -21,6 +24,8 @@ use std::path::Path;
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
+    #[serde(default)]
+    roots: Vec<String>,
     #[serde(default)]
     rules: BTreeMap<String, String>,
     #[serde(default)]
@@ -55,6 +60,9 @@ struct Ignore {
 pub struct Config {
     levels: BTreeMap<&'static str, Level>,
     ignores: Vec<Ignore>,
+    /// Folders whose files definitions may read besides their own (`roots`, relative to the
+    /// configuration file).
+    pub roots: Vec<std::path::PathBuf>,
 }
 
 fn globs(file: &Path, list: Option<Vec<String>>) -> Result<Option<GlobSet>, String> {
@@ -84,7 +92,7 @@ fn rule_code(file: &Path, name: &str) -> Result<&'static str, String> {
 impl Config {
     /// Reads a TOML configuration file; errors name the file, line and column.
     pub fn load(file: &Path) -> Result<Config, String> {
-        let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let text = crate::fs::read_text(file).map_err(|e| e.to_string())?;
         Self::parse(file, &text)
     }
 
@@ -108,6 +116,8 @@ impl Config {
             )
         })?;
         let mut config = Config::default();
+        let base = file.parent().unwrap_or(Path::new(""));
+        config.roots = raw.roots.iter().map(|r| base.join(r)).collect();
         for (rule, level) in raw.rules {
             let code = rule_code(file, &rule)?;
             let level = match level.to_ascii_lowercase().as_str() {

@@ -4,6 +4,7 @@
 use super::{all_rules, Profile};
 use crate::diagnostics::{render, Diagnostic, Severity};
 use crate::load::source::Sources;
+use crate::text::{printable, printable_line};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::fmt::Write;
@@ -139,7 +140,12 @@ pub fn human(findings: &[Finding], summary: &Summary) -> String {
                 let _ = writeln!(
                     out,
                     "{}[{}]: {}\n  --> {}:{}:{}",
-                    f.severity, f.code, f.message, f.file, f.line, f.column
+                    f.severity,
+                    f.code,
+                    printable_line(&f.message),
+                    printable_line(&f.file),
+                    f.line,
+                    f.column
                 );
             }
         }
@@ -269,8 +275,11 @@ pub fn sarif(findings: &[Finding], profile: Profile) -> Value {
     })
 }
 
+/// Text of a workflow command: the runner's log is shown like a terminal, so control
+/// characters are escaped before the command's own `%`, CR and LF encoding.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    printable(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

@@ -24,6 +24,9 @@ pub(super) struct Target {
     pub path: Vec<String>,
     pub query: Vec<(String, String)>,
     pub trailing_slash: bool,
+    /// The URL carried credentials (`user:password@`, often through a variable): they were
+    /// taken out of the origin.
+    pub had_credentials: bool,
 }
 
 /// One operation being assembled from one or more requests.
@@ -121,6 +124,36 @@ pub(super) fn build<'a>(
             skipped(ctx, file, req, format!("request “{label}” has no URL"));
             continue;
         };
+        // Only the web: a `file://` (or any other scheme's) request would become a path on
+        // the connector's host.
+        if let Some((scheme, _)) = t.origin.split_once("://") {
+            let plain = !scheme.contains(['{', '}']);
+            if plain && !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
+                skipped(
+                    ctx,
+                    file,
+                    req,
+                    format!(
+                        "request “{label}” goes to a `{}:` URL; only http and https requests become operations",
+                        printable_scheme(scheme)
+                    ),
+                );
+                continue;
+            }
+        }
+        if t.had_credentials {
+            ctx.push(
+                Diagnostic::new(
+                    &codes::POSTMAN_CREDENTIALS_IN_URL,
+                    format!(
+                        "the URL of request “{label}” carries credentials (user:…@); they were left out of its host"
+                    ),
+                )
+                .at(file, req.node.member("name").map_or(req.node.span, |m| m.value.span))
+                .pointer(req.ptr.as_string())
+                .help("give the credentials as the request's or the collection's auth (basic), not in the URL"),
+            );
+        }
         let method_text = req
             .method
             .as_deref()
@@ -647,6 +680,11 @@ pub(super) fn build<'a>(
         extensions: Extensions::default(),
         origin: origin_of(&PointerBuf::root(), root),
     }
+}
+
+/// A URL scheme as written, for a message (at most 20 characters).
+fn printable_scheme(scheme: &str) -> String {
+    scheme.chars().take(20).collect()
 }
 
 pub(super) fn skipped(ctx: &mut Ctx<'_>, file: FileId, req: &Req<'_>, message: String) {

@@ -46,6 +46,14 @@ pub(super) fn target(req: &Req<'_>) -> Option<Target> {
         None => (resolved.as_str(), ""),
     };
     let mut origin = origin.trim_end_matches(':').to_string();
+    // Credentials in the authority (`https://user:pass@host`, typically from a variable's value)
+    // never reach the host of a definition.
+    let mut had_credentials = false;
+    let authority_start = origin.find("://").map_or(0, |i| i + 3);
+    if let Some(at) = origin[authority_start..].rfind('@') {
+        origin.replace_range(authority_start..authority_start + at + 1, "");
+        had_credentials = true;
+    }
     if !origin.is_empty() && !origin.contains("://") && !origin.starts_with("{{") {
         origin = format!("https://{origin}");
     }
@@ -67,6 +75,7 @@ pub(super) fn target(req: &Req<'_>) -> Option<Target> {
         path,
         trailing_slash,
         query,
+        had_credentials,
     })
 }
 

@@ -15,6 +15,7 @@ pub mod duplicate_key;
 pub mod duplicate_path;
 pub mod dynamic_operation_unknown;
 pub mod dynamic_parameters_missing;
+pub mod file_not_allowed;
 pub mod file_outside_formdata;
 pub mod file_too_large;
 pub mod get_with_body;
@@ -31,6 +32,7 @@ pub mod misspelt_extension;
 pub mod not_a_definition;
 pub mod not_swagger2;
 pub mod not_utf8;
+pub mod number_not_finite;
 pub mod oauth2generic_missing_templates;
 pub mod oauth_redirect_not_per_connector;
 pub mod oauth_redirect_url_mismatch;
@@ -39,11 +41,14 @@ pub mod operation_id_missing;
 pub mod operation_id_not_alphanumeric;
 pub mod operation_id_too_long;
 pub mod pageable_next_link_invalid;
+pub mod parameter_duplicate;
 pub mod path_parameter_not_required;
 pub mod path_parameter_url_encoding;
+pub mod path_template_invalid;
 pub mod policy_parameters_missing;
 pub mod postman_auth_unsupported;
 pub mod postman_body_not_json;
+pub mod postman_credentials_in_url;
 pub mod postman_request_merged;
 pub mod postman_request_skipped;
 pub mod postman_scripts_dropped;
@@ -54,6 +59,7 @@ pub mod ref_loop;
 pub mod responses_missing;
 pub mod schemes_invalid;
 pub mod secret_in_definition;
+pub mod server_address_invalid;
 pub mod success_response_schema_missing;
 pub mod summary_invalid;
 pub mod summary_missing;
@@ -91,8 +97,11 @@ pub static ALL: &[&dyn Rule] = &[
     &oauth2generic_missing_templates::OAuth2GenericMissingTemplates,
     &auth_definitions_disagree::AuthDefinitionsDisagree,
     &secret_in_definition::SecretInDefinition,
+    &file_not_allowed::FileNotAllowed,
+    &number_not_finite::NumberNotFinite,
     &not_a_definition::NotADefinition,
     &postman_body_not_json::PostmanBodyNotJson,
+    &postman_credentials_in_url::PostmanCredentialsInUrl,
     &postman_scripts_dropped::PostmanScriptsDropped,
     &postman_undefined_variable::PostmanUndefinedVariable,
     &postman_auth_unsupported::PostmanAuthUnsupported,
@@ -115,6 +124,7 @@ pub static ALL: &[&dyn Rule] = &[
     &too_many_operations::TooManyOperations,
     &file_too_large::FileTooLarge,
     &duplicate_path::DuplicatePath,
+    &server_address_invalid::ServerAddressInvalid,
     &operation_id_not_alphanumeric::OperationIdNotAlphanumeric,
     &operation_id_missing::OperationIdMissing,
     &operation_id_duplicate::OperationIdDuplicate,
@@ -135,6 +145,8 @@ pub static ALL: &[&dyn Rule] = &[
     &success_response_schema_missing::SuccessResponseSchemaMissing,
     &default_response_with_schema::DefaultResponseWithSchema,
     &pageable_next_link_invalid::PageableNextLinkInvalid,
+    &parameter_duplicate::ParameterDuplicate,
+    &path_template_invalid::PathTemplateInvalid,
     &dynamic_operation_unknown::DynamicOperationUnknown,
     &dynamic_parameters_missing::DynamicParametersMissing,
     &webhook_notification_url_invalid::WebhookNotificationUrlInvalid,
