@@ -81,7 +81,7 @@ impl Client {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)
-            .user_agent(format!("{connector} connector-sdk/{}", crate::VERSION))
+            .user_agent(user_agent(connector))
             // JSON first, anything else accepted: connectors mostly speak JSON, and a server
             // choosing among several media types should pick it. A call's own Accept wins.
             .default_headers(reqwest::header::HeaderMap::from_iter([(
@@ -90,7 +90,7 @@ impl Client {
             )]))
             .build()
             .map_err(|e| Error::Request {
-                operation: String::new(),
+                operation: "client".into(),
                 message: format!("cannot create the HTTP client: {e}"),
             })?;
         Ok(Client {
@@ -811,6 +811,23 @@ fn redirect_step(
         }
     }
     Ok((method, hop))
+}
+
+/// `{connector} connector-sdk/{version}`, the connector's name as visible ASCII (it comes from
+/// a definition, and a header value cannot hold control characters).
+fn user_agent(connector: &str) -> String {
+    let name: String = connector
+        .chars()
+        .take(100)
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{} connector-sdk/{}", name.trim(), crate::VERSION)
 }
 
 /// How a request is sent at one hop of a redirect chain.

@@ -103,15 +103,20 @@ pub(crate) async fn serve(
         let slots = slots.clone();
         tokio::spawn(async move {
             let io = hyper_util::rt::TokioIo::new(Idle::new(stream, limits.idle_timeout));
+            let watched = slots.clone();
             let service = hyper::service::service_fn(move |req| {
                 let app = app.clone();
                 let busy = busy.clone();
+                let watched = watched.clone();
                 busy.fetch_add(1, Ordering::SeqCst);
                 async move {
                     use tower_service::Service;
                     let mut app = app;
                     let response = app.call(req.map(axum::body::Body::new)).await;
-                    busy.fetch_sub(1, Ordering::SeqCst);
+                    // Waiting for its next request, it may now make room for a new one.
+                    if busy.fetch_sub(1, Ordering::SeqCst) == 1 {
+                        watched.freed.notify_waiters();
+                    }
                     response
                 }
             });

@@ -58,7 +58,10 @@ fn a_hostile_definition_generates_a_crate_whose_tests_run_none_of_its_text() {
                          "enum": [hostile_name("a"), hostile_name("b")], "description": text}
                     ],
                     "responses": {
-                        "200": {"description": text, "schema": {"$ref": format!("#/definitions/{item}")}},
+                        "200": {"description": text, "schema": {"$ref": format!(
+                            "#/definitions/{}",
+                            item.replace('~', "~0").replace('/', "~1")
+                        )}},
                         "default": {"description": text}
                     }
                 }
@@ -108,6 +111,11 @@ fn a_hostile_definition_generates_a_crate_whose_tests_run_none_of_its_text() {
         sdk.to_str().unwrap(),
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("PP0007"),
+        "the hostile names resolve: {}",
+        r.stderr
+    );
     // What generate printed is text: no escape sequence or override reached the terminal.
     assert!(
         !r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{202e}'),

@@ -894,3 +894,71 @@ fn a_state_that_cannot_be_committed_stops_the_watcher_after_the_events_it_printe
     );
     drop(disk);
 }
+
+#[test]
+fn with_256_open_files_300_slow_clients_do_not_keep_a_notification_out() {
+    // The webhook listener of a watcher that may open 256 files, facing 300 clients that never
+    // finish their headers: its connection cap follows the file limit, and at the cap the
+    // longest-waiting connection makes room, so a signed notification still gets its 202.
+    let (_rt, base, log) = hook_service();
+    let dir = tempfile::tempdir().unwrap();
+    let (def, conn) = hook_connector(dir.path(), &base);
+    let db = dir.path().join("state.db");
+    let listen = format!("127.0.0.1:{}", {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    });
+    let mut cmd = command();
+    cmd.args(["watch", def.to_str().unwrap(), "OnEvent", "--connection"])
+        .arg(&conn)
+        .arg("--state")
+        .arg(&db)
+        .args(["--listen", &listen, "--max-events", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+            let limit = libc::rlimit {
+                rlim_cur: 256,
+                rlim_max: 256,
+            };
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+            Ok(())
+        });
+    }
+    let child = cmd.spawn().unwrap();
+    let subscribed = wait_line(&log, "POST /hooks ", 0);
+    let callback = subscribed.split(' ').nth(2).unwrap().to_string();
+    let mut slow = Vec::new();
+    for _ in 0..300 {
+        let mut s = std::net::TcpStream::connect(&listen).unwrap();
+        std::io::Write::write_all(&mut s, b"POST /hooks HTTP/1.1\r\nHost: x\r\nX-Slow: ").unwrap();
+        slow.push(s);
+    }
+    let started = Instant::now();
+    let status = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        reqwest::Client::new()
+            .post(&callback)
+            .body("{\"n\": 1}")
+            .timeout(Duration::from_secs(30))
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+            .unwrap_or_else(|e| panic!("the notification got no answer: {e}"))
+    });
+    let took = started.elapsed();
+    assert_eq!(status, 202);
+    println!("a notification behind 300 slow clients, 256 open files: 202 after {took:?}");
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    drop(slow);
+}

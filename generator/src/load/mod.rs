@@ -173,8 +173,10 @@ fn looks_like_definition(path: &Path) -> bool {
     if n < buf.len() {
         return false;
     }
+    // At most what the loader would read of it.
+    let limit = LoadOptions::from_env().unwrap_or_default().max_file_bytes;
     let mut rest = Vec::new();
-    if f.read_to_end(&mut rest).is_err() {
+    if f.take(limit).read_to_end(&mut rest).is_err() {
         return false;
     }
     let text = String::from_utf8_lossy(&rest);
