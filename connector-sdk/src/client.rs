@@ -529,14 +529,14 @@ impl Client {
                 false,
             ));
         }
-        let origin = url.origin();
+        // The credential's origin, worked out at the first redirect (most requests have none).
+        let mut origin: Option<url::Origin> = None;
         let mut redirects = 0;
         loop {
-            let host = host_of(&url);
             let response = self
                 .transmit(
                     operation,
-                    host.clone(),
+                    host_of(&url),
                     build(method.clone(), url.clone(), hop),
                 )
                 .await?;
@@ -579,7 +579,8 @@ impl Client {
                 ));
             }
             redirects += 1;
-            let (m, h) = redirect_step(response.status, &method, &url, &next, &origin, hop)
+            let origin = origin.get_or_insert_with(|| url.origin());
+            let (m, h) = redirect_step(response.status, &method, &url, &next, origin, hop)
                 .map_err(|reason| refuse(next.as_str(), reason))?;
             (method, hop) = (m, h);
             let status = response.status;

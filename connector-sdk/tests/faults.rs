@@ -2,26 +2,17 @@
 //! an answer, 202 sequences whose `Location` points at another host, oversized error bodies.
 //! Each test asserts the exact requests the servers received and the headers on each.
 
+mod common;
+
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
-use connector_sdk::{Call, Client, Clock, Connection, OperationSpec, RetryPolicy};
-use std::future::Future;
-use std::pin::Pin;
+use common::TestClock;
+use connector_sdk::{Call, Client, Connection, OperationSpec, RetryPolicy};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 type Log = Arc<Mutex<Vec<String>>>;
-
-#[derive(Debug, Default)]
-struct TestClock(Mutex<Vec<Duration>>);
-
-impl Clock for TestClock {
-    fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
-        self.0.lock().unwrap().push(d);
-        Box::pin(async {})
-    }
-}
 
 fn call(method: &'static str, path: &'static str) -> Call {
     Call::new(OperationSpec {

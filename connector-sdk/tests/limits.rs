@@ -3,28 +3,19 @@
 //! action that answers `202` + `Retry-After: 0` at itself is polled with back-off, and a service
 //! that gives next links forever is stopped at the default page limit. Servers on 127.0.0.1.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{StatusCode, Uri};
 use axum::response::IntoResponse;
+use common::TestClock;
 use connector_sdk::{
-    Call, Client, Clock, Connection, Error, OperationSpec, Paging, RetryPolicy, StreamExt, Wait,
+    Call, Client, Connection, Error, OperationSpec, Paging, RetryPolicy, StreamExt, Wait,
     WaitReason,
 };
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-#[derive(Debug, Default)]
-struct TestClock(Mutex<Vec<Duration>>);
-
-impl Clock for TestClock {
-    fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
-        self.0.lock().unwrap().push(d);
-        Box::pin(async {})
-    }
-}
 
 /// Serves `app` on 127.0.0.1; counts requests.
 async fn serve(app: axum::Router) -> String {

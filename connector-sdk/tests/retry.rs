@@ -5,21 +5,10 @@ mod common;
 
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
-use connector_sdk::{Call, Client, Clock, Connection, OperationSpec, RetryPolicy};
-use std::future::Future;
-use std::pin::Pin;
+use common::TestClock;
+use connector_sdk::{Call, Client, Connection, OperationSpec, RetryPolicy};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-#[derive(Debug, Default)]
-struct TestClock(Mutex<Vec<Duration>>);
-
-impl Clock for TestClock {
-    fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
-        self.0.lock().unwrap().push(d);
-        Box::pin(async {})
-    }
-}
 
 /// Answers `GET /flaky/{n}` with 503 `n` times, then 200; `/limited` with 429 + Retry-After: 3
 /// once; `/broken` with 500 always; `/missing` with 404; other paths with 200.

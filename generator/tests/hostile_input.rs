@@ -661,39 +661,20 @@ fn arguments_and_messages_read_right() {
             .unwrap()
             .to_string()
     };
+    let trigger = trigger.as_str();
+    let watch = |listen: &'static str, public: Option<&'static str>| {
+        let mut v = vec!["watch", hooks, trigger, "--state", db, "--listen", listen];
+        v.extend(public.map(|p| ["--public-url", p]).into_iter().flatten());
+        v
+    };
     for (args, says) in [
+        (watch("nonsense", None), "--listen `nonsense`"),
         (
-            vec![
-                "watch", hooks, &trigger, "--state", db, "--listen", "nonsense",
-            ],
-            "--listen `nonsense`",
-        ),
-        (
-            vec![
-                "watch",
-                hooks,
-                &trigger,
-                "--state",
-                db,
-                "--listen",
-                "127.0.0.1:0",
-                "--public-url",
-                "not a url",
-            ],
+            watch("127.0.0.1:0", Some("not a url")),
             "--public-url `not a url`: not a URL",
         ),
         (
-            vec![
-                "watch",
-                hooks,
-                &trigger,
-                "--state",
-                db,
-                "--listen",
-                "127.0.0.1:0",
-                "--public-url",
-                "https://u:p@hooks.example",
-            ],
+            watch("127.0.0.1:0", Some("https://u:p@hooks.example")),
             "it holds credentials",
         ),
         (

@@ -413,6 +413,35 @@ fn wait_line(log: &Arc<Mutex<Vec<String>>>, prefix: &str, nth: usize) -> String 
     }
 }
 
+/// An address on 127.0.0.1 nothing listens on.
+fn free_listen() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("127.0.0.1:{port}")
+}
+
+/// `watch DEF OnEvent` with its listener on `listen`, stopping after `max` events.
+fn watch_hooks(
+    def: &Path,
+    conn: &Path,
+    db: &Path,
+    listen: &str,
+    max: &str,
+) -> std::process::Command {
+    let mut c = command();
+    c.args(["watch", def.to_str().unwrap(), "OnEvent", "--connection"])
+        .arg(conn)
+        .arg("--state")
+        .arg(db)
+        .args(["--listen", listen, "--max-events", max])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c
+}
+
 fn post(url: &str, body: &str) -> u16 {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
@@ -433,25 +462,8 @@ fn webhooks_subscribe_check_signatures_deliver_and_unsubscribe() {
     let dir = tempfile::tempdir().unwrap();
     let (def, conn) = hook_connector(dir.path(), &base);
     let db = dir.path().join("state.db");
-    let listen = format!("127.0.0.1:{}", {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    });
-    let start = |max: &str| {
-        command()
-            .args(["watch", def.to_str().unwrap(), "OnEvent", "--connection"])
-            .arg(&conn)
-            .arg("--state")
-            .arg(&db)
-            .args(["--listen", &listen, "--max-events", max])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
+    let listen = free_listen();
+    let start = |max: &str| watch_hooks(&def, &conn, &db, &listen, max).spawn().unwrap();
     let child = start("2");
     let subscribed = wait_line(&log, "POST /hooks ", 0);
     let callback = subscribed.split(' ').nth(2).unwrap().to_string();
@@ -904,21 +916,8 @@ fn with_256_open_files_300_slow_clients_do_not_keep_a_notification_out() {
     let dir = tempfile::tempdir().unwrap();
     let (def, conn) = hook_connector(dir.path(), &base);
     let db = dir.path().join("state.db");
-    let listen = format!("127.0.0.1:{}", {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    });
-    let mut cmd = command();
-    cmd.args(["watch", def.to_str().unwrap(), "OnEvent", "--connection"])
-        .arg(&conn)
-        .arg("--state")
-        .arg(&db)
-        .args(["--listen", &listen, "--max-events", "1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let listen = free_listen();
+    let mut cmd = watch_hooks(&def, &conn, &db, &listen, "1");
     unsafe {
         std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
             let limit = libc::rlimit {

@@ -1,6 +1,21 @@
 //! Helpers shared by the SDK's integration tests.
+#![allow(dead_code)]
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A clock that records the waits asked of it instead of sleeping.
+#[derive(Debug, Default)]
+pub struct TestClock(pub Mutex<Vec<Duration>>);
+
+impl connector_sdk::Clock for TestClock {
+    fn sleep(&self, d: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.0.lock().unwrap().push(d);
+        Box::pin(async {})
+    }
+}
 
 /// Everything `tracing` writes while the returned guard lives, at `level` and above; read it
 /// back with [`Captured::text`].

@@ -202,7 +202,7 @@ impl Node {
     }
 }
 
-fn parse_index(seg: &str) -> Option<usize> {
+pub(crate) fn parse_index(seg: &str) -> Option<usize> {
     if seg.is_empty() || (seg.len() > 1 && seg.starts_with('0')) {
         return None;
     }

@@ -1,9 +1,17 @@
 //! Source files as loaded: decoded text, parsed tree, and the line index that turns spans into
 //! line:column.
 
-use super::node::{Node, Span};
+use super::node::{parse_index, unescape_segment, Node, Span, Value};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+
+/// Objects with more members than this are indexed for pointer lookups.
+const INDEXED_MEMBERS: usize = 32;
+
+/// For every object of a tree with more than [`INDEXED_MEMBERS`] members (by its address): the
+/// position of each key's first member.
+type MemberIndex = HashMap<usize, HashMap<String, usize>>;
 
 /// Index of a file within [`Sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
@@ -66,6 +74,7 @@ pub struct SourceFile {
     /// a copy of the file keeps them; UTF-8 files are their text.
     pub original: Option<Vec<u8>>,
     index: OnceLock<LineIndex>,
+    members: OnceLock<MemberIndex>,
 }
 
 /// Bytes between two checkpoints of [`LineIndex::checkpoints`].
@@ -158,6 +167,7 @@ impl SourceFile {
             refs: Vec::new(),
             original: None,
             index: OnceLock::new(),
+            members: OnceLock::new(),
         }
     }
 
@@ -212,9 +222,56 @@ impl SourceFile {
     }
 
     /// The span of the node at a JSON pointer, when the file was parsed and the pointer exists.
+    /// Large objects are looked up through an index built on first use: every diagnostic of a
+    /// definition with 100,000 paths is located under `/paths`.
     pub fn span_of(&self, pointer: &str) -> Option<Span> {
-        Some(self.root.as_ref()?.pointer(pointer)?.span)
+        let root = self.root.as_ref()?;
+        if pointer.is_empty() {
+            return Some(root.span);
+        }
+        let rest = pointer.strip_prefix('/')?;
+        let index = self.members.get_or_init(|| index_members(root));
+        let mut node = root;
+        for seg in rest.split('/').map(unescape_segment) {
+            node = match &node.value {
+                Value::Object(members) if members.len() > INDEXED_MEMBERS => {
+                    let at = *index
+                        .get(&(node as *const Node as usize))?
+                        .get(seg.as_str())?;
+                    &members[at].value
+                }
+                // As `Node::walk`: the first member of that name.
+                Value::Object(members) => &members.iter().find(|m| m.key == seg)?.value,
+                Value::Array(items) => items.get(parse_index(&seg)?)?,
+                _ => return None,
+            };
+        }
+        Some(node.span)
     }
+}
+
+/// The member index of every large object under `root` (walked without recursion: trees nest
+/// thousands deep).
+fn index_members(root: &Node) -> MemberIndex {
+    let mut index = MemberIndex::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Value::Object(members) => {
+                if members.len() > INDEXED_MEMBERS {
+                    let mut keys = HashMap::with_capacity(members.len());
+                    for (i, m) in members.iter().enumerate() {
+                        keys.entry(m.key.clone()).or_insert(i);
+                    }
+                    index.insert(node as *const Node as usize, keys);
+                }
+                stack.extend(members.iter().map(|m| &m.value));
+            }
+            Value::Array(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+    index
 }
 
 /// All files that make up one loaded connector.
