@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 /// Objects with more members than this are indexed for pointer lookups.
 const INDEXED_MEMBERS: usize = 32;
 
-/// For every object of a tree with more than [`INDEXED_MEMBERS`] members (by its address): the
-/// position of each key's first member.
+/// For the objects of a tree with more than [`INDEXED_MEMBERS`] members that were looked into
+/// (by address): the position of each key's first member.
 type MemberIndex = HashMap<usize, HashMap<String, usize>>;
 
 /// Index of a file within [`Sources`].
@@ -74,7 +74,7 @@ pub struct SourceFile {
     /// a copy of the file keeps them; UTF-8 files are their text.
     pub original: Option<Vec<u8>>,
     index: OnceLock<LineIndex>,
-    members: OnceLock<MemberIndex>,
+    members: std::sync::Mutex<MemberIndex>,
 }
 
 /// Bytes between two checkpoints of [`LineIndex::checkpoints`].
@@ -167,7 +167,7 @@ impl SourceFile {
             refs: Vec::new(),
             original: None,
             index: OnceLock::new(),
-            members: OnceLock::new(),
+            members: Default::default(),
         }
     }
 
@@ -230,15 +230,21 @@ impl SourceFile {
             return Some(root.span);
         }
         let rest = pointer.strip_prefix('/')?;
-        let index = self.members.get_or_init(|| index_members(root));
         let mut node = root;
         for seg in rest.split('/').map(unescape_segment) {
             node = match &node.value {
                 Value::Object(members) if members.len() > INDEXED_MEMBERS => {
-                    let at = *index
-                        .get(&(node as *const Node as usize))?
-                        .get(seg.as_str())?;
-                    &members[at].value
+                    let mut index = self.members.lock().unwrap_or_else(|p| p.into_inner());
+                    let keys = index
+                        .entry(node as *const Node as usize)
+                        .or_insert_with(|| {
+                            let mut keys = HashMap::with_capacity(members.len());
+                            for (i, m) in members.iter().enumerate() {
+                                keys.entry(m.key.clone()).or_insert(i);
+                            }
+                            keys
+                        });
+                    &members[*keys.get(seg.as_str())?].value
                 }
                 // As `Node::walk`: the first member of that name.
                 Value::Object(members) => &members.iter().find(|m| m.key == seg)?.value,
@@ -248,30 +254,6 @@ impl SourceFile {
         }
         Some(node.span)
     }
-}
-
-/// The member index of every large object under `root` (walked without recursion: trees nest
-/// thousands deep).
-fn index_members(root: &Node) -> MemberIndex {
-    let mut index = MemberIndex::new();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match &node.value {
-            Value::Object(members) => {
-                if members.len() > INDEXED_MEMBERS {
-                    let mut keys = HashMap::with_capacity(members.len());
-                    for (i, m) in members.iter().enumerate() {
-                        keys.entry(m.key.clone()).or_insert(i);
-                    }
-                    index.insert(node as *const Node as usize, keys);
-                }
-                stack.extend(members.iter().map(|m| &m.value));
-            }
-            Value::Array(items) => stack.extend(items.iter()),
-            _ => {}
-        }
-    }
-    index
 }
 
 /// All files that make up one loaded connector.
