@@ -851,8 +851,28 @@ impl Drop for Tmpfs {
 
 #[test]
 fn a_state_that_cannot_be_committed_stops_the_watcher_after_the_events_it_printed() {
-    let feed: Shared = Arc::default();
-    let (_rt, base) = serve(feed.clone());
+    // The service fails every poll (nothing is committed for a failed poll) until the test
+    // opens it; then it has two items.
+    let open = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let polls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (o, p) = (open.clone(), polls.clone());
+    let app = axum::Router::new().fallback(move || {
+        let (open, polls) = (o.clone(), p.clone());
+        async move {
+            polls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if !open.load(std::sync::atomic::Ordering::SeqCst) {
+                return (StatusCode::SERVICE_UNAVAILABLE, "not yet").into_response();
+            }
+            (
+                StatusCode::OK,
+                [("location", "/items/poll?since=2")],
+                axum::Json(serde_json::json!({"value": [{"id": 1}, {"id": 2}]})),
+            )
+                .into_response()
+        }
+    });
+    let (_rt, addr) = common::serve(app);
+    let base = format!("http://{addr}");
     let dir = tempfile::tempdir().unwrap();
     let (def, conn) = connector(dir.path(), &base);
     let Some(disk) = Tmpfs::mount(&dir.path().join("disk"), 1024) else {
@@ -867,10 +887,12 @@ fn a_state_that_cannot_be_committed_stops_the_watcher_after_the_events_it_printe
         .spawn()
         .unwrap();
     let started = Instant::now();
-    while feed.lock().unwrap().requests.len() < 2 && started.elapsed() < Duration::from_secs(60) {
+    while polls.load(std::sync::atomic::Ordering::SeqCst) < 1
+        && started.elapsed() < Duration::from_secs(60)
+    {
         std::thread::sleep(Duration::from_millis(20));
     }
-    // The disk fills up (every byte taken by another file), then two items arrive.
+    // The disk fills up (every byte taken by another file), then the service has two items.
     {
         use std::io::Write;
         let mut filler = std::fs::File::create(disk.0.join("filler")).unwrap();
@@ -880,7 +902,7 @@ fn a_state_that_cannot_be_committed_stops_the_watcher_after_the_events_it_printe
         while filler.write_all(&small).is_ok() {}
         let _ = filler.sync_all();
     }
-    feed.lock().unwrap().items.extend([1, 2]);
+    open.store(true, std::sync::atomic::Ordering::SeqCst);
     let mut child = child;
     let started = Instant::now();
     let status = loop {
