@@ -2,10 +2,10 @@
 //! tests: each takes arbitrary bytes (a third party's policy templates, recurrence, callback
 //! query, OAuth template, or store file) and must return without panicking or hanging.
 
-use crate::call::{Call, OperationSpec, PathEncoding};
-use crate::client::Response;
-use crate::connection::Connection;
-use crate::policy::Policies;
+use crate::auth::connection::Connection;
+use crate::http::call::{Call, OperationSpec, PathEncoding};
+use crate::http::policy::Policies;
+use crate::http::response::Response;
 use std::path::Path;
 
 /// Splits fuzz input at its first NUL byte: two independent texts from one input.
@@ -68,7 +68,7 @@ pub fn recurrence(data: &[u8]) {
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) else {
         return;
     };
-    let Ok(r) = crate::recurrence::Recurrence::from_config(&v) else {
+    let Ok(r) = crate::triggers::recurrence::Recurrence::from_config(&v) else {
         return;
     };
     let now = jiff::Timestamp::from_second(1_767_225_600).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
@@ -90,7 +90,7 @@ pub fn oauth_template(data: &[u8]) {
         .chain([("clientId", "id"), ("redirectUrl", "https://x/cb")])
         .collect();
     for encode in [false, true] {
-        let _ = crate::oauth::fill_template(template, &pairs, encode);
+        let _ = crate::auth::oauth::fill_template(template, &pairs, encode);
     }
 }
 
@@ -98,13 +98,13 @@ pub fn oauth_template(data: &[u8]) {
 /// sealed with the right key.
 pub fn store(data: &[u8]) {
     use chacha20poly1305::aead::{Aead, KeyInit};
-    let store = crate::store::Store::with_key([7u8; 32]);
+    let store = crate::auth::store::Store::with_key([7u8; 32]);
     let path = Path::new("/nonexistent-fuzz-input/connections.enc");
     let _ = store.decode(data, path);
     let cipher = chacha20poly1305::XChaCha20Poly1305::new(&[7u8; 32].into());
     let nonce = [1u8; 24];
     if let Ok(sealed) = cipher.encrypt(chacha20poly1305::XNonce::from_slice(&nonce), data) {
-        let mut file = crate::store::MAGIC.to_vec();
+        let mut file = crate::auth::store::MAGIC.to_vec();
         file.extend_from_slice(&nonce);
         file.extend_from_slice(&sealed);
         let _ = store.decode(&file, path);
@@ -116,7 +116,7 @@ pub fn store(data: &[u8]) {
 #[cfg(feature = "runtime")]
 pub fn webhook(data: &[u8]) {
     let (path, query) = two_parts(data);
-    let signer = crate::webhook::Signer::new([9u8; 32]);
+    let signer = crate::triggers::webhook::Signer::new([9u8; 32]);
     let _ = signer.verify(path, query);
     let url = signer.callback_url("https://hooks.example.com", path);
     if let Some((_, q)) = url.split_once('?') {
@@ -125,7 +125,7 @@ pub fn webhook(data: &[u8]) {
             "a URL the signer made does not verify: {url}"
         );
     }
-    let _ = crate::webhook::notification(query);
+    let _ = crate::triggers::webhook::notification(query);
 }
 
 /// A request to the webhook listener: its first byte chooses whether the query is the valid
@@ -134,7 +134,7 @@ pub fn webhook(data: &[u8]) {
 /// same JSON (never the `null` of an unreadable body), and what it refuses it never stores.
 #[cfg(feature = "runtime")]
 pub fn listener(data: &[u8]) {
-    use crate::webhook::{judge, notification, parse_notification, Signer, Verdict};
+    use crate::triggers::webhook::{judge, notification, parse_notification, Signer, Verdict};
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };

@@ -7,43 +7,40 @@
 //! `serde_json` their models use.
 #![deny(missing_docs)]
 
-pub mod call;
-pub mod client;
-pub mod connection;
+pub mod auth;
 pub mod error;
 pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
-#[cfg(feature = "runtime")]
-mod http_server;
-pub mod long_running;
-pub mod oauth;
-pub mod paging;
-pub mod policy;
-pub mod recurrence;
-pub mod retry;
-#[cfg(feature = "runtime")]
-pub mod runtime;
-pub mod store;
-pub mod trigger;
+pub mod http;
+pub mod triggers;
 pub mod types;
-#[cfg(feature = "runtime")]
-pub mod webhook;
 
+// The modules where they were first published: paths generated crates and programs use.
+pub use auth::{connection, oauth, store};
+pub use http::{call, client, long_running, paging, policy, response, retry};
+pub use triggers::{recurrence, trigger};
+#[cfg(feature = "runtime")]
+pub use triggers::{runtime, webhook};
+
+pub use auth::secret::Secret;
 pub use call::{ArrayFormat, Call, OperationSpec, PathEncoding};
-pub use client::{Client, Response};
-pub use connection::{Connection, Credential, KeyLocation, OAuth2Config, Secret};
+pub use client::Client;
+pub use connection::{Connection, Credential, KeyLocation, OAuth2Config};
 pub use error::Error;
 pub use futures_util::stream::{Stream, StreamExt};
 pub use oauth::{GenericTemplates, OAuthConfig, TokenSource, Tokens};
 pub use paging::{ItemStream, Paging};
 pub use policy::Policies;
 pub use recurrence::{Frequency, Recurrence, Schedule};
+pub use response::Response;
 pub use retry::{Clock, RetryPolicy, SystemClock, Wait, WaitReason};
 pub use serde;
 pub use serde_json;
 pub use store::{Store, StoredAuth, StoredConnection};
 pub use trigger::{Poll, Trigger, TriggerKind, TriggerMode, TriggerSpec};
 
+/// The layers: [`http`] sends operations, [`auth`] says who is calling, [`triggers`] runs
+/// triggers on top of both; [`files`], [`types`] and [`error`] serve them all.
 /// The version of this runtime, sent in the `User-Agent` of every request it makes.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

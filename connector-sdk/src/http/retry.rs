@@ -6,7 +6,7 @@
 //! default is exponential with 4 retries, interval 7.5 s, between 5 s and 45 s. Counts are
 //! 1–90; intervals are ISO 8601 durations in configuration (`PT7.5S`).
 
-use crate::client::Response;
+use crate::http::response::Response;
 use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, SystemTime};
@@ -51,19 +51,49 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Why a retry policy's configuration cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RetryConfigError {
+    /// An interval that is not an ISO 8601 duration (`text`, and what is wrong with it).
+    #[error("`{text}` is not an ISO 8601 duration (like PT7.5S): {why}")]
+    NotADuration {
+        /// The interval as written.
+        text: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// A negative interval.
+    #[error("`{0}` is negative")]
+    Negative(String),
+    /// A retry count outside 1–90.
+    #[error("retry count {0} is outside 1–{MAX_RETRIES}")]
+    Count(u32),
+    /// `minimumInterval` above `maximumInterval`.
+    #[error("minimumInterval {minimum:?} is longer than maximumInterval {maximum:?}")]
+    MinimumAboveMaximum {
+        /// The minimum.
+        minimum: Duration,
+        /// The maximum.
+        maximum: Duration,
+    },
+    /// A `type` that is none of the four.
+    #[error("unknown retry policy type `{0}` (none, fixed, exponential, default)")]
+    UnknownType(String),
+}
+
 /// An ISO 8601 duration (`PT7.5S`, `PT1M`) as a [`Duration`].
-pub fn parse_interval(text: &str) -> Result<Duration, String> {
+pub fn parse_interval(text: &str) -> Result<Duration, RetryConfigError> {
     let trimmed = text.trim();
+    let not_one = |why: String| RetryConfigError::NotADuration {
+        text: text.to_string(),
+        why,
+    };
     // jiff also reads its friendly format ("10 seconds"); configuration is ISO 8601 only.
     if !trimmed.starts_with(['P', 'p']) {
-        return Err(format!(
-            "`{text}` is not an ISO 8601 duration (like PT7.5S): it must start with P"
-        ));
+        return Err(not_one("it must start with P".into()));
     }
-    let d: jiff::SignedDuration = trimmed
-        .parse()
-        .map_err(|e| format!("`{text}` is not an ISO 8601 duration (like PT7.5S): {e}"))?;
-    Duration::try_from(d).map_err(|_| format!("`{text}` is negative"))
+    let d: jiff::SignedDuration = trimmed.parse().map_err(|e| not_one(format!("{e}")))?;
+    Duration::try_from(d).map_err(|_| RetryConfigError::Negative(text.to_string()))
 }
 
 impl RetryPolicy {
@@ -76,13 +106,13 @@ impl RetryPolicy {
         interval: Option<&str>,
         minimum: Option<&str>,
         maximum: Option<&str>,
-    ) -> Result<Self, String> {
-        let count_of = |default: u32| -> Result<u32, String> {
+    ) -> Result<Self, RetryConfigError> {
+        let count_of = |default: u32| -> Result<u32, RetryConfigError> {
             let c = count.unwrap_or(default);
             if (1..=MAX_RETRIES).contains(&c) {
                 Ok(c)
             } else {
-                Err(format!("retry count {c} is outside 1–{MAX_RETRIES}"))
+                Err(RetryConfigError::Count(c))
             }
         };
         let dur = |v: Option<&str>, default: Duration| v.map_or(Ok(default), parse_interval);
@@ -99,9 +129,7 @@ impl RetryPolicy {
                     dur(maximum, Duration::from_secs(3600))?,
                 );
                 if minimum > maximum {
-                    return Err(format!(
-                        "minimumInterval {minimum:?} is longer than maximumInterval {maximum:?}"
-                    ));
+                    return Err(RetryConfigError::MinimumAboveMaximum { minimum, maximum });
                 }
                 Ok(RetryPolicy::Exponential {
                     count: count_of(4)?,
@@ -110,9 +138,7 @@ impl RetryPolicy {
                     maximum,
                 })
             }
-            other => Err(format!(
-                "unknown retry policy type `{other}` (none, fixed, exponential, default)"
-            )),
+            other => Err(RetryConfigError::UnknownType(other.to_string())),
         }
     }
 
@@ -340,7 +366,9 @@ mod tests {
                 "unknown retry policy type",
             ),
         ] {
-            let e = RetryPolicy::from_config(kind, count, interval, min, max).unwrap_err();
+            let e = RetryPolicy::from_config(kind, count, interval, min, max)
+                .unwrap_err()
+                .to_string();
             assert!(e.contains(says), "{e}");
         }
         assert_eq!(

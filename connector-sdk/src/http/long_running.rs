@@ -1,9 +1,10 @@
 //! The platform's asynchronous pattern: `202 Accepted` with a `Location` to poll until the status
 //! is no longer 202.
 
-use crate::call::Call;
-use crate::client::{Client, Response};
-use crate::retry::{retry_after, Wait, WaitReason};
+use crate::http::call::Call;
+use crate::http::client::Client;
+use crate::http::response::Response;
+use crate::http::retry::{retry_after, Wait, WaitReason};
 use crate::Error;
 use std::time::{Duration, SystemTime};
 

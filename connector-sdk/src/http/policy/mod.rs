@@ -10,10 +10,17 @@
 //! `@queryParameters('name')`, `@headers('name')`, `@body().path` (also written `{@body().a}`
 //! inside text and `@{...}`), and `@Request.OriginalHTTPMethod`.
 
-use crate::call::{encode_component, Body, Call, PathEncoding};
-use crate::client::Response;
-use crate::connection::Connection;
+mod expressions;
+mod polling;
+
+pub use expressions::ExpressionError;
+pub use polling::PollingTemplate;
+
+use crate::auth::connection::Connection;
+use crate::http::call::{encode_component, Body, Call, PathEncoding};
+use crate::http::response::Response;
 use crate::Error;
+use expressions::{as_text, property_value, render, set_property, Scope};
 use serde_json::{Map, Value};
 
 const PARAM: &str = "x-ms-apimTemplateParameter.";
@@ -205,10 +212,10 @@ impl Policies {
             {
                 continue;
             }
-            let fail = |message: String| Error::Policy {
+            let fail = |e: &dyn std::fmt::Display| Error::Policy {
                 operation: operation.to_string(),
                 template: inst.template.clone(),
-                message,
+                message: e.to_string(),
             };
             let body = match &call.body {
                 Some(Body::Json(v)) => Some(v.clone()),
@@ -229,7 +236,7 @@ impl Policies {
                     exists,
                     section: Section::Request,
                 } => {
-                    let value = render(value, &scope, false).map_err(fail)?;
+                    let value = render(value, &scope, false).map_err(|e| fail(&e))?;
                     set_pair(&mut call.headers, name, value, *exists, true);
                 }
                 Rule::SetHeader { .. } | Rule::NextLink { .. } | Rule::Polling(_) => {}
@@ -238,13 +245,13 @@ impl Policies {
                     value,
                     exists,
                 } => {
-                    let value = render(value, &scope, false).map_err(fail)?;
+                    let value = render(value, &scope, false).map_err(|e| fail(&e))?;
                     set_pair(&mut call.query, name, value, *exists, false);
                 }
                 Rule::HostUrl { template } => {
-                    let url = render(template, &scope, false).map_err(fail)?;
+                    let url = render(template, &scope, false).map_err(|e| fail(&e))?;
                     if !(url.starts_with("https://") || url.starts_with("http://")) {
-                        return Err(fail(format!(
+                        return Err(fail(&format!(
                             "the host URL `{url}` does not start with https:// or http://; check the connection parameters it is made of"
                         )));
                     }
@@ -268,13 +275,15 @@ impl Policies {
                         body: body.as_ref(),
                         method: &method_of(&call),
                     };
-                    let rendered = render(&filled, &scope, false).map_err(fail)?;
+                    let rendered = render(&filled, &scope, false).map_err(|e| fail(&e))?;
                     let (path, query) = match rendered.split_once('?') {
                         Some((p, q)) => (p.to_string(), Some(q.to_string())),
                         None => (rendered, None),
                     };
                     if let Some(m) = method {
-                        let m = render(m, &scope, false).map_err(fail)?.to_ascii_uppercase();
+                        let m = render(m, &scope, false)
+                            .map_err(|e| fail(&e))?
+                            .to_ascii_uppercase();
                         call.method = Some(m);
                     }
                     for pair in query.iter().flat_map(|q| q.split('&')) {
@@ -292,7 +301,7 @@ impl Policies {
                     value,
                     section: Section::Request,
                 } => {
-                    let new = property_value(value, &scope).map_err(fail)?;
+                    let new = property_value(value, &scope).map_err(|e| fail(&e))?;
                     // `@headers()` and `@queryParameters()` as the parent set a header or a
                     // query parameter.
                     let p = parent.trim().trim_start_matches('@').to_ascii_lowercase();
@@ -313,7 +322,7 @@ impl Policies {
                         continue;
                     }
                     let mut body = body.unwrap_or_else(|| Value::Object(Map::new()));
-                    set_property(&mut body, parent, sub, new).map_err(fail)?;
+                    set_property(&mut body, parent, sub, new).map_err(|e| fail(&e))?;
                     call.body = Some(Body::Json(body));
                 }
                 Rule::SetProperty { .. } => {}
@@ -334,10 +343,10 @@ impl Policies {
         let mut json: Option<Value> = None;
         let mut changed = false;
         for inst in self.for_operation(operation) {
-            let fail = |message: String| Error::Policy {
+            let fail = |e: &dyn std::fmt::Display| Error::Policy {
                 operation: operation.to_string(),
                 template: inst.template.clone(),
-                message,
+                message: e.to_string(),
             };
             match &inst.rule {
                 Rule::SetHeader {
@@ -347,11 +356,11 @@ impl Policies {
                     section: Section::Response,
                 } => {
                     let scope = Scope::new(connection, "GET");
-                    let value = render(value, &scope, false).map_err(fail)?;
+                    let value = render(value, &scope, false).map_err(|e| fail(&e))?;
                     let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
-                        .map_err(|e| fail(format!("`{name}` is not a header name: {e}")))?;
+                        .map_err(|e| fail(&format!("`{name}` is not a header name: {e}")))?;
                     let value = reqwest::header::HeaderValue::from_str(&value)
-                        .map_err(|e| fail(format!("not a header value: {e}")))?;
+                        .map_err(|e| fail(&format!("not a header value: {e}")))?;
                     let headers = &mut response.headers;
                     match exists {
                         Exists::Skip if headers.contains_key(&name) => {}
@@ -376,8 +385,8 @@ impl Policies {
                         body: Some(&*body),
                         ..Scope::new(connection, "GET")
                     };
-                    let new = property_value(value, &scope).map_err(fail)?;
-                    set_property(body, parent, sub, new).map_err(fail)?;
+                    let new = property_value(value, &scope).map_err(|e| fail(&e))?;
+                    set_property(body, parent, sub, new).map_err(|e| fail(&e))?;
                     changed = true;
                 }
                 Rule::NextLink { property } => {
@@ -421,12 +430,32 @@ fn method_of(call: &Call) -> String {
     call.method().to_string()
 }
 
+/// Why a policy template instance is not applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    /// The entry names no template.
+    #[error("no `templateId`")]
+    NoTemplateId,
+    /// A parameter the template needs is missing.
+    #[error("no `x-ms-apimTemplateParameter.{0}` parameter")]
+    MissingParameter(String),
+    /// An `existsAction` other than append, skip or override.
+    #[error("unknown existsAction `{0}`")]
+    UnknownExistsAction(String),
+    /// `setqueryparameter` in the response section.
+    #[error("a query parameter cannot be set on a response")]
+    QueryOnResponse,
+    /// A template this runtime does not apply.
+    #[error("not implemented by this runtime")]
+    NotImplemented,
+}
+
 /// Reads one `policyTemplateInstances` entry.
-fn instance(item: &Value) -> Result<Instance, String> {
+fn instance(item: &Value) -> Result<Instance, TemplateError> {
     let id = item
         .get("templateId")
         .and_then(Value::as_str)
-        .ok_or("no `templateId`")?;
+        .ok_or(TemplateError::NoTemplateId)?;
     let params = item.get("parameters").and_then(Value::as_object);
     let get = |name: &str| -> Option<&Value> {
         params.and_then(|p| {
@@ -442,7 +471,8 @@ fn instance(item: &Value) -> Result<Instance, String> {
             other => Some(other.to_string()),
         })
     };
-    let need = |name: &str| text(name).ok_or(format!("no `{PARAM}{name}` parameter"));
+    let need =
+        |name: &str| text(name).ok_or_else(|| TemplateError::MissingParameter(name.to_string()));
     let operations = match get("x-ms-apimTemplate-operationName") {
         Some(Value::Array(ops)) => ops
             .iter()
@@ -461,7 +491,7 @@ fn instance(item: &Value) -> Result<Instance, String> {
         Some(a) if a == "skip" => Ok(Exists::Skip),
         Some(a) if a == "override" => Ok(Exists::Override),
         None => Ok(Exists::Override),
-        Some(a) => Err(format!("unknown existsAction `{a}`")),
+        Some(a) => Err(TemplateError::UnknownExistsAction(a)),
     };
     let rule = match id.to_ascii_lowercase().as_str() {
         "setheader" => Rule::SetHeader {
@@ -472,7 +502,7 @@ fn instance(item: &Value) -> Result<Instance, String> {
         },
         "setqueryparameter" => {
             if section == Section::Response {
-                return Err("a query parameter cannot be set on a response".into());
+                return Err(TemplateError::QueryOnResponse);
             }
             Rule::SetQuery {
                 name: need("name")?,
@@ -515,77 +545,13 @@ fn instance(item: &Value) -> Result<Instance, String> {
             value: need("propertyValuePathTemplate")?,
             section,
         },
-        _ => return Err("not implemented by this runtime".into()),
+        _ => return Err(TemplateError::NotImplemented),
     };
     Ok(Instance {
         template: id.to_string(),
         operations,
         rule,
     })
-}
-
-/// A `pollingtrigger` policy: the operation becomes a polling trigger whose events are the items
-/// at `data_path` of each answer, and whose state is the query parameters `config` computes from
-/// the last answer with data (e.g. `after` = `@{triggerBody().files[0].created}`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PollingTemplate {
-    /// Query parameters of the next poll: name → template over `triggerBody()`.
-    pub config: Vec<(String, String)>,
-    /// Where the events are in the answer (`@triggerBody().data`).
-    pub data_path: String,
-}
-
-impl PollingTemplate {
-    /// The events of an answer: the items at the data path (a single value is one event; absent
-    /// or null, none).
-    pub fn events(&self, body: &Value) -> Result<Vec<Value>, String> {
-        let conn = Connection::new("");
-        let scope = Scope {
-            body: Some(body),
-            ..Scope::new(&conn, "GET")
-        };
-        let t = self.data_path.trim();
-        let inner = t.strip_prefix('@').unwrap_or(t);
-        let inner = inner
-            .strip_prefix('{')
-            .and_then(|s| s.strip_suffix('}'))
-            .unwrap_or(inner);
-        let (e, n) = parse_expr(inner).ok_or(format!("cannot read the data path `{t}`"))?;
-        if n != inner.len() {
-            return Err(format!("cannot read the data path `{t}`"));
-        }
-        Ok(match eval(&e, &scope)? {
-            Value::Array(items) => items,
-            Value::Null => Vec::new(),
-            other => vec![other],
-        })
-    }
-
-    /// The query parameters of the next poll, computed from an answer with data.
-    pub fn next_query(&self, body: &Value) -> Result<Vec<(String, String)>, String> {
-        let conn = Connection::new("");
-        let scope = Scope {
-            body: Some(body),
-            ..Scope::new(&conn, "GET")
-        };
-        self.config
-            .iter()
-            .map(|(k, t)| render(t, &scope, false).map(|v| (k.clone(), v)))
-            .collect()
-    }
-}
-
-impl Policies {
-    /// The `pollingtrigger` policy of `operation`, if it has one.
-    pub fn polling(&self, operation: &str) -> Option<&PollingTemplate> {
-        self.instances
-            .iter()
-            .filter(|i| i.applies_to(operation))
-            .find_map(|i| match &i.rule {
-                Rule::Polling(p) => Some(p),
-                _ => None,
-            })
-    }
 }
 
 /// Sets a name/value pair in a header or query list by `exists`.
@@ -657,372 +623,9 @@ fn fill_placeholders(template: &str, call: &Call, encode: bool) -> String {
     out
 }
 
-/// What expressions can read.
-struct Scope<'a> {
-    connection: &'a Connection,
-    query: &'a [(String, String)],
-    headers: &'a [(String, String)],
-    body: Option<&'a Value>,
-    method: &'a str,
-}
-
-impl<'a> Scope<'a> {
-    fn new(connection: &'a Connection, method: &'a str) -> Self {
-        Scope {
-            connection,
-            query: &[],
-            headers: &[],
-            body: None,
-            method,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Key {
-    Name(String),
-    Index(usize),
-}
-
-/// One `@function('arg', ...)` with its property path.
-#[derive(Debug, Clone, PartialEq)]
-struct Expr {
-    function: String,
-    args: Vec<String>,
-    path: Vec<Key>,
-}
-
-/// Parses an expression starting right after its `@`; returns it and the bytes it spans.
-fn parse_expr(s: &str) -> Option<(Expr, usize)> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-        i += 1;
-    }
-    if i == 0 {
-        return None;
-    }
-    let function = s[..i].to_ascii_lowercase();
-    if function == "request" {
-        let rest = &s[i..];
-        let member = ".OriginalHTTPMethod";
-        return rest
-            .get(..member.len())
-            .filter(|m| m.eq_ignore_ascii_case(member))
-            .map(|_| {
-                (
-                    Expr {
-                        function: "request.method".into(),
-                        args: Vec::new(),
-                        path: Vec::new(),
-                    },
-                    i + member.len(),
-                )
-            });
-    }
-    if b.get(i) != Some(&b'(') {
-        return None;
-    }
-    i += 1;
-    let mut args = Vec::new();
-    loop {
-        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
-            i += 1;
-        }
-        match b.get(i)? {
-            b')' => {
-                i += 1;
-                break;
-            }
-            b',' => i += 1,
-            b'\'' => {
-                let (arg, used) = quoted(&s[i..])?;
-                args.push(arg);
-                i += used;
-            }
-            _ => return None,
-        }
-    }
-    let mut path = Vec::new();
-    if matches!(function.as_str(), "body" | "item" | "triggerbody") {
-        let (keys, used) = parse_path(&s[i..]);
-        path = keys;
-        i += used;
-    }
-    Some((
-        Expr {
-            function,
-            args,
-            path,
-        },
-        i,
-    ))
-}
-
-/// A single-quoted string (`''` is a quote inside it) and the bytes it spans.
-fn quoted(s: &str) -> Option<(String, usize)> {
-    let mut out = String::new();
-    let mut chars = s.char_indices().skip(1).peekable();
-    while let Some((i, c)) = chars.next() {
-        if c == '\'' {
-            if chars.peek().is_some_and(|(_, n)| *n == '\'') {
-                chars.next();
-                out.push('\'');
-            } else {
-                return Some((out, i + 1));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    None
-}
-
-/// A property path: `.name`, `['name']`, `[0]`, repeated; and the bytes it spans.
-fn parse_path(s: &str) -> (Vec<Key>, usize) {
-    let b = s.as_bytes();
-    let mut keys = Vec::new();
-    let mut i = 0;
-    loop {
-        match b.get(i) {
-            Some(b'.') => {
-                let start = i + 1;
-                let mut j = start;
-                while j < b.len() && !matches!(b[j], b'.' | b'[' | b'}' | b'\'' | b' ' | b')') {
-                    j += 1;
-                }
-                if j == start {
-                    break;
-                }
-                keys.push(Key::Name(s[start..j].to_string()));
-                i = j;
-            }
-            Some(b'[') if b.get(i + 1) == Some(&b'\'') => {
-                let Some((name, used)) = quoted(&s[i + 1..]) else {
-                    break;
-                };
-                if b.get(i + 1 + used) != Some(&b']') {
-                    break;
-                }
-                keys.push(Key::Name(name));
-                i += used + 2;
-            }
-            Some(b'[') => {
-                let digits = s[i + 1..].bytes().take_while(u8::is_ascii_digit).count();
-                if digits == 0 || b.get(i + 1 + digits) != Some(&b']') {
-                    break;
-                }
-                let Ok(n) = s[i + 1..i + 1 + digits].parse() else {
-                    break;
-                };
-                keys.push(Key::Index(n));
-                i += digits + 2;
-            }
-            _ => break,
-        }
-    }
-    (keys, i)
-}
-
-fn lookup<'v>(pairs: &'v [(String, String)], name: &str, ignore_case: bool) -> Option<&'v str> {
-    pairs
-        .iter()
-        .find(|(k, _)| {
-            if ignore_case {
-                k.eq_ignore_ascii_case(name)
-            } else {
-                k == name
-            }
-        })
-        .map(|(_, v)| v.as_str())
-}
-
-/// The value of an expression.
-fn eval(e: &Expr, scope: &Scope) -> Result<Value, String> {
-    let arg = |n: usize| e.args.get(n).map(String::as_str);
-    let name = || arg(0).ok_or(format!("`{}` needs the name of a value", e.function));
-    let text = |v: Option<&str>| Value::String(v.or(arg(1)).unwrap_or_default().to_string());
-    Ok(match e.function.as_str() {
-        "connectionparameters" => {
-            let name = name()?;
-            match scope.connection.parameter(name) {
-                Some(v) => Value::String(v.expose().to_string()),
-                None => match arg(1) {
-                    Some(default) => Value::String(default.to_string()),
-                    None => {
-                        return Err(format!(
-                            "the connection has no parameter `{name}`; add it to the connection"
-                        ))
-                    }
-                },
-            }
-        }
-        "queryparameters" => text(lookup(scope.query, name()?, false)),
-        "headers" => text(lookup(scope.headers, name()?, true)),
-        "request.method" => Value::String(scope.method.to_string()),
-        "body" | "triggerbody" => {
-            let mut at = scope.body.unwrap_or(&Value::Null);
-            for k in &e.path {
-                at = match (k, at) {
-                    (Key::Name(n), Value::Object(m)) => m.get(n).unwrap_or(&Value::Null),
-                    (Key::Index(i), Value::Array(a)) => a.get(*i).unwrap_or(&Value::Null),
-                    _ => &Value::Null,
-                };
-            }
-            at.clone()
-        }
-        other => return Err(format!("the expression `@{other}(...)` is not supported")),
-    })
-}
-
-fn as_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-/// A template with its expressions replaced by their values: as text, or as JSON text
-/// (`json`, for templates that are JSON once filled in).
-fn render(template: &str, scope: &Scope, json: bool) -> Result<String, String> {
-    let mut out = String::new();
-    let mut rest = template;
-    loop {
-        let Some(at) = rest.find('@') else {
-            out.push_str(rest);
-            return Ok(out);
-        };
-        // `@{expr}` and `{@expr}` wrap an expression; `@expr` stands alone. `(start, end)`
-        // is the span replaced.
-        let found = if rest[at + 1..].starts_with('{') {
-            parse_expr(&rest[at + 2..])
-                .filter(|(_, n)| rest[at + 2 + n..].starts_with('}'))
-                .map(|(e, n)| (e, at, at + 2 + n + 1))
-        } else {
-            parse_expr(&rest[at + 1..]).map(|(e, n)| {
-                let end = at + 1 + n;
-                if at > 0 && rest.as_bytes()[at - 1] == b'{' && rest[end..].starts_with('}') {
-                    (e, at - 1, end + 1)
-                } else {
-                    (e, at, end)
-                }
-            })
-        };
-        let Some((e, start, end)) = found else {
-            out.push_str(&rest[..=at]);
-            rest = &rest[at + 1..];
-            continue;
-        };
-        let v = eval(&e, scope)?;
-        out.push_str(&rest[..start]);
-        out.push_str(&if json { v.to_string() } else { as_text(&v) });
-        rest = &rest[end..];
-    }
-}
-
-/// The value a `setproperty` writes: an expression alone gives its JSON value; a template that
-/// is JSON once filled in gives that JSON; anything else is text.
-fn property_value(template: &str, scope: &Scope) -> Result<Value, String> {
-    let t = template.trim();
-    let inner = t
-        .strip_prefix("{@")
-        .and_then(|s| s.strip_suffix('}'))
-        .or_else(|| t.strip_prefix("@{").and_then(|s| s.strip_suffix('}')))
-        .or_else(|| t.strip_prefix('@'));
-    if let Some((e, n)) = inner.and_then(parse_expr) {
-        if n == inner.map_or(0, str::len) {
-            return eval(&e, scope);
-        }
-    }
-    if t.starts_with('[') || t.starts_with('{') {
-        if let Ok(v) = serde_json::from_str(&render(t, scope, true)?) {
-            return Ok(v);
-        }
-    }
-    render(template, scope, false).map(Value::String)
-}
-
-/// Writes `value` at `parent` (`@body()` and a path) + `sub` (a name or a path), creating
-/// objects on the way; a parent that is an array gets the property on each item.
-fn set_property(body: &mut Value, parent: &str, sub: &str, value: Value) -> Result<(), String> {
-    let p = parent.trim();
-    let p = p.strip_prefix('@').unwrap_or(p);
-    let p = p
-        .get(..6)
-        .filter(|head| head.eq_ignore_ascii_case("body()"))
-        .map(|_| &p[6..])
-        .ok_or(format!(
-            "the property parent `{parent}` is not inside `@body()`"
-        ))?;
-    let (parent_path, used) = parse_path(p);
-    if used != p.len() {
-        return Err(format!("cannot read the property path `{parent}`"));
-    }
-    let sub = sub.trim();
-    let dotted = if sub.starts_with('[') {
-        sub.to_string()
-    } else {
-        format!(".{sub}")
-    };
-    let (sub_path, used) = parse_path(&dotted);
-    if used != dotted.len() || sub_path.is_empty() {
-        return Err(format!("cannot read the property name `{sub}`"));
-    }
-    let target = walk(body, &parent_path);
-    match target {
-        Value::Array(items) => {
-            for item in items {
-                write(item, &sub_path, value.clone());
-            }
-        }
-        other => write(other, &sub_path, value),
-    }
-    Ok(())
-}
-
-/// The value at `path`, made (as objects) where missing.
-fn walk<'v>(mut at: &'v mut Value, path: &[Key]) -> &'v mut Value {
-    for k in path {
-        at = match k {
-            Key::Index(i) if at.as_array().is_some_and(|a| *i < a.len()) => &mut at[*i],
-            Key::Index(_) => return at,
-            Key::Name(n) => {
-                if !at.is_object() {
-                    *at = Value::Object(Map::new());
-                }
-                let Value::Object(map) = at else { return at };
-                map.entry(n.clone()).or_insert(Value::Null)
-            }
-        };
-    }
-    at
-}
-
-fn write(at: &mut Value, path: &[Key], value: Value) {
-    let Some((last, parents)) = path.split_last() else {
-        return;
-    };
-    let holder = walk(at, parents);
-    match last {
-        Key::Name(n) => {
-            if !holder.is_object() {
-                *holder = Value::Object(Map::new());
-            }
-            if let Value::Object(map) = holder {
-                map.insert(n.clone(), value);
-            }
-        }
-        Key::Index(i) => {
-            if let Some(slot) = holder.as_array_mut().and_then(|a| a.get_mut(*i)) {
-                *slot = value;
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::expressions::*;
     use super::*;
     use serde_json::json;
 
@@ -1062,9 +665,11 @@ mod tests {
             assert_eq!(r("eq(state, '{@body().state}')"), "eq(state, 'open')");
             assert_eq!(r("a@{body().next}b"), "anb");
             assert_eq!(r("mail@example.com"), "mail@example.com");
-            let e = render("@connectionParameters('token:tenantId')", s, false).unwrap_err();
+            let e = render("@connectionParameters('token:tenantId')", s, false)
+                .unwrap_err()
+                .to_string();
             assert!(e.contains("no parameter `token:tenantId`"), "{e}");
-            let e = render("@utcNow()", s, false).unwrap_err();
+            let e = render("@utcNow()", s, false).unwrap_err().to_string();
             assert!(e.contains("`@utcnow(...)` is not supported"), "{e}");
         });
     }

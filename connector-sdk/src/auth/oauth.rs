@@ -4,7 +4,7 @@
 //!
 //! Token requests go through the `oauth2` crate with this crate's HTTP client.
 
-use crate::connection::Secret;
+use crate::auth::secret::Secret;
 use crate::Error;
 use oauth2::basic::{BasicClient, BasicErrorResponseType};
 use oauth2::{
@@ -107,7 +107,7 @@ pub(crate) fn fill_template(
                 ),
             })?;
         if encode {
-            out.push_str(&crate::call::encode_component(value));
+            out.push_str(&crate::http::call::encode_component(value));
         } else {
             out.push_str(value);
         }

@@ -6,8 +6,9 @@
 //! mode 0600, 32 random bytes as hex). The file is rewritten whole, atomically, with a fresh
 //! nonce at each change.
 
-use crate::connection::{Connection, Credential, KeyLocation, Secret};
-use crate::oauth::{OAuthConfig, TokenSource, Tokens};
+use crate::auth::connection::{Connection, Credential, KeyLocation};
+use crate::auth::oauth::{OAuthConfig, TokenSource, Tokens};
+use crate::auth::secret::Secret;
 use crate::Error;
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -397,7 +398,7 @@ impl StoredConnection {
             StoredAuth::Bearer { token } => Credential::Bearer(Secret::new(token.clone())),
             StoredAuth::OAuth2 { config, tokens } => {
                 let stored_as = name.to_string();
-                let on_refresh: crate::oauth::OnRefresh = Arc::new(move |new: &Tokens| {
+                let on_refresh: crate::auth::oauth::OnRefresh = Arc::new(move |new: &Tokens| {
                     let saved = Store::open().and_then(|store| {
                         let mut all = store.load()?;
                         if let Some(StoredConnection {

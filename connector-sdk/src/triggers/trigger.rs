@@ -4,10 +4,11 @@
 //! implementing [`Trigger`]; the runtime (polling on a schedule, or subscribing a webhook and
 //! receiving its notifications) runs any `Trigger`.
 
-use crate::call::{Call, OperationSpec};
-use crate::client::{Client, Response};
-use crate::paging::{decode_at, decode_items};
-use crate::retry::retry_after;
+use crate::http::call::{Call, OperationSpec};
+use crate::http::client::Client;
+use crate::http::paging::{decode_at, decode_items};
+use crate::http::response::Response;
+use crate::http::retry::retry_after;
 use crate::Error;
 use serde::de::DeserializeOwned;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! `x-ms-pageable`: following next links as a stream of items.
 
-use crate::call::Call;
-use crate::client::{Client, Response, DEFAULT_MAX_PAGES};
+use crate::http::call::Call;
+use crate::http::client::{Client, Response, DEFAULT_MAX_PAGES};
 use crate::Error;
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::de::DeserializeOwned;

@@ -1,29 +1,8 @@
 //! Connections: where the service is and how to authenticate.
 
-use crate::oauth::{GenericTemplates, OAuthConfig};
+pub use super::secret::Secret;
+use crate::auth::oauth::{GenericTemplates, OAuthConfig};
 use crate::Error;
-
-/// A secret value: never shown by `Debug` or `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret itself, for sending it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
 
 /// Where an API key is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +38,7 @@ pub enum Credential {
     /// A bearer token (`Authorization: Bearer ...`).
     Bearer(Secret),
     /// OAuth 2.0 access tokens, refreshed before they expire and once after a 401.
-    OAuth2(std::sync::Arc<crate::oauth::TokenSource>),
+    OAuth2(std::sync::Arc<crate::auth::oauth::TokenSource>),
 }
 
 /// A connection to a service: its base URL, credential, and the values of the connector's
@@ -137,7 +116,7 @@ impl Connection {
     }
 
     /// With OAuth 2.0 tokens that refresh themselves.
-    pub fn with_oauth2(mut self, tokens: std::sync::Arc<crate::oauth::TokenSource>) -> Self {
+    pub fn with_oauth2(mut self, tokens: std::sync::Arc<crate::auth::oauth::TokenSource>) -> Self {
         self.credential = Credential::OAuth2(tokens);
         self
     }

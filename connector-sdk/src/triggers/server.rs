@@ -5,7 +5,7 @@
 //! connection that has waited longest for a request is closed to make room, so a crowd of
 //! clients that never finish their headers cannot keep a real notification out.
 
-use crate::webhook::ListenerLimits;
+use crate::triggers::webhook::ListenerLimits;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;

@@ -8,9 +8,10 @@
 //! signature is wrong or missing gets 401 and is not stored. The key is 32 random bytes kept in
 //! the state database, so callback URLs survive restarts.
 
-use crate::oauth::constant_time_eq;
-use crate::runtime::StateStore;
-use crate::trigger::Trigger;
+use super::state::StateStore;
+pub use super::state::Subscription;
+use crate::auth::oauth::constant_time_eq;
+use crate::triggers::trigger::Trigger;
 use crate::{Client, Error};
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -60,7 +61,7 @@ impl Signer {
         format!(
             "{}{shown}?sp={}&sv={VERSION}&sig={sig}",
             public_url.trim_end_matches('/'),
-            crate::call::encode_component(path)
+            crate::http::call::encode_component(path)
         )
     }
 
@@ -132,12 +133,15 @@ impl Inbox {
     }
 
     /// Stores one notification of `trigger`; returns once it is committed.
-    pub async fn put(&self, trigger: &str, body: String) -> Result<(), String> {
+    pub async fn put(&self, trigger: &str, body: String) -> Result<(), Error> {
+        let state = |message: String| Error::State { message };
         let (done, wait) = tokio::sync::oneshot::channel();
         self.tx
             .send((trigger.to_string(), body, done))
-            .map_err(|_| "the inbox is closed".to_string())?;
-        wait.await.map_err(|_| "the inbox stopped".to_string())?
+            .map_err(|_| state("the inbox is closed".into()))?;
+        wait.await
+            .map_err(|_| state("the inbox stopped".into()))?
+            .map_err(state)
     }
 }
 
@@ -269,7 +273,7 @@ pub fn listener_with(
                 ),
                 Verdict::Accept(text) => match inbox.put(&trigger, text).await {
                     Ok(()) => (StatusCode::ACCEPTED, String::new()),
-                    Err(e) => (StatusCode::SERVICE_UNAVAILABLE, e),
+                    Err(e) => (StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
                 },
             }
         }
@@ -278,15 +282,6 @@ pub fn listener_with(
         .route(&path, axum::routing::post(handler))
         // A body over the limit is refused while it arrives (413), never read whole.
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
-}
-
-/// A subscription the service created.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Subscription {
-    /// The callback URL it calls.
-    pub callback_url: String,
-    /// Its `Location`, to delete it.
-    pub location: Option<String>,
 }
 
 impl Client {
@@ -322,7 +317,7 @@ pub fn notification(body: &str) -> Value {
 
 /// Serves the listener on `socket` with the default limits until the task is dropped.
 pub async fn serve(socket: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
-    crate::http_server::serve(socket, app, ListenerLimits::default()).await
+    crate::triggers::server::serve(socket, app, ListenerLimits::default()).await
 }
 
 /// Serves the listener on `socket` within `limits` until the task is dropped.
@@ -331,7 +326,7 @@ pub async fn serve_with(
     app: axum::Router,
     limits: ListenerLimits,
 ) -> std::io::Result<()> {
-    crate::http_server::serve(socket, app, limits).await
+    crate::triggers::server::serve(socket, app, limits).await
 }
 
 #[cfg(test)]
