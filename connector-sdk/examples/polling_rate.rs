@@ -54,7 +54,7 @@ async fn main() {
         split_on: Some("value"),
     };
     let trigger = DynamicTrigger {
-        spec,
+        spec: spec.into(),
         call: Call::new(spec.operation),
     };
     let poller = Poller::new(

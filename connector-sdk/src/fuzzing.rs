@@ -47,7 +47,7 @@ pub fn policies(data: &[u8]) {
             let _ = call.url("https://api.example.com/v1");
         }
         let mut response = Response {
-            operation: id,
+            operation: id.into(),
             host: "api.example.com".into(),
             status: 200,
             headers: reqwest::header::HeaderMap::new(),

@@ -24,7 +24,7 @@ pub use triggers::{recurrence, trigger};
 pub use triggers::{runtime, webhook};
 
 pub use auth::secret::Secret;
-pub use call::{ArrayFormat, Call, OperationSpec, PathEncoding};
+pub use call::{ArrayFormat, Call, Name, OperationSpec, PathEncoding};
 pub use client::Client;
 pub use connection::{Connection, Credential, KeyLocation, OAuth2Config};
 pub use error::Error;
@@ -38,7 +38,7 @@ pub use retry::{Clock, RetryPolicy, SystemClock, Wait, WaitReason};
 pub use serde;
 pub use serde_json;
 pub use store::{Store, StoredAuth, StoredConnection};
-pub use trigger::{Poll, Trigger, TriggerKind, TriggerMode, TriggerSpec};
+pub use trigger::{Poll, RunnableTrigger, Trigger, TriggerKind, TriggerMode, TriggerSpec};
 
 /// The layers: [`http`] sends operations, [`auth`] says who is calling, [`triggers`] runs
 /// triggers on top of both; [`files`], [`types`] and [`error`] serve them all.

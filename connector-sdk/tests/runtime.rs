@@ -59,7 +59,7 @@ async fn state_advances_only_after_the_handler_and_failures_are_recorded() {
         split_on: Some("value"),
     };
     let trigger = DynamicTrigger {
-        spec,
+        spec: spec.into(),
         call: Call::new(spec.operation),
     };
     let poller = Poller::new(

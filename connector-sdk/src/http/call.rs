@@ -5,15 +5,46 @@ use crate::Error;
 use serde::Serialize;
 use serde_json::Value;
 
-/// What the runtime needs to know of an operation to call it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OperationSpec {
+/// A name the runtime keeps: borrowed from generated code's constants, or owned when an
+/// operation is built at run time from a definition (`connector-gen call`, `watch`, `serve`).
+pub type Name = std::borrow::Cow<'static, str>;
+
+/// What the runtime needs to know of an operation to call it. Generated code writes it as a
+/// constant of `&'static str`s (the default); an operation built at run time holds [`Name`]s
+/// ([`OperationSpec::owned`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OperationSpec<S = &'static str> {
     /// `operationId`.
-    pub id: &'static str,
+    pub id: S,
     /// HTTP method, upper case.
-    pub method: &'static str,
+    pub method: S,
     /// Path template relative to the base URL, e.g. `/projects/{projectId}/tasks`.
-    pub path: &'static str,
+    pub path: S,
+}
+
+impl OperationSpec<Name> {
+    /// An operation described at run time.
+    pub fn owned(
+        id: impl Into<String>,
+        method: impl Into<String>,
+        path: impl Into<String>,
+    ) -> Self {
+        OperationSpec {
+            id: Name::Owned(id.into()),
+            method: Name::Owned(method.into()),
+            path: Name::Owned(path.into()),
+        }
+    }
+}
+
+impl From<OperationSpec> for OperationSpec<Name> {
+    fn from(s: OperationSpec) -> Self {
+        OperationSpec {
+            id: Name::Borrowed(s.id),
+            method: Name::Borrowed(s.method),
+            path: Name::Borrowed(s.path),
+        }
+    }
 }
 
 /// `x-ms-url-encoding` of a path parameter.
@@ -68,7 +99,7 @@ pub struct Part {
 #[derive(Debug, Clone)]
 pub struct Call {
     /// The operation.
-    pub spec: OperationSpec,
+    pub spec: OperationSpec<Name>,
     pub(crate) path: Vec<(String, String, PathEncoding)>,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
@@ -125,10 +156,11 @@ pub(crate) fn encode_into(out: &mut String, s: &str) {
 }
 
 impl Call {
-    /// A request for `spec` with no values yet.
-    pub fn new(spec: OperationSpec) -> Self {
+    /// A request for `spec` (a generated constant, or an [`OperationSpec::owned`]) with no
+    /// values yet.
+    pub fn new(spec: impl Into<OperationSpec<Name>>) -> Self {
         Call {
-            spec,
+            spec: spec.into(),
             path: Vec::new(),
             query: Vec::new(),
             headers: Vec::new(),
@@ -142,7 +174,7 @@ impl Call {
 
     /// The HTTP method sent: the operation's, unless a policy routes the call elsewhere.
     pub fn method(&self) -> &str {
-        self.method.as_deref().unwrap_or(self.spec.method)
+        self.method.as_deref().unwrap_or(&self.spec.method)
     }
 
     /// The value as JSON; a value that cannot be written is remembered (the first one) and
@@ -364,7 +396,7 @@ impl Call {
     /// Appends the operation's path template to `out`, each value encoded as its parameter
     /// says.
     fn fill_path(&self, out: &mut String) -> Result<(), Error> {
-        let template = self.spec.path;
+        let template: &str = &self.spec.path;
         let broken = |why: &str| {
             Error::Request {
             operation: self.spec.id.to_string(),

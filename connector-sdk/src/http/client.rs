@@ -293,9 +293,9 @@ impl Client {
         // API key) nor headers. A span no subscriber wants is not entered on every poll.
         let span = tracing::info_span!(
             "action",
-            operation = call.spec.id,
+            operation = &*call.spec.id,
             method = call.method(),
-            path = call.spec.path
+            path = &*call.spec.path
         );
         let attempts = async move {
             let mut rng = fastrand::Rng::new();

@@ -2,7 +2,7 @@
 //! the connection's credential, the redirects it gets followed by hand — nothing the connection
 //! or the call adds crosses to another origin — and the response read within its size limit.
 
-use super::call::{Body, Call};
+use super::call::{Body, Call, Name};
 use super::client::Client;
 use super::response::Response;
 use crate::auth::connection::{Credential, KeyLocation};
@@ -18,7 +18,7 @@ impl Client {
         call: &Call,
         token: Option<&Secret>,
     ) -> Result<Response, (Error, bool)> {
-        let operation = call.spec.id;
+        let operation = &call.spec.id;
         let url = call
             .url(&self.connection.base_url)
             .and_then(|u| {
@@ -101,7 +101,7 @@ impl Client {
     /// credential, even back on that origin.
     async fn exchange(
         &self,
-        operation: &'static str,
+        operation: &Name,
         mut method: reqwest::Method,
         mut url: reqwest::Url,
         mut hop: Hop,
@@ -185,24 +185,26 @@ impl Client {
     /// resolved against the operation's base URL. The credential, and the headers the policy
     /// templates set (they may hold connection parameters), are sent only when the URL has the
     /// scheme, host and port of that base URL: a link to another host gets no secret.
-    pub async fn follow(&self, operation: &'static str, link: &str) -> Result<Response, Error> {
-        self.link(reqwest::Method::GET, operation, link).await
+    pub async fn follow(&self, operation: impl Into<Name>, link: &str) -> Result<Response, Error> {
+        self.link(reqwest::Method::GET, &operation.into(), link)
+            .await
     }
 
     /// A `DELETE` of a URL the service gave (a webhook subscription's `Location`), with the
     /// same rule for the credential as [`Client::follow`].
     pub async fn delete_link(
         &self,
-        operation: &'static str,
+        operation: impl Into<Name>,
         link: &str,
     ) -> Result<Response, Error> {
-        self.link(reqwest::Method::DELETE, operation, link).await
+        self.link(reqwest::Method::DELETE, &operation.into(), link)
+            .await
     }
 
     async fn link(
         &self,
         method: reqwest::Method,
-        operation: &'static str,
+        operation: &Name,
         link: &str,
     ) -> Result<Response, Error> {
         let base = self.base_url(operation);
@@ -302,7 +304,7 @@ impl Client {
     /// Sends one request and reads its response, at most [`Client::max_body_bytes`] of body.
     async fn transmit(
         &self,
-        operation: &'static str,
+        operation: &Name,
         host: String,
         req: reqwest::RequestBuilder,
     ) -> Result<Response, (Error, bool)> {
@@ -349,7 +351,7 @@ impl Client {
             body.extend_from_slice(&chunk);
         }
         Ok(Response {
-            operation,
+            operation: operation.clone(),
             host,
             status,
             headers,
@@ -360,7 +362,7 @@ impl Client {
     /// The final response of an exchange, shaped by the connector's response policies.
     fn answered(&self, mut response: Response) -> Result<Response, Error> {
         if !self.policies.is_empty() {
-            let base = self.base_url(response.operation);
+            let base = self.base_url(&response.operation);
             self.policies
                 .apply_response(&mut response, &self.connection, &base)?;
         }

@@ -22,7 +22,7 @@ impl Client {
     /// `Location` and a shorter wait than that, the interval doubles (up to 20 s), so a
     /// `Retry-After: 0` pointing at itself is polled a few times a minute, not thousands.
     pub async fn send_long_running(&self, call: Call) -> Result<Response, Error> {
-        let operation = call.spec.id;
+        let operation = call.spec.id.clone();
         let started = tokio::time::Instant::now();
         // Time spent waiting, as the clock was asked (a test clock does not really wait).
         let mut waited = Duration::ZERO;
@@ -38,7 +38,7 @@ impl Client {
                 // first answer came from the connector's base URL, where `follow` resolves it.
                 let answered = match &location {
                     Some(prev) => prev.clone(),
-                    None => format!("{}/", self.base_url(operation)),
+                    None => format!("{}/", self.base_url(&operation)),
                 };
                 let absolute = reqwest::Url::parse(&answered)
                     .and_then(|prev| prev.join(l))
@@ -73,7 +73,7 @@ impl Client {
             })
             .await;
             waited += wait;
-            response = self.follow(operation, &link).await?;
+            response = self.follow(operation.clone(), &link).await?;
         }
         response.success()
     }

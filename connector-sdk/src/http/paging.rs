@@ -1,7 +1,8 @@
 //! `x-ms-pageable`: following next links as a stream of items.
 
-use crate::http::call::Call;
-use crate::http::client::{Client, Response, DEFAULT_MAX_PAGES};
+use crate::http::call::{Call, Name};
+use crate::http::client::{Client, DEFAULT_MAX_PAGES};
+use crate::http::response::Response;
 use crate::Error;
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::de::DeserializeOwned;
@@ -12,14 +13,15 @@ use std::pin::Pin;
 /// A stream of the items of every page of a pageable action.
 pub type ItemStream<'a, T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>;
 
-/// Where a pageable action's items and next link are in each page.
+/// Where a pageable action's items and next link are in each page: `&'static str`s in
+/// generated code (the default), any text for an operation built at run time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Paging {
+pub struct Paging<S = &'static str> {
     /// Property holding the page's items (`itemName`, `value` by default). A page that is itself
     /// an array holds its items directly.
-    pub item_name: &'static str,
+    pub item_name: S,
     /// Property holding the URL of the next page (`nextLinkName`).
-    pub next_link_name: &'static str,
+    pub next_link_name: S,
 }
 
 impl Default for Paging {
@@ -37,10 +39,10 @@ enum Next {
     Done,
 }
 
-struct State<'a> {
+struct State<'a, S> {
     client: &'a Client,
-    paging: Paging,
-    operation: &'static str,
+    paging: Paging<S>,
+    operation: Name,
     next: Next,
     pages: usize,
     seen: HashSet<String>,
@@ -106,15 +108,15 @@ pub(crate) fn decode_items<T: DeserializeOwned>(
 /// The items of one page and the link to the next one.
 pub fn split_page<T: DeserializeOwned>(
     response: &Response,
-    paging: &Paging,
+    paging: &Paging<impl AsRef<str>>,
 ) -> Result<(Vec<T>, Option<String>), Error> {
     let page: Value = response.json()?;
     let next = page
-        .get(paging.next_link_name)
+        .get(paging.next_link_name.as_ref())
         .and_then(Value::as_str)
         .filter(|l| !l.trim().is_empty())
         .map(str::to_string);
-    let items = decode_items(response.operation, page, paging.item_name)?;
+    let items = decode_items(&response.operation, page, paging.item_name.as_ref())?;
     Ok((items, next))
 }
 
@@ -124,11 +126,12 @@ impl Client {
     /// links get the credential). Stops after [`Client::max_pages`] pages when a limit is set,
     /// with an [`Error::Limit`] after [`DEFAULT_MAX_PAGES`] when none is, and with an error
     /// when a next link repeats one already followed.
-    pub fn items<'a, T>(&'a self, call: Call, paging: Paging) -> ItemStream<'a, T>
+    pub fn items<'a, T, S>(&'a self, call: Call, paging: Paging<S>) -> ItemStream<'a, T>
     where
         T: DeserializeOwned + Send + 'a,
+        S: AsRef<str> + Send + 'a,
     {
-        let operation = call.spec.id;
+        let operation = call.spec.id.clone();
         let state = State {
             client: self,
             paging,
@@ -156,7 +159,7 @@ impl Client {
                 Next::First(call) => st.client.send(*call).await,
                 Next::Link(link) => st
                     .client
-                    .follow(st.operation, &link)
+                    .follow(st.operation.clone(), &link)
                     .await
                     .and_then(Response::success),
             };
@@ -195,7 +198,7 @@ mod tests {
 
     fn response(body: &str) -> Response {
         Response {
-            operation: "ListItems",
+            operation: "ListItems".into(),
             host: "api.example".into(),
             status: 200,
             headers: Default::default(),

@@ -10,7 +10,7 @@ const ERROR_BODY_LIMIT: usize = 4096;
 #[derive(Debug, Clone)]
 pub struct Response {
     /// The operation it answers.
-    pub operation: &'static str,
+    pub operation: crate::http::call::Name,
     /// The host that answered.
     pub host: String,
     /// HTTP status.

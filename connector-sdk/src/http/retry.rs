@@ -379,7 +379,7 @@ mod tests {
 
     fn with_retry_after(v: &str) -> Response {
         Response {
-            operation: "Export",
+            operation: "Export".into(),
             host: "api.example".into(),
             status: 202,
             headers: [(

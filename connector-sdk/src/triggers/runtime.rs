@@ -10,7 +10,8 @@
 //! at any moment restarts from the last committed state, so events are repeated — at most the
 //! batch that was in flight — but never lost.
 
-use crate::triggers::trigger::{Trigger, TriggerSpec};
+use crate::http::call::Name;
+use crate::triggers::trigger::{RunnableTrigger, TriggerSpec};
 use crate::{Call, Client, Error, Recurrence};
 use jiff::Timestamp;
 use serde_json::Value;
@@ -47,19 +48,19 @@ fn larger(current: Option<String>, v: &Value) -> String {
 #[derive(Debug, Clone)]
 pub struct DynamicTrigger {
     /// What it is.
-    pub spec: TriggerSpec,
+    pub spec: TriggerSpec<Name>,
     /// Its request, parameters filled in.
     pub call: Call,
 }
 
-impl Trigger for DynamicTrigger {
+impl RunnableTrigger for DynamicTrigger {
     type Event = Value;
 
-    fn spec(&self) -> TriggerSpec {
-        self.spec
+    fn trigger_spec(&self) -> TriggerSpec<Name> {
+        self.spec.clone()
     }
 
-    fn request(&self, _callback_url: Option<&str>) -> Result<Call, Error> {
+    fn trigger_request(&self, _callback_url: Option<&str>) -> Result<Call, Error> {
         Ok(self.call.clone())
     }
 }
@@ -80,7 +81,7 @@ pub enum Every {
 /// Runs a polling trigger: polls on its schedule (or at once when the service says
 /// `Retry-After: 0`), hands every event to the handler, and commits the new state only after
 /// the handler accepted them all.
-pub struct Poller<'a, T: Trigger> {
+pub struct Poller<'a, T: RunnableTrigger> {
     client: &'a Client,
     trigger: T,
     name: String,
@@ -112,7 +113,7 @@ pub struct PollFailure {
     pub consecutive: u32,
 }
 
-impl<'a, T: Trigger> Poller<'a, T>
+impl<'a, T: RunnableTrigger> Poller<'a, T>
 where
     T::Event: serde::Serialize,
 {
@@ -206,8 +207,8 @@ where
         F: FnMut(T::Event) -> Fut,
         Fut: Future<Output = Result<(), Error>>,
     {
-        let spec = self.trigger.spec();
-        if let Some(template) = self.client.policies().polling(spec.operation.id).cloned() {
+        let spec = self.trigger.trigger_spec();
+        if let Some(template) = self.client.policies().polling(&spec.operation.id).cloned() {
             return self.poll_template(&template, state, handler).await;
         }
         let since = state.cursor.clone();
@@ -242,7 +243,8 @@ where
             // With dedupe or a cursor, the first poll only records what exists (the baseline).
             let baseline = (self.dedupe_on.is_some() || self.cursor.is_some()) && !state.baselined;
             if !baseline {
-                let event: T::Event = crate::http::paging::decode_at(spec.operation.id, value, "")?;
+                let event: T::Event =
+                    crate::http::paging::decode_at(&spec.operation.id, value, "")?;
                 handler(event).await?;
                 handled += 1;
             }
@@ -269,13 +271,13 @@ where
         F: FnMut(T::Event) -> Fut,
         Fut: Future<Output = Result<(), Error>>,
     {
-        let spec = self.trigger.spec();
+        let spec = self.trigger.trigger_spec();
         let fail = |e: crate::http::policy::ExpressionError| Error::Policy {
             operation: spec.operation.id.to_string(),
             template: "pollingtrigger".into(),
             message: e.to_string(),
         };
-        let mut call = self.trigger.request(None)?;
+        let mut call = self.trigger.trigger_request(None)?;
         let cursor: Vec<(String, String)> = state
             .cursor
             .as_deref()
@@ -291,7 +293,7 @@ where
         let mut handled = 0;
         if state.baselined {
             for item in items.iter().cloned() {
-                let event: T::Event = crate::http::paging::decode_at(spec.operation.id, item, "")?;
+                let event: T::Event = crate::http::paging::decode_at(&spec.operation.id, item, "")?;
                 handler(event).await?;
                 handled += 1;
             }

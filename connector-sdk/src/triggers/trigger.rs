@@ -4,7 +4,7 @@
 //! implementing [`Trigger`]; the runtime (polling on a schedule, or subscribing a webhook and
 //! receiving its notifications) runs any `Trigger`.
 
-use crate::http::call::{Call, OperationSpec};
+use crate::http::call::{Call, Name, OperationSpec};
 use crate::http::client::Client;
 use crate::http::paging::{decode_at, decode_items};
 use crate::http::response::Response;
@@ -32,18 +32,30 @@ pub enum TriggerMode {
     Batch,
 }
 
-/// What the runtime needs to know of a trigger.
+/// What the runtime needs to know of a trigger: `&'static str`s in generated code (the
+/// default), [`Name`]s for a trigger built at run time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TriggerSpec {
+pub struct TriggerSpec<S = &'static str> {
     /// The operation that polls or subscribes.
-    pub operation: OperationSpec,
+    pub operation: OperationSpec<S>,
     /// Polling or webhook.
     pub kind: TriggerKind,
     /// Single or batch.
     pub mode: TriggerMode,
     /// For batch triggers whose response is an object: the property holding the items
     /// (`None`: the response is the array of items).
-    pub split_on: Option<&'static str>,
+    pub split_on: Option<S>,
+}
+
+impl From<TriggerSpec> for TriggerSpec<Name> {
+    fn from(s: TriggerSpec) -> Self {
+        TriggerSpec {
+            operation: s.operation.into(),
+            kind: s.kind,
+            mode: s.mode,
+            split_on: s.split_on.map(Name::Borrowed),
+        }
+    }
 }
 
 /// A trigger with its parameters, ready to run.
@@ -60,6 +72,32 @@ pub trait Trigger: Send + Sync {
     fn request(&self, callback_url: Option<&str>) -> Result<Call, Error>;
 }
 
+/// A trigger as the runtime runs it: every [`Trigger`] (what generated crates implement), and
+/// triggers built at run time whose names are not `'static`
+/// (`runtime::DynamicTrigger`).
+pub trait RunnableTrigger: Send + Sync {
+    /// One event (see [`Trigger::Event`]).
+    type Event: DeserializeOwned + Send + 'static;
+
+    /// What kind of trigger it is.
+    fn trigger_spec(&self) -> TriggerSpec<Name>;
+
+    /// The request that polls or subscribes (see [`Trigger::request`]).
+    fn trigger_request(&self, callback_url: Option<&str>) -> Result<Call, Error>;
+}
+
+impl<T: Trigger> RunnableTrigger for T {
+    type Event = T::Event;
+
+    fn trigger_spec(&self) -> TriggerSpec<Name> {
+        self.spec().into()
+    }
+
+    fn trigger_request(&self, callback_url: Option<&str>) -> Result<Call, Error> {
+        self.request(callback_url)
+    }
+}
+
 /// The outcome of one poll.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Poll<E> {
@@ -73,11 +111,11 @@ pub struct Poll<E> {
 
 /// The events of a trigger's response or notification body.
 pub fn events<E: DeserializeOwned>(
-    spec: &TriggerSpec,
-    operation: &'static str,
+    spec: &TriggerSpec<impl AsRef<str>>,
+    operation: &str,
     body: Value,
 ) -> Result<Vec<E>, Error> {
-    match (spec.mode, spec.split_on, body) {
+    match (spec.mode, spec.split_on.as_ref().map(AsRef::as_ref), body) {
         (TriggerMode::Batch, _, Value::Null) => Ok(Vec::new()),
         (TriggerMode::Batch, None, body @ Value::Array(_)) => decode_items(operation, body, ""),
         (TriggerMode::Batch, Some(name), body @ Value::Object(_)) => {
@@ -93,18 +131,18 @@ impl Client {
     /// `Location` of the last poll) is sent; 200 = new data (one event, or one per item for a
     /// batch trigger), 202 = nothing new; the answer's `Location` (else the same one) is where
     /// to poll next and its `Retry-After` when.
-    pub async fn poll<T: Trigger>(
+    pub async fn poll<T: RunnableTrigger>(
         &self,
         trigger: &T,
         location: Option<&str>,
     ) -> Result<Poll<T::Event>, Error> {
-        let operation = trigger.spec().operation.id;
+        let operation = trigger.trigger_spec().operation.id;
         let raw = self.poll_values(trigger, location).await?;
         let events = raw
             .events
             .into_iter()
             .enumerate()
-            .map(|(i, v)| decode_at(operation, v, &format!("[{i}]")))
+            .map(|(i, v)| decode_at(&operation, v, &format!("[{i}]")))
             .collect::<Result<_, _>>()?;
         Ok(Poll {
             events,
@@ -114,7 +152,7 @@ impl Client {
     }
 
     /// [`Client::poll`] with the events as JSON values (what the runtime stores and dedupes).
-    pub async fn poll_values<T: Trigger>(
+    pub async fn poll_values<T: RunnableTrigger>(
         &self,
         trigger: &T,
         location: Option<&str>,
@@ -124,17 +162,17 @@ impl Client {
 
     /// [`Client::poll_values`], with `adjust` applied to the first request (e.g. a cursor
     /// query parameter) when there is no `Location` to follow.
-    pub async fn poll_with<T: Trigger>(
+    pub async fn poll_with<T: RunnableTrigger>(
         &self,
         trigger: &T,
         location: Option<&str>,
         adjust: impl FnOnce(&mut Call),
     ) -> Result<Poll<Value>, Error> {
-        let spec = trigger.spec();
+        let spec = trigger.trigger_spec();
         let response = match location {
-            Some(link) => self.follow(spec.operation.id, link).await?,
+            Some(link) => self.follow(spec.operation.id.clone(), link).await?,
             None => {
-                let mut call = trigger.request(None)?;
+                let mut call = trigger.trigger_request(None)?;
                 adjust(&mut call);
                 self.send_raw(call).await?
             }
@@ -145,7 +183,7 @@ impl Client {
         let events = if response.status == 202 || response.status == 204 {
             Vec::new()
         } else {
-            events(&spec, spec.operation.id, response.json()?)?
+            events(&spec, &spec.operation.id, response.json()?)?
         };
         Ok(Poll {
             events,

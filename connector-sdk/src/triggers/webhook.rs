@@ -11,7 +11,7 @@
 use super::state::StateStore;
 pub use super::state::Subscription;
 use crate::auth::oauth::constant_time_eq;
-use crate::triggers::trigger::Trigger;
+use crate::triggers::trigger::RunnableTrigger;
 use crate::{Client, Error};
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -287,12 +287,14 @@ pub fn listener_with(
 impl Client {
     /// Subscribes `trigger` with `callback_url` (placed where its definition says); returns the
     /// subscription with the `Location` of the answer.
-    pub async fn subscribe<T: Trigger>(
+    pub async fn subscribe<T: RunnableTrigger>(
         &self,
         trigger: &T,
         callback_url: &str,
     ) -> Result<Subscription, Error> {
-        let response = self.send(trigger.request(Some(callback_url))?).await?;
+        let response = self
+            .send(trigger.trigger_request(Some(callback_url))?)
+            .await?;
         Ok(Subscription {
             callback_url: callback_url.to_string(),
             location: response.header("location").map(str::to_string),
@@ -301,7 +303,11 @@ impl Client {
 
     /// Deletes a subscription (`DELETE` its `Location`; the credential only on the connector's
     /// own origin).
-    pub async fn unsubscribe(&self, operation: &'static str, location: &str) -> Result<(), Error> {
+    pub async fn unsubscribe(
+        &self,
+        operation: impl Into<crate::http::call::Name>,
+        location: &str,
+    ) -> Result<(), Error> {
         self.delete_link(operation, location)
             .await?
             .success()

@@ -261,11 +261,6 @@ fn array_format(p: &Parameter) -> ArrayFormat {
     }
 }
 
-/// `'static` text for the runtime's operation description: this process runs one call.
-pub(super) fn leak(s: &str) -> &'static str {
-    Box::leak(s.to_string().into_boxed_str())
-}
-
 pub(super) fn build(
     c: &Connector,
     op: &Operation,
@@ -303,11 +298,11 @@ pub(super) fn build(
             )
         }
     };
-    let mut call = Call::new(OperationSpec {
-        id: leak(&op.id),
-        method: leak(op.method.as_str()),
-        path: leak(&op.path),
-    });
+    let mut call = Call::new(OperationSpec::owned(
+        op.id.clone(),
+        op.method.as_str(),
+        op.path.clone(),
+    ));
     if let Some(url) = connector_gen::codegen::client::operation_server(op) {
         call.server(&url);
     }
@@ -505,8 +500,8 @@ pub fn run(args: Args) -> ExitCode {
         p.next_link_name
             .as_deref()
             .map(|next| connector_sdk::Paging {
-                item_name: leak(p.item_name.as_deref().unwrap_or("value")),
-                next_link_name: leak(next),
+                item_name: p.item_name.clone().unwrap_or_else(|| "value".into()),
+                next_link_name: next.to_string(),
             })
     });
     let outcome = runtime.block_on(async {

@@ -171,14 +171,14 @@ pub fn run(args: Args) -> ExitCode {
         Err(e) => return usage(e),
     };
     let spec = TriggerSpec {
-        operation: call.spec,
+        operation: call.spec.clone(),
         kind: TriggerKind::Polling,
         mode: if batch {
             connector_sdk::TriggerMode::Batch
         } else {
             connector_sdk::TriggerMode::Single
         },
-        split_on: (batch && !array_body).then_some("value"),
+        split_on: (batch && !array_body).then_some("value".into()),
     };
     let schedule = match every(&args) {
         Ok(e) => e,
@@ -479,7 +479,7 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage(format!("cannot start the runtime: {e}")),
     };
-    let operation = call.spec.id;
+    let operation = call.spec.id.clone();
     let outcome: Result<(), connector_sdk::Error> = runtime.block_on(async {
         // Listening for Ctrl-C from the start: a stop during the subscription still unsubscribes.
         let mut stop = std::pin::pin!(interrupt());
@@ -504,7 +504,7 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
             }
             old => {
                 if let Some(location) = old.and_then(|o| o.location) {
-                    let _ = client.unsubscribe(operation, &location).await;
+                    let _ = client.unsubscribe(operation.clone(), &location).await;
                 }
                 let response = client.send(call).await?;
                 let s = Subscription {
@@ -558,7 +558,7 @@ fn webhook(args: &Args, c: &Connector, op: &Operation) -> ExitCode {
         };
         // Stop: the subscription is deleted where the service gave a Location.
         if let Some(location) = &subscription.location {
-            match client.unsubscribe(operation, location).await {
+            match client.unsubscribe(operation.clone(), location).await {
                 Ok(()) => say!("Unsubscribed"),
                 Err(e) => say!("warning: could not unsubscribe: {e}"),
             }

@@ -168,14 +168,10 @@ impl Policies {
     /// `Location` polled) on the connector's own origin.
     pub(crate) fn follow_headers(
         &self,
-        operation: &'static str,
+        operation: &str,
         connection: &Connection,
     ) -> Result<Vec<(String, String)>, Error> {
-        let call = Call::new(crate::OperationSpec {
-            id: operation,
-            method: "GET",
-            path: "",
-        });
+        let call = Call::new(crate::OperationSpec::owned(operation, "GET", ""));
         Ok(self.apply(call, connection, true, true)?.headers)
     }
 
@@ -197,7 +193,7 @@ impl Policies {
         headers_only: bool,
         fixed_base: bool,
     ) -> Result<Call, Error> {
-        let operation = call.spec.id;
+        let operation: &str = &call.spec.id;
         for inst in self.for_operation(operation) {
             let sets_header = match &inst.rule {
                 Rule::SetHeader { .. } => true,
@@ -339,7 +335,7 @@ impl Policies {
         connection: &Connection,
         base_url: &str,
     ) -> Result<(), Error> {
-        let operation = response.operation;
+        let operation: &str = &response.operation.clone();
         let mut json: Option<Value> = None;
         let mut changed = false;
         for inst in self.for_operation(operation) {
