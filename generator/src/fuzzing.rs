@@ -5,7 +5,8 @@
 use crate::codegen::crate_files::{crate_files, CrateOptions, SdkDependency};
 use crate::convert::{convert, Target};
 use crate::diagnostics::render;
-use crate::load::{self, Input, LoadOptions, Loaded};
+use crate::load::{Input, LoadOptions};
+use crate::pipeline::{self, Loaded};
 use crate::validate::{validate, Profile};
 use std::path::PathBuf;
 
@@ -43,7 +44,7 @@ fn exercise(loaded: &Loaded) {
 /// `data` loaded as the definition file `name` (its extension picks the reader; none: JSON or
 /// YAML by the first character).
 fn load_definition(name: &str, data: &[u8]) -> Loaded {
-    load::load_bytes(
+    pipeline::load_bytes(
         &input(name, false),
         data.to_vec(),
         None,
@@ -71,7 +72,7 @@ pub fn api_properties(data: &[u8]) {
       "paths": {"/items/{id}": {"get": {"operationId": "GetItem", "summary": "Get an item",
         "parameters": [{"name": "id", "in": "path", "required": true, "type": "string"}],
         "responses": {"200": {"description": "OK", "schema": {"type": "object"}}}}}}}"#;
-    let loaded = load::load_bytes(
+    let loaded = pipeline::load_bytes(
         &input("apiDefinition.swagger.json", true),
         DEFINITION.as_bytes().to_vec(),
         Some(data.to_vec()),

@@ -13,7 +13,12 @@ pub mod fs;
 pub mod fuzzing;
 pub mod inspect;
 pub mod load;
+pub mod location;
 pub mod lower;
 pub mod model;
+pub mod pipeline;
+pub mod plan;
+#[cfg(feature = "run")]
+pub mod run;
 pub mod text;
 pub mod validate;

@@ -3,13 +3,14 @@
 
 mod common;
 
-use connector_gen::codegen::client::crate_source;
-use connector_gen::load::{self, LoadOptions};
+use connector_gen::codegen::lib_rs::crate_source;
+use connector_gen::load::LoadOptions;
+use connector_gen::pipeline;
 
 use common::FIXTURES;
 
 fn source(rel: &str, root: &str) -> String {
-    let l = load::load_path(&common::root().join(rel), &LoadOptions::default())
+    let l = pipeline::load_path(&common::root().join(rel), &LoadOptions::default())
         .unwrap()
         .remove(0);
     crate_source(&l.connector.expect("fixture loads"), root).expect("generated code parses")
@@ -59,14 +60,14 @@ fn formatting_in_pieces_equals_formatting_whole() {
         println!("corpus not found at {}: fixtures only", corpus.display());
     }
     for path in paths {
-        let c = load::load_path(&path, &LoadOptions::default())
+        let c = pipeline::load_path(&path, &LoadOptions::default())
             .unwrap()
             .remove(0)
             .connector
             .unwrap();
         assert_eq!(
-            connector_gen::codegen::client::crate_source(&c, "crate").unwrap(),
-            connector_gen::codegen::client::crate_source_whole(&c, "crate").unwrap(),
+            connector_gen::codegen::lib_rs::crate_source(&c, "crate").unwrap(),
+            connector_gen::codegen::lib_rs::crate_source_whole(&c, "crate").unwrap(),
             "{}",
             path.display()
         );

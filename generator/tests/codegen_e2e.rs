@@ -6,8 +6,9 @@ mod common;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::IntoResponse;
-use connector_gen::codegen::client::crate_source;
-use connector_gen::load::{self, LoadOptions};
+use connector_gen::codegen::lib_rs::crate_source;
+use connector_gen::load::LoadOptions;
+use connector_gen::pipeline;
 use std::sync::{Arc, Mutex};
 
 type Log = Arc<Mutex<Vec<String>>>;
@@ -255,7 +256,7 @@ fn a_generated_client_calls_a_real_server() {
     });
     let (_rt, addr) = common::serve(app);
 
-    let l = load::load_path(
+    let l = pipeline::load_path(
         &common::root().join("fixtures/connectors/contoso-tasks"),
         &LoadOptions::default(),
     )

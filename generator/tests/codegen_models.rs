@@ -5,12 +5,13 @@
 mod common;
 
 use connector_gen::codegen::types::models_source;
-use connector_gen::load::{self, LoadOptions};
+use connector_gen::load::LoadOptions;
+use connector_gen::pipeline;
 
 use common::FIXTURES;
 
 fn models(rel: &str, module: &str) -> String {
-    let l = load::load_path(&common::root().join(rel), &LoadOptions::default())
+    let l = pipeline::load_path(&common::root().join(rel), &LoadOptions::default())
         .unwrap()
         .remove(0);
     let c = l.connector.expect("fixture loads");

@@ -5,13 +5,14 @@
 mod common;
 
 use connector_gen::convert::{convert, Target};
-use connector_gen::load::{self, LoadOptions, Loaded};
+use connector_gen::load::LoadOptions;
 use connector_gen::model::*;
+use connector_gen::pipeline::{self, Loaded};
 use serde_json::{json, Value};
 
 fn load_fixture(rel: &str) -> Loaded {
     let path = common::root().join(rel);
-    let mut all = load::load_path(&path, &LoadOptions::default()).expect("fixture exists");
+    let mut all = pipeline::load_path(&path, &LoadOptions::default()).expect("fixture exists");
     assert_eq!(all.len(), 1);
     all.remove(0)
 }

@@ -9,8 +9,9 @@
 
 mod common;
 
-use connector_gen::load::{self, LoadOptions};
+use connector_gen::load::LoadOptions;
 use connector_gen::model::*;
+use connector_gen::pipeline;
 use serde_json::{json, Value};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -158,7 +159,7 @@ fn call_runs_the_get_actions_of_real_definitions_against_prism_without_violation
     let mut failures = Vec::new();
     for (dir, mock) in &mut mocks {
         wait_listening(mock);
-        let loaded = load::load_path(dir, &LoadOptions::default())
+        let loaded = pipeline::load_path(dir, &LoadOptions::default())
             .unwrap()
             .remove(0);
         let c = loaded.connector.expect("a model");

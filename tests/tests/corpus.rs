@@ -8,6 +8,7 @@ mod common;
 use common::{corpus, read_json_independently, strip_trailing_commas};
 use connector_gen::diagnostics::codes;
 use connector_gen::load::{self, LoadOptions};
+use connector_gen::pipeline;
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -108,7 +109,7 @@ fn every_certified_connector_loads_and_keeps_every_operation() {
     for folder in &folders {
         let input = load::connector_folder(folder)
             .unwrap_or_else(|| panic!("{} has no definition", folder.display()));
-        let loaded = std::panic::catch_unwind(|| load::load(&input, &opts))
+        let loaded = std::panic::catch_unwind(|| pipeline::load(&input, &opts))
             .unwrap_or_else(|_| panic!("loading {} panicked", folder.display()));
         match &loaded.connector {
             Some(c) => {
@@ -190,7 +191,7 @@ fn every_openapi_document_loads_and_keeps_every_operation() {
     files.sort();
     let mut total = 0;
     for file in &files {
-        let loaded = load::load_path(file, &LoadOptions::default())
+        let loaded = pipeline::load_path(file, &LoadOptions::default())
             .unwrap()
             .remove(0);
         let c = loaded

@@ -10,7 +10,8 @@ mod common;
 use common::corpus;
 use connector_gen::convert::{convert, Target};
 use connector_gen::diagnostics::{codes, Severity};
-use connector_gen::load::{self, LoadOptions};
+use connector_gen::load::LoadOptions;
+use connector_gen::pipeline;
 use serde_json::Value;
 use std::path::Path;
 
@@ -76,7 +77,7 @@ fn every_postman_request_is_an_operation_or_a_diagnostic_and_converts_to_valid_d
         let independent: Value =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let expected = count_requests(&independent);
-        let mut loaded = load::load_path(path, &LoadOptions::default()).unwrap();
+        let mut loaded = pipeline::load_path(path, &LoadOptions::default()).unwrap();
         assert_eq!(loaded.len(), 1, "{name}: one collection per file");
         let l = loaded.remove(0);
         let Some(c) = l.connector.as_ref() else {
@@ -129,7 +130,7 @@ fn every_postman_request_is_an_operation_or_a_diagnostic_and_converts_to_valid_d
             // What was written loads back into the same operations.
             let written = scratch.path().join(format!("{name}.{ext}"));
             std::fs::write(&written, serde_json::to_string(&out.document).unwrap()).unwrap();
-            let back = load::load_path(&written, &LoadOptions::default())
+            let back = pipeline::load_path(&written, &LoadOptions::default())
                 .unwrap()
                 .remove(0);
             let mut back_ops: Vec<(String, String)> = back

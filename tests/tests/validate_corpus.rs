@@ -5,6 +5,7 @@
 mod common;
 
 use connector_gen::load::{self, LoadOptions};
+use connector_gen::pipeline;
 use connector_gen::validate::report::{self, Finding};
 use connector_gen::validate::{validate, Profile};
 use serde_json::Value;
@@ -67,7 +68,7 @@ fn the_certified_corpus_validates_and_rules_match_independent_counts() {
     let mut findings: Vec<(String, Finding)> = Vec::new();
     for folder in &folders {
         let input = load::connector_folder(folder).unwrap();
-        let loaded = std::panic::catch_unwind(|| load::load(&input, &opts))
+        let loaded = std::panic::catch_unwind(|| pipeline::load(&input, &opts))
             .unwrap_or_else(|_| panic!("{} panicked", folder.display()));
         let fallback = input.definition.display().to_string();
         for d in validate(&loaded, Profile::Default) {

@@ -3,7 +3,8 @@
 use clap::ValueEnum;
 use connector_gen::convert::{convert, Target};
 use connector_gen::diagnostics::{render, Severity};
-use connector_gen::load::{self, Loaded};
+use connector_gen::load::{self};
+use connector_gen::pipeline::{self, Loaded};
 use connector_gen::text::printable;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -159,7 +160,7 @@ pub fn run(args: Args) -> ExitCode {
                 return ExitCode::from(2);
             }
         }
-        let loaded = load::load(&inputs[0], &super::load_options());
+        let loaded = pipeline::load(&inputs[0], &super::load_options());
         let done = convert_one(&loaded, target, color);
         // The process ends soon: the model is not freed piece by piece.
         std::mem::forget(loaded);
@@ -199,12 +200,12 @@ pub fn run(args: Args) -> ExitCode {
         say!("error: {}: {e}", dir.display());
         return ExitCode::from(2);
     }
-    let results: Vec<Converted> = load::with_loader_pool(|| {
+    let results: Vec<Converted> = pipeline::with_loader_pool(|| {
         use rayon::prelude::*;
         inputs
             .par_iter()
             .map(|input| {
-                let loaded = load::load(input, &super::load_options());
+                let loaded = pipeline::load(input, &super::load_options());
                 let done = convert_one(&loaded, target, color);
                 std::mem::forget(loaded);
                 done

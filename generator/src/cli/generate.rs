@@ -5,6 +5,7 @@ use connector_gen::codegen::crate_files::{
 };
 use connector_gen::diagnostics::{render, Severity};
 use connector_gen::load;
+use connector_gen::pipeline;
 use connector_gen::validate::{validate, Profile};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -121,7 +122,7 @@ fn prepare(
 ) -> Prepared {
     let start = Instant::now();
     let mut lines = Vec::new();
-    let loaded = load::load(input, &super::load_options());
+    let loaded = pipeline::load(input, &super::load_options());
     let findings = validate(&loaded, Profile::Default);
     // Only a definition that cannot be read into the model stops generation; the validator's
     // other errors are listed and the crate is generated anyway.
@@ -258,7 +259,7 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     // Connectors are loaded, checked and generated in parallel; crates are written in order.
-    let prepared: Vec<Prepared> = load::with_loader_pool(|| {
+    let prepared: Vec<Prepared> = pipeline::with_loader_pool(|| {
         use rayon::prelude::*;
         inputs
             .par_iter()

@@ -3,6 +3,7 @@
 use super::{color_stderr, Format};
 use connector_gen::diagnostics::{render, Severity};
 use connector_gen::load::{self, LoadOptions};
+use connector_gen::pipeline;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,7 +36,7 @@ pub fn run(path: PathBuf, format: Format, max_depth: Option<usize>) -> ExitCode 
     let results: Vec<Inspected> = inputs
         .par_iter()
         .map(|input| {
-            let l = load::load(input, &opts);
+            let l = pipeline::load(input, &opts);
             let errors = l
                 .diagnostics
                 .iter()

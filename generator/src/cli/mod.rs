@@ -9,17 +9,21 @@ macro_rules! say {
     };
 }
 
+#[cfg(feature = "run")]
 mod call;
+#[cfg(feature = "run")]
 mod connect;
 mod convert;
 mod generate;
 mod inspect;
 mod rules;
 mod validate;
+#[cfg(feature = "run")]
 mod watch;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use connector_gen::load::{self, LoadOptions};
+use connector_gen::pipeline;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -96,6 +100,7 @@ enum Command {
     ///
     /// A pageable action follows every page (--max-pages N) and prints all items. Exit status:
     /// 0 success, 1 the call failed (the error on stderr), 2 bad arguments.
+    #[cfg(feature = "run")]
     Call(call::Args),
     /// Create a connection and store it encrypted (asks for what the definition declares; runs
     /// the OAuth sign-in when needed; tests it with the definition's testConnection action).
@@ -103,14 +108,17 @@ enum Command {
     /// Values come from --param NAME=VALUE, then CONNECTOR_GEN_PARAM_<NAME> environment
     /// variables, then a prompt on a terminal (secure values without echo). Exit status: 0
     /// stored, 1 sign-in or test failed, 2 bad arguments or missing values.
+    #[cfg(feature = "run")]
     Connect(connect::Args),
     /// Run a polling trigger, printing each event as one JSON line; durable state in SQLite.
     ///
     /// The state advances only after an event's line is written, so a restart after a crash
     /// repeats at most the batch in flight and loses nothing. Exit status: 0 stopped (Ctrl-C or
     /// --polls done), 1 a poll failed, 2 bad arguments.
+    #[cfg(feature = "run")]
     Watch(watch::Args),
     /// List or remove stored connections.
+    #[cfg(feature = "run")]
     #[command(subcommand)]
     Connections(connect::Connections),
     /// List the validation rules (`--format markdown` writes docs/rules.md).
@@ -203,14 +211,18 @@ pub fn main() -> ExitCode {
             path,
             format,
             max_depth,
-        } => load::with_loader_pool(|| inspect::run(path, format, max_depth)),
-        Command::Validate(args) => load::with_loader_pool(|| validate::run(args)),
-        Command::Generate(args) => load::with_loader_pool(|| generate::run(args)),
-        Command::Convert(args) => load::with_loader_thread(|| convert::run(args)),
-        Command::Call(args) => load::with_loader_pool(|| call::run(args)),
-        Command::Connect(args) => load::with_loader_pool(|| connect::run(args)),
+        } => pipeline::with_loader_pool(|| inspect::run(path, format, max_depth)),
+        Command::Validate(args) => pipeline::with_loader_pool(|| validate::run(args)),
+        Command::Generate(args) => pipeline::with_loader_pool(|| generate::run(args)),
+        Command::Convert(args) => pipeline::with_loader_thread(|| convert::run(args)),
+        #[cfg(feature = "run")]
+        Command::Call(args) => pipeline::with_loader_pool(|| call::run(args)),
+        #[cfg(feature = "run")]
+        Command::Connect(args) => pipeline::with_loader_pool(|| connect::run(args)),
+        #[cfg(feature = "run")]
         Command::Connections(command) => connect::connections(command),
-        Command::Watch(args) => load::with_loader_pool(|| watch::run(args)),
+        #[cfg(feature = "run")]
+        Command::Watch(args) => pipeline::with_loader_pool(|| watch::run(args)),
         Command::Rules { format } => rules::run(format),
     }
 }

@@ -3,6 +3,7 @@
 use super::color_stdout;
 use clap::ValueEnum;
 use connector_gen::load::{self, Input, LoadOptions};
+use connector_gen::pipeline;
 use connector_gen::validate::baseline::Baseline;
 use connector_gen::validate::config::Config;
 use connector_gen::validate::report::{self, Finding, Summary};
@@ -112,7 +113,7 @@ pub fn run(args: Args) -> ExitCode {
     let checked: Vec<Checked> = inputs
         .par_iter()
         .map(|input| {
-            let loaded = load::load(input, &opts);
+            let loaded = pipeline::load(input, &opts);
             let fallback = input.definition.display().to_string();
             let findings = v::validate(&loaded, profile)
                 .into_iter()

@@ -13,96 +13,32 @@ use super::names::{field_name, type_name, Namer};
 use super::types::{status_word, ModelsGen};
 use super::{docs, ident};
 use crate::model::*;
+use crate::plan::{
+    base_url, binary_media, default_text, is_binary, is_plain_string, multipart_file_fields,
+    notification_target, operation_server, page_item, policy_templates, sends_form,
+    sends_multipart, success_schemas, ArrayFormat, Decode,
+};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-/// A default value as the text sent on the wire.
-fn default_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn is_plain_string(types: &TypeSpace, id: SchemaId) -> bool {
-    let s = types.get(types.resolve(id));
-    s.types == [SchemaType::String]
-        && s.enum_values.is_empty()
-        && s.format
-            .as_deref()
-            .is_none_or(|f| !matches!(f, "date-time" | "date" | "uuid" | "byte" | "binary"))
-}
-
-/// True for a schema of raw bytes (`type: file`, or a `binary` string).
-fn is_binary(types: &TypeSpace, id: SchemaId) -> bool {
-    let s = types.get(types.resolve(id));
-    s.types == [SchemaType::File]
-        || (s.types == [SchemaType::String] && s.format.as_deref() == Some("binary"))
-}
-
-/// How a success response's body is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Decode {
-    /// JSON into the schema's type.
-    Json,
-    /// The bytes as received (`type: file`, `format: binary`): `Vec<u8>`.
-    Bytes,
-    /// Text: a plain string schema whose media types are none of them JSON (`text/plain`...).
-    Text,
-}
-
-fn decode_of(types: &TypeSpace, response: &Response, schema: SchemaId) -> Decode {
-    if is_binary(types, schema) {
-        return Decode::Bytes;
-    }
-    let json = |m: &MediaType| {
-        let m = m.media_type.to_ascii_lowercase();
-        m.contains("json") || m == "*/*"
-    };
-    if is_plain_string(types, schema)
-        && !response.content.is_empty()
-        && !response.content.iter().any(json)
-    {
-        return Decode::Text;
-    }
-    Decode::Json
-}
-
-impl Decode {
-    /// The call reading the body of `response`.
-    fn call(self) -> TokenStream {
-        match self {
-            Decode::Json => quote! { response.json() },
-            Decode::Bytes => quote! { response.bytes() },
-            Decode::Text => quote! { response.text() },
-        }
-    }
-}
-
-/// How an array parameter is written, by the name of its `connector_sdk::ArrayFormat` variant
-/// (`collectionFormat`, or OpenAPI `style` + `explode`).
-pub fn array_format_name(p: &Parameter) -> &'static str {
-    match &p.serialization {
-        Some(Serialization::CollectionFormat(f)) => match f.as_str() {
-            "multi" => "Multi",
-            "ssv" => "Ssv",
-            "tsv" => "Tsv",
-            "pipes" => "Pipes",
-            _ => "Csv",
-        },
-        Some(Serialization::Style { style, explode }) => match (style.as_str(), explode) {
-            ("form", true) => "Multi",
-            ("spaceDelimited", _) => "Ssv",
-            ("pipeDelimited", _) => "Pipes",
-            _ => "Csv",
-        },
-        None => "Csv",
-    }
-}
-
 fn array_format(p: &Parameter) -> TokenStream {
-    let i = ident(array_format_name(p));
+    let i = ident(match ArrayFormat::of(p) {
+        ArrayFormat::Csv => "Csv",
+        ArrayFormat::Ssv => "Ssv",
+        ArrayFormat::Tsv => "Tsv",
+        ArrayFormat::Pipes => "Pipes",
+        ArrayFormat::Multi => "Multi",
+    });
     quote! { ::connector_sdk::ArrayFormat::#i }
+}
+
+/// The call reading the body of `response`.
+fn read_call(decode: Decode) -> TokenStream {
+    match decode {
+        Decode::Json => quote! { response.json() },
+        Decode::Bytes => quote! { response.bytes() },
+        Decode::Text => quote! { response.text() },
+    }
 }
 
 /// Where the values of an operation's parameters come from.
@@ -154,21 +90,6 @@ impl Parts {
     }
 }
 
-/// The body parameter that carries the notification URL, and the property path inside it
-/// (`body/callbackUrl` → (`body`, [`callbackUrl`])).
-pub fn notification_target(op: &Operation) -> Option<(String, Vec<String>)> {
-    let OperationKind::WebhookTrigger {
-        notification_url_param: Some(p),
-        ..
-    } = &op.kind
-    else {
-        return None;
-    };
-    let mut segments = p.split('/').map(str::to_string);
-    let first = segments.next()?;
-    Some((first, segments.collect()))
-}
-
 fn operation_parts(
     c: &Connector,
     op: &Operation,
@@ -199,7 +120,7 @@ fn operation_parts(
     // An OpenAPI 3 multipart body with files: its properties are sent as Swagger 2.0 formData
     // parameters are (files as file parts, the rest as fields).
     let form_parts = if sends_body {
-        multipart_file_fields(c, op, models)
+        multipart_file_fields(c, op)
     } else {
         Vec::new()
     };
@@ -362,58 +283,12 @@ fn operation_parts(
     parts
 }
 
-fn binary_media(op: &Operation) -> String {
-    op.consumes
-        .iter()
-        .find(|m| !m.to_ascii_lowercase().contains("json"))
-        .cloned()
-        .unwrap_or_else(|| "application/octet-stream".into())
-}
-
-/// True when the operation's body is sent as form fields (it consumes
-/// `application/x-www-form-urlencoded` or `multipart/form-data`), else as JSON.
-pub fn sends_form(op: &Operation) -> bool {
-    op.consumes.first().is_some_and(|m| {
-        let m = m.to_ascii_lowercase();
-        m.starts_with("application/x-www-form-urlencoded") || m.starts_with("multipart/form-data")
-    })
-}
-
-/// True when the operation's body is `multipart/form-data` (its first `consumes`) and it has
-/// form fields or a body: sent as multipart even when no file is given.
-pub fn sends_multipart(op: &Operation) -> bool {
-    op.consumes
-        .first()
-        .is_some_and(|m| m.to_ascii_lowercase().starts_with("multipart/form-data"))
-        && (op.request_body.is_some()
-            || op.parameters.iter().any(|p| {
-                matches!(
-                    p.location,
-                    ParameterLocation::FormData | ParameterLocation::Body
-                )
-            }))
-}
-
 fn body_set(op: &Operation, value: &TokenStream) -> TokenStream {
     if sends_form(op) {
         quote! { call.form_fields(#value); }
     } else {
         quote! { call.json(#value); }
     }
-}
-
-/// The success responses with a schema, in written order, one per distinct schema, with how
-/// each body is read.
-fn success_schemas(types: &TypeSpace, op: &Operation) -> Vec<(StatusKey, SchemaId, Decode)> {
-    let mut out: Vec<(StatusKey, SchemaId, Decode)> = Vec::new();
-    for r in op.responses.iter().filter(|r| r.status.is_success()) {
-        if let Some(s) = r.schema() {
-            if !out.iter().any(|(_, x, _)| *x == s) {
-                out.push((r.status.clone(), s, decode_of(types, r, s)));
-            }
-        }
-    }
-    out
 }
 
 /// The naming hint of a response schema (as `ModelsGen::connector` registers them).
@@ -425,70 +300,6 @@ fn response_hint(op: &Operation, status: &StatusKey) -> String {
     } else {
         format!("{base}Response{}", status_word(status))
     }
-}
-
-/// The properties of an OpenAPI 3 `multipart/form-data` body as formData parameters, when one
-/// of them is a file (`format: binary`): a struct field could only carry it as text. Empty for
-/// every other operation, whose body stays one typed argument.
-fn multipart_file_fields(c: &Connector, op: &Operation, models: &ModelsGen<'_>) -> Vec<Parameter> {
-    let Some(body) = op
-        .request_body
-        .as_ref()
-        .filter(|b| b.parameter_name.is_none())
-    else {
-        return Vec::new();
-    };
-    let from_parameter = op.parameters.iter().any(|p| {
-        matches!(
-            p.location,
-            ParameterLocation::Body | ParameterLocation::FormData
-        )
-    });
-    let Some(schema) = body.content.first().and_then(|m| m.schema) else {
-        return Vec::new();
-    };
-    if from_parameter || !sends_multipart(op) {
-        return Vec::new();
-    }
-    let properties = models.merged_properties(c.types.get(c.types.resolve(schema)));
-    if !properties.iter().any(|(_, id, _)| is_binary(&c.types, *id)) {
-        return Vec::new();
-    }
-    properties
-        .into_iter()
-        .map(|(name, id, required)| {
-            let s = c.types.get(c.types.resolve(id));
-            Parameter {
-                description: s.description.clone(),
-                summary: s.title.clone(),
-                ..Parameter::new(
-                    name,
-                    ParameterLocation::FormData,
-                    required && body.required,
-                    id,
-                    body.origin.clone(),
-                )
-            }
-        })
-        .collect()
-}
-
-/// The schema of the items of a page (`itemName` of an object, or the items of an array).
-fn page_item(
-    types: &TypeSpace,
-    models: &ModelsGen<'_>,
-    page: SchemaId,
-    item_name: &str,
-) -> Option<SchemaId> {
-    let s = types.get(types.resolve(page));
-    if s.types == [SchemaType::Array] {
-        return s.items;
-    }
-    let (_, prop, _) = models
-        .merged_properties(s)
-        .into_iter()
-        .find(|(n, _, _)| n == item_name)?;
-    types.get(types.resolve(prop)).items
 }
 
 /// A rustdoc link to the client method `method` from any module of the crate (`root` is where
@@ -621,55 +432,6 @@ pub fn client_items(c: &Connector, models: &mut ModelsGen<'_>, root: &TokenStrea
     }
 }
 
-/// The connector's policy templates (apiProperties.json `policyTemplateInstances`) as the JSON
-/// array the SDK's `Policies::from_json` reads; `None` when it has none.
-pub fn policy_templates(c: &Connector) -> Option<String> {
-    if c.policies.is_empty() {
-        return None;
-    }
-    let list: Vec<serde_json::Value> = c
-        .policies
-        .iter()
-        .map(|p| {
-            let mut m = serde_json::Map::new();
-            m.insert("templateId".into(), p.template_id.clone().into());
-            if let Some(t) = &p.title {
-                m.insert("title".into(), t.clone().into());
-            }
-            m.insert(
-                "parameters".into(),
-                p.parameters
-                    .iter()
-                    .cloned()
-                    .collect::<serde_json::Map<_, _>>()
-                    .into(),
-            );
-            serde_json::Value::Object(m)
-        })
-        .collect();
-    Some(serde_json::Value::Array(list).to_string())
-}
-
-/// The URL of an operation's own server (with its variables' defaults), when it has one that
-/// is complete (a server with a variable that has no value is left to the connection).
-pub fn operation_server(op: &Operation) -> Option<String> {
-    let s = op.servers.first()?;
-    let complete = s
-        .variables
-        .iter()
-        .all(|v| v.default.as_deref().is_some_and(|d| !d.is_empty()));
-    let url = s.url_with_defaults();
-    (complete && url.contains("://") && !url.contains(['{', '}'])).then_some(url)
-}
-
-/// The first server's URL with its variables' defaults.
-pub fn base_url(c: &Connector) -> String {
-    c.servers
-        .first()
-        .map(Server::url_with_defaults)
-        .unwrap_or_default()
-}
-
 #[allow(clippy::too_many_arguments)]
 fn action(
     c: &Connector,
@@ -695,7 +457,7 @@ fn action(
     let (ret, finish) = match success.as_slice() {
         [] => (quote! { () }, quote! { |_| ::std::result::Result::Ok(()) }),
         [(status, s, decode)] => {
-            let read = decode.call();
+            let read = read_call(*decode);
             (body_type(status, *s, *decode), quote! { |response| #read })
         }
         several => {
@@ -706,7 +468,7 @@ fn action(
             let mut fallback = None;
             for (status, s, decode) in several {
                 let ty = body_type(status, *s, *decode);
-                let read = decode.call();
+                let read = read_call(*decode);
                 let v = ident(&format!("Status{}", status_word(status)));
                 let vdoc = format!(" The `{}` response.", status_word(status));
                 variants.push(quote! { #[doc = #vdoc] #v(#ty), });
@@ -724,7 +486,7 @@ fn action(
             let fallback = fallback.unwrap_or_else(|| {
                 let (status, _, decode) = &several[0];
                 let v = ident(&format!("Status{}", status_word(status)));
-                let read = decode.call();
+                let read = read_call(*decode);
                 quote! { _ => ::std::result::Result::Ok(#root::responses::#ename::#v(#read?)), }
             });
             let edoc = format!(
@@ -823,7 +585,7 @@ fn action(
             let item = success
                 .first()
                 .and_then(|(status, s, _)| {
-                    page_item(&c.types, models, *s, &item_name)
+                    page_item(&c.types, *s, &item_name)
                         .map(|i| (i, format!("{}Item", response_hint(op, status))))
                 })
                 .map(|(i, hint)| models.type_ref(i, &hint))
@@ -891,7 +653,7 @@ fn trigger(
                     None => quote! { ::connector_sdk::serde_json::Value },
                 }
             } else {
-                match page_item(&c.types, models, s, "value") {
+                match page_item(&c.types, s, "value") {
                     Some(i) => {
                         split_on = quote! { ::std::option::Option::Some("value") };
                         models.type_ref(i, &format!("{hint}Item"))
@@ -970,110 +732,4 @@ fn trigger(
             }
         }
     }
-}
-
-/// Index of the `models` section in [`sections`].
-const MODELS: usize = 2;
-
-/// The sections of a connector crate's `lib.rs` (client, impl, models, options, responses,
-/// triggers and auth) for the connector placed at `root` (`crate`, or `crate::name` when
-/// several share a crate). The models section is left empty and its generator returned: its
-/// items are only known when every other section has named the types it uses.
-fn early_sections<'c>(
-    c: &'c Connector,
-    root: &str,
-) -> Result<(Vec<super::types::Section>, ModelsGen<'c>), String> {
-    use super::types::{Section, Wrapper};
-    let root_path: syn::Path =
-        syn::parse_str(root).map_err(|e| format!("invalid path `{root}`: {e}"))?;
-    let root_tokens = quote! { #root_path };
-    let mut models = ModelsGen::connector(c, quote! { #root_path::models });
-    let items = client_items(c, &mut models, &root_tokens);
-    let auth = super::auth::auth_items(c, &root_tokens);
-    let ClientItems {
-        client,
-        members,
-        options,
-        responses,
-        triggers,
-    } = items;
-    let module = |doc: &'static str, name: &'static str, items: Vec<TokenStream>| Section {
-        wrapper: Wrapper::Module { doc, name },
-        items,
-    };
-    let mut sections = vec![
-        Section {
-            wrapper: Wrapper::None,
-            items: vec![client],
-        },
-        Section {
-            wrapper: Wrapper::Impl("Client"),
-            items: members,
-        },
-        module(
-            " Types of the connector's requests and responses.",
-            "models",
-            Vec::new(),
-        ),
-        module(
-            " Optional parameters of the client's methods.",
-            "options",
-            options,
-        ),
-    ];
-    if !responses.is_empty() {
-        sections.push(module(
-            " Results of actions with several typed success responses.",
-            "responses",
-            responses,
-        ));
-    }
-    sections.push(module(
-        " The connector's triggers, as values the connector-sdk trigger runtime runs.",
-        "triggers",
-        triggers,
-    ));
-    sections.push(module(
-        " Connections matching the connector's authentication.",
-        "auth",
-        vec![auth],
-    ));
-    Ok((sections, models))
-}
-
-/// The Rust source of a connector crate's `lib.rs` (client, models, options, responses,
-/// triggers and auth in one file) for the connector placed at `root` (`crate`, or
-/// `crate::name` when several share a crate). Formatted in pieces, in parallel: the pieces of
-/// the client are formatted while the models are generated.
-pub fn crate_source(c: &Connector, root: &str) -> Result<String, String> {
-    use super::types::{assemble, format_pieces, to_pieces, Wrapper};
-    let (mut sections, models) = early_sections(c, root)?;
-    let early = to_pieces(&sections, None);
-    // In this thread's pool (no thread of its own): the client's pieces are formatted by
-    // another worker while this one generates the models.
-    let mut early_done = Vec::new();
-    let mut late = Vec::new();
-    let mut late_done = Vec::new();
-    rayon::in_place_scope(|scope| {
-        scope.spawn(|_| early_done = format_pieces(&early));
-        sections[MODELS].items = models.finish();
-        late = to_pieces(&sections, Some(MODELS));
-        late_done = format_pieces(&late);
-    });
-    let wrappers: Vec<Wrapper> = sections.iter().map(|s| s.wrapper).collect();
-    let pieces = early
-        .iter()
-        .map(|(i, _)| *i)
-        .zip(early_done)
-        .chain(late.iter().map(|(i, _)| *i).zip(late_done))
-        .collect();
-    assemble(&wrappers, pieces)
-}
-
-/// [`crate_source`] formatted as one file in one piece: the text [`crate_source`] must equal.
-pub fn crate_source_whole(c: &Connector, root: &str) -> Result<String, String> {
-    let (mut sections, models) = early_sections(c, root)?;
-    sections[MODELS].items = models.finish();
-    let parts = sections.iter().map(super::types::Section::whole);
-    super::types::format_file(quote! { #(#parts)* })
 }

@@ -4,6 +4,8 @@ pub mod auth;
 pub mod client;
 pub mod crate_files;
 pub mod docs;
+pub mod format;
+pub mod lib_rs;
 pub mod names;
 pub mod types;
 

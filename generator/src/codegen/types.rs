@@ -9,6 +9,7 @@
 //! anonymous schema is used (`TaskOwner`, `ListItemsResponse`); recursion is boxed.
 
 use super::docs::{code, combine, or_else};
+use super::format::{format_file, FormatError};
 use super::names::{field_name, type_name, Namer};
 use super::{docs, ident};
 use crate::model::{Additional, Connector, Discriminator, Schema, SchemaId, SchemaType, TypeSpace};
@@ -265,32 +266,10 @@ impl<'a> ModelsGen<'a> {
         None
     }
 
-    /// The properties of a schema with those of its `allOf` parts (recursively, each once).
+    /// The properties of a schema with those of its `allOf` parts (see
+    /// [`crate::plan::merged_properties`]).
     pub(crate) fn merged_properties(&self, s: &Schema) -> Vec<Prop> {
-        let mut out: Vec<(String, SchemaId, bool)> = Vec::new();
-        let mut required: HashSet<String> = HashSet::new();
-        let mut seen = HashSet::new();
-        let mut stack = vec![s];
-        while let Some(part) = stack.pop() {
-            required.extend(part.required.iter().cloned());
-            for p in &part.properties {
-                if let Some(existing) = out.iter_mut().find(|(n, _, _)| n == &p.name) {
-                    existing.1 = p.schema;
-                } else {
-                    out.push((p.name.clone(), p.schema, false));
-                }
-            }
-            for &a in part.all_of.iter().rev() {
-                let r = self.types.resolve(a);
-                if seen.insert(r) {
-                    stack.push(self.types.get(r));
-                }
-            }
-        }
-        for p in &mut out {
-            p.2 = required.contains(&p.0);
-        }
-        out
+        crate::plan::merged_properties(self.types, s)
     }
 
     /// The Rust type for a schema used at a place described by `hint` (used to name it when it
@@ -733,10 +712,7 @@ fn schema_doc(s: &Schema, fallback: impl FnOnce() -> String) -> TokenStream {
 
 /// A schema's own `x-ms-discriminator-value`.
 fn discriminator_value(s: &Schema) -> Option<String> {
-    s.extensions
-        .get("x-ms-discriminator-value")
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_string)
+    s.discriminator_value.clone()
 }
 
 /// The values of a string enum (or a string `const`), if the schema is one.
@@ -768,150 +744,15 @@ pub(crate) fn status_word(s: &crate::model::StatusKey) -> String {
 
 /// The `models` module of a connector as formatted Rust source; `module_path` is where the
 /// module will stand (`crate::models` in a generated crate).
-pub fn models_source(c: &Connector, module_path: &str) -> Result<String, String> {
-    let path: syn::Path = syn::parse_str(module_path)
-        .map_err(|e| format!("invalid module path `{module_path}`: {e}"))?;
+pub fn models_source(c: &Connector, module_path: &str) -> Result<String, FormatError> {
+    let path: syn::Path = syn::parse_str(module_path).map_err(|e| FormatError::ModulePath {
+        path: module_path.to_string(),
+        message: e.to_string(),
+    })?;
     let items = ModelsGen::connector(c, quote! { #path }).finish();
     let file = quote! {
         //! Types of the connector's requests and responses.
         #(#items)*
     };
     format_file(file)
-}
-
-/// Formats a token stream as a Rust file.
-pub fn format_file(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
-    Ok(prettyplease::unparse(&file))
-}
-
-/// What encloses the items of a [`Section`].
-#[derive(Debug, Clone, Copy)]
-pub enum Wrapper {
-    /// Top-level items.
-    None,
-    /// `/// doc` `pub mod name { .. }`.
-    Module {
-        /// The module's doc line (with its leading space).
-        doc: &'static str,
-        /// The module's name.
-        name: &'static str,
-    },
-    /// `impl Type { .. }`.
-    Impl(&'static str),
-}
-
-impl Wrapper {
-    /// The first line of the wrapper as prettyplease prints it, without its doc.
-    fn open(&self) -> Option<String> {
-        match self {
-            Wrapper::None => None,
-            Wrapper::Module { name, .. } => Some(format!("pub mod {name} {{\n")),
-            Wrapper::Impl(name) => Some(format!("impl {name} {{\n")),
-        }
-    }
-
-    fn wrap(&self, body: TokenStream) -> TokenStream {
-        match self {
-            Wrapper::None => body,
-            Wrapper::Module { name, .. } => {
-                let m = ident(name);
-                quote! { pub mod #m { #body } }
-            }
-            Wrapper::Impl(name) => {
-                let t = ident(name);
-                quote! { impl #t { #body } }
-            }
-        }
-    }
-}
-
-/// A part of a generated file: top-level items, or the items of a module or an impl block.
-pub struct Section {
-    /// What encloses the items.
-    pub wrapper: Wrapper,
-    /// The items.
-    pub items: Vec<TokenStream>,
-}
-
-impl Section {
-    /// The whole section as one token stream: its module's doc, the wrapper and every item.
-    pub fn whole(&self) -> TokenStream {
-        let items = &self.items;
-        let body = self.wrapper.wrap(quote! { #(#items)* });
-        match self.wrapper {
-            Wrapper::Module { doc, .. } => quote! { #[doc = #doc] #body },
-            _ => body,
-        }
-    }
-}
-
-/// Items per formatting piece: small enough to share out between threads, large enough that
-/// the per-piece cost stays small.
-const PIECE: usize = 24;
-
-fn unparse(text: &str) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse_str(text).map_err(|e| format!("generated code does not parse: {e}"))?;
-    Ok(prettyplease::unparse(&file))
-}
-
-/// The source text of the pieces of `sections` (every section, or only section `only`): the
-/// unit of parallel formatting, as (section index, text).
-pub fn to_pieces(sections: &[Section], only: Option<usize>) -> Vec<(usize, String)> {
-    let mut pieces = Vec::new();
-    for (i, s) in sections.iter().enumerate() {
-        if only.is_some_and(|o| o != i) {
-            continue;
-        }
-        for chunk in s.items.chunks(PIECE) {
-            pieces.push((i, s.wrapper.wrap(quote! { #(#chunk)* }).to_string()));
-        }
-    }
-    pieces
-}
-
-/// Formats pieces in parallel (token streams are not `Send`; their text is).
-pub fn format_pieces(pieces: &[(usize, String)]) -> Vec<Result<String, String>> {
-    use rayon::prelude::*;
-    pieces.par_iter().map(|(_, text)| unparse(text)).collect()
-}
-
-/// Puts formatted pieces (any order of sections; in order within a section) together into the
-/// file the sections make. prettyplease prints the items of a file, module or impl block one
-/// after another, so this is the text the whole file would give (a test checks it).
-pub fn assemble(
-    wrappers: &[Wrapper],
-    mut pieces: Vec<(usize, Result<String, String>)>,
-) -> Result<String, String> {
-    pieces.sort_by_key(|(i, _)| *i);
-    let mut out = vec![String::new(); wrappers.len()];
-    for (i, text) in pieces {
-        let text = text?;
-        match wrappers[i].open() {
-            Some(open) => {
-                let inner = text
-                    .strip_prefix(&open)
-                    .and_then(|t| t.strip_suffix("}\n"))
-                    .ok_or_else(|| format!("unexpected formatting of `{}`", open.trim_end()))?;
-                out[i].push_str(inner);
-            }
-            None => out[i].push_str(&text),
-        }
-    }
-    let mut file = String::new();
-    for (w, text) in wrappers.iter().zip(out) {
-        if let Wrapper::Module { doc, .. } = w {
-            file.push_str(&format!("///{doc}\n"));
-        }
-        match w.open() {
-            Some(open) if text.is_empty() => {
-                file.push_str(&format!("{}}}\n", open.trim_end()));
-            }
-            Some(open) => file.push_str(&format!("{open}{text}}}\n")),
-            None => file.push_str(&text),
-        }
-    }
-    Ok(file)
 }

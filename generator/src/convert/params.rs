@@ -3,6 +3,7 @@
 
 use super::{extensions, is_form, platform_extensions, Target, Writer};
 use crate::model::*;
+use crate::plan::ArrayFormat;
 use serde_json::{json, Map, Value};
 
 impl Writer<'_> {
@@ -55,13 +56,8 @@ impl Writer<'_> {
                 m.extend(self.schemas.inline_primitive(p.schema, &what));
                 if let Some(Serialization::CollectionFormat(cf)) = &p.serialization {
                     m.insert("collectionFormat".into(), cf.clone().into());
-                } else if let Some(Serialization::Style { style, explode }) = &p.serialization {
-                    let cf = match (style.as_str(), explode) {
-                        ("form", true) => "multi",
-                        ("spaceDelimited", _) => "ssv",
-                        ("pipeDelimited", _) => "pipes",
-                        _ => "csv",
-                    };
+                } else if let Some(Serialization::Style { .. }) = &p.serialization {
+                    let cf = ArrayFormat::of(p).collection_format();
                     if m.get("type").and_then(Value::as_str) == Some("array") {
                         m.insert("collectionFormat".into(), cf.into());
                     }
@@ -74,11 +70,11 @@ impl Writer<'_> {
                         m.insert("style".into(), style.clone().into());
                         m.insert("explode".into(), (*explode).into());
                     }
-                    Some(Serialization::CollectionFormat(cf)) => {
-                        let (style, explode) = match cf.as_str() {
-                            "multi" => ("form", true),
-                            "ssv" => ("spaceDelimited", false),
-                            "pipes" => ("pipeDelimited", false),
+                    Some(Serialization::CollectionFormat(_)) => {
+                        let (style, explode) = match ArrayFormat::of(p) {
+                            ArrayFormat::Multi => ("form", true),
+                            ArrayFormat::Ssv => ("spaceDelimited", false),
+                            ArrayFormat::Pipes => ("pipeDelimited", false),
                             _ if p.location == ParameterLocation::Path
                                 || p.location == ParameterLocation::Header =>
                             {

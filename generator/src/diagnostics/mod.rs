@@ -3,8 +3,7 @@
 pub mod codes;
 pub mod render;
 
-use crate::load::node::Span;
-use crate::load::source::FileId;
+use crate::location::{FileId, Span};
 
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -128,4 +127,11 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
+
+/// Orders diagnostics by file, then position, then code: stable output for people and snapshots.
+pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (a.file, a.span.map(|s| s.start), a.code).cmp(&(b.file, b.span.map(|s| s.start), b.code))
+    });
 }

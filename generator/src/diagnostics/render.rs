@@ -1,7 +1,7 @@
 //! Compiler-style rendering of diagnostics for people.
 
 use super::{Diagnostic, Severity};
-use crate::load::source::{SourceFile, Sources};
+use crate::location::{FileId, SourceMap};
 use crate::text::printable_line;
 use anstyle::{AnsiColor, Style};
 use std::fmt::Write;
@@ -16,9 +16,14 @@ const SNIPPET_AFTER: usize = 100;
 /// characters before it and [`SNIPPET_AFTER`] from it, `…` where the line goes on), made
 /// printable, and the column of `offset` within it (0-based). Long minified lines are cut
 /// around the place rather than from their start.
-fn snippet(f: &SourceFile, line: u32, offset: usize) -> (String, usize) {
-    let text = f.line_text(line);
-    let line_start = text.as_ptr() as usize - f.text.as_ptr() as usize;
+fn snippet(
+    sources: &(impl SourceMap + ?Sized),
+    file: FileId,
+    line: u32,
+    offset: usize,
+) -> (String, usize) {
+    let text = sources.line_text(file, line);
+    let line_start = text.as_ptr() as usize - sources.text(file).as_ptr() as usize;
     let mut at = offset.saturating_sub(line_start).min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;
@@ -55,7 +60,7 @@ fn snippet(f: &SourceFile, line: u32, offset: usize) -> (String, usize) {
 
 /// Renders `d` like a compiler message: header, `--> file:line:col`, the source line with a caret,
 /// related places and a `help:` line. `color` adds ANSI styles.
-pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
+pub fn human(d: &Diagnostic, sources: &(impl SourceMap + ?Sized), color: bool) -> String {
     let paint = |style: Style, text: &str| -> String {
         if color {
             format!("{}{}{}", style.render(), text, style.render_reset())
@@ -78,21 +83,21 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         paint(bold, &format!(": {}", printable_line(&d.message)))
     );
     if let Some(file) = d.file {
-        let f = sources.get(file);
+        let path = printable_line(&sources.path(file).display().to_string()).into_owned();
         match d.span {
             Some(span) => {
-                let lc = f.line_col(span.start);
+                let lc = sources.line_col(file, span.start);
                 let gutter = lc.line.to_string().len();
                 let pad = " ".repeat(gutter);
                 let _ = writeln!(
                     out,
                     "{pad}{} {}:{}:{}",
                     paint(blue, "-->"),
-                    printable_line(&f.path.display().to_string()),
+                    path,
                     lc.line,
                     lc.column
                 );
-                let (shown, caret_col) = snippet(f, lc.line, span.start as usize);
+                let (shown, caret_col) = snippet(sources, file, lc.line, span.start as usize);
                 let _ = writeln!(out, "{pad} {}", paint(blue, "|"));
                 let _ = writeln!(
                     out,
@@ -101,7 +106,7 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
                     paint(blue, "|"),
                     shown
                 );
-                let end = f.line_col(span.end.max(span.start + 1));
+                let end = sources.line_col(file, span.end.max(span.start + 1));
                 let width = if end.line == lc.line && end.column > lc.column {
                     (end.column - lc.column) as usize
                 } else {
@@ -117,23 +122,17 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
                 );
             }
             None => {
-                let _ = writeln!(
-                    out,
-                    " {} {}",
-                    paint(blue, "-->"),
-                    printable_line(&f.path.display().to_string())
-                );
+                let _ = writeln!(out, " {} {}", paint(blue, "-->"), path);
             }
         }
     }
     for r in &d.related {
-        let f = sources.get(r.file);
-        let lc = f.line_col(r.span.start);
+        let lc = sources.line_col(r.file, r.span.start);
         let _ = writeln!(
             out,
             "  {} {}:{}:{}: {}",
             paint(blue, "="),
-            printable_line(&f.path.display().to_string()),
+            printable_line(&sources.path(r.file).display().to_string()),
             lc.line,
             lc.column,
             printable_line(&r.message)
@@ -146,12 +145,11 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
 }
 
 /// `file:line:col` of a diagnostic, when it has a position.
-pub fn location(d: &Diagnostic, sources: &Sources) -> Option<(String, u32, u32)> {
+pub fn location(d: &Diagnostic, sources: &(impl SourceMap + ?Sized)) -> Option<(String, u32, u32)> {
     let file = d.file?;
-    let f = sources.get(file);
-    let lc = d.span.map(|s| f.line_col(s.start));
+    let lc = d.span.map(|s| sources.line_col(file, s.start));
     Some((
-        f.path.display().to_string(),
+        sources.path(file).display().to_string(),
         lc.map_or(0, |l| l.line),
         lc.map_or(0, |l| l.column),
     ))

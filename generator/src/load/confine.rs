@@ -11,6 +11,9 @@
 
 use std::path::{Component, Path, PathBuf};
 
+/// Files that could not be read while following `$ref`s, with the reason.
+pub type Unreadable = std::collections::HashMap<PathBuf, FileError>;
+
 /// Why a file of a definition was not read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FileError {

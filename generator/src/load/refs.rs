@@ -1,8 +1,8 @@
 //! `$ref` resolution across the files of one connector.
 
+use super::confine::{normalize, FileError, Unreadable};
 use super::node::{unescape_segment, Node, Value};
 use super::source::{FileId, Sources};
-use super::{normalize, FileError, Unreadable};
 use std::collections::HashMap;
 use std::path::Path;
 

@@ -2,6 +2,7 @@
 //! line:column.
 
 use super::node::{parse_index, unescape_segment, Node, Span, Value};
+pub use crate::location::{FileId, LineCol};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -12,10 +13,6 @@ const INDEXED_MEMBERS: usize = 32;
 /// For the objects of a tree with more than [`INDEXED_MEMBERS`] members that were looked into
 /// (by address): the position of each key's first member.
 type MemberIndex = HashMap<usize, HashMap<String, usize>>;
-
-/// Index of a file within [`Sources`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize)]
-pub struct FileId(pub u32);
 
 /// The syntax a file was read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,15 +41,6 @@ pub enum Encoding {
         /// Where it stands in the decoded text.
         text_offset: usize,
     },
-}
-
-/// A 1-based line and column (columns count characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-pub struct LineCol {
-    /// Line, from 1.
-    pub line: u32,
-    /// Column in characters, from 1.
-    pub column: u32,
 }
 
 /// One loaded file.
@@ -309,6 +297,21 @@ impl Sources {
     pub fn locate(&self, file: FileId, pointer: &str) -> Option<LineCol> {
         let f = self.get(file);
         Some(f.line_col(f.span_of(pointer)?.start))
+    }
+}
+
+impl crate::location::SourceMap for Sources {
+    fn path(&self, file: FileId) -> &Path {
+        &self.get(file).path
+    }
+    fn text(&self, file: FileId) -> &str {
+        &self.get(file).text
+    }
+    fn line_col(&self, file: FileId, offset: u32) -> LineCol {
+        self.get(file).line_col(offset)
+    }
+    fn line_text(&self, file: FileId, line: u32) -> &str {
+        self.get(file).line_text(line)
     }
 }
 

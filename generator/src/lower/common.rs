@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::load::node::{Node, PointerBuf, Value};
-use crate::load::source::FileId;
+use crate::location::FileId;
 use crate::model::*;
 
 impl<'a> Ctx<'a> {
@@ -232,6 +232,7 @@ impl<'a> Ctx<'a> {
             value_path: s("value-path").or_else(|| s("itemValuePath")),
             value_title: s("value-title").or_else(|| s("itemTitlePath")),
             value_collection: s("value-collection").or_else(|| s("itemsPath")),
+            capability: v.get("capability").is_some(),
             raw: v.to_json(),
             origin: self.origin(file, dptr, v),
         }

@@ -12,11 +12,12 @@ mod schema;
 mod swagger2;
 
 use crate::diagnostics::{codes, Diagnostic};
+use crate::load::confine::Unreadable;
+use crate::load::input::Input;
 use crate::load::node::{Node, PointerBuf, Span};
 use crate::load::refs::{RefError, Resolver};
 use crate::load::source::{FileId, Sources};
-use crate::load::{Input, Unreadable};
-use crate::model::{Connector, Origin, SchemaId, TypeSpace};
+use crate::model::{ConnectionFiles, Connector, Origin, SchemaId, TypeSpace};
 use std::collections::HashMap;
 
 /// The files of one connector.
@@ -76,7 +77,7 @@ impl<'a> Ctx<'a> {
                 "copy the referenced schema into the definition (e.g. under `definitions`) and refer to it with `#/...`",
             ),
             RefError::Loop(_) => (&codes::REF_LOOP, "make one of the references point at a real definition"),
-            RefError::File(_, crate::load::FileError::NotAllowed(_)) => (
+            RefError::File(_, crate::load::confine::FileError::NotAllowed(_)) => (
                 &codes::FILE_NOT_ALLOWED,
                 "keep the definition's files as regular files in its folder, or allow another folder with --root DIR",
             ),
@@ -90,7 +91,7 @@ impl<'a> Ctx<'a> {
                 match e {
                     RefError::Url(_) => format!("reference not followed: {e}"),
                     RefError::Loop(_) => format!("reference loop: {e}"),
-                    RefError::File(_, crate::load::FileError::NotAllowed(_)) => {
+                    RefError::File(_, crate::load::confine::FileError::NotAllowed(_)) => {
                         format!("reference not followed: {e}")
                     }
                     _ => format!("unresolved reference: {e}"),
@@ -101,17 +102,6 @@ impl<'a> Ctx<'a> {
             .help(help),
         );
     }
-}
-
-/// What `apiProperties.json` and `settings.json` say, read on their own.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConnectionFiles {
-    /// `apiProperties.json`, when it could be read.
-    pub properties: Option<crate::model::ApiProperties>,
-    /// Its policy templates.
-    pub policies: Vec<crate::model::PolicyTemplate>,
-    /// `settings.json`, when present.
-    pub settings: Option<crate::model::Settings>,
 }
 
 fn connection_files(ctx: &mut Ctx<'_>, files: Files) -> ConnectionFiles {

@@ -4,7 +4,7 @@ use super::common::Info;
 use super::swagger2::{finish_operations, scopes, PendingOp};
 use super::Ctx;
 use crate::load::node::{Node, PointerBuf};
-use crate::load::source::FileId;
+use crate::location::FileId;
 use crate::model::*;
 
 pub(super) fn lower<'a>(

@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::load::node::{Node, PointerBuf, Span, Value};
-use crate::load::source::FileId;
+use crate::location::FileId;
 use crate::model::*;
 
 fn text(v: &Node) -> Option<String> {

@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::load::node::{Node, PointerBuf, Value};
-use crate::load::source::FileId;
+use crate::location::FileId;
 use crate::model::*;
 
 /// What a schema-shaped object is: a real schema, or a Swagger 2 non-body parameter / header
@@ -139,6 +139,11 @@ impl<'a> Ctx<'a> {
             ) || node.get_str("x-ms-notification-url") == Some("true");
             s.dynamic = self.dynamics(file, node, ptr);
             s.extensions = self.extensions(file, node, ptr);
+            s.discriminator_value = s
+                .extensions
+                .get("x-ms-discriminator-value")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string);
         }
         if let Some(r) = node.get("$ref") {
             match r.as_str() {

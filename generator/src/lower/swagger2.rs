@@ -3,7 +3,7 @@
 use super::common::Info;
 use super::Ctx;
 use crate::load::node::{Node, PointerBuf, Value};
-use crate::load::source::FileId;
+use crate::location::FileId;
 use crate::model::*;
 
 pub(super) fn lower<'a>(ctx: &mut Ctx<'a>, file: FileId, root: &'a Node) -> Connector {

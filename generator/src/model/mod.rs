@@ -17,8 +17,7 @@ pub use operation::*;
 pub use properties::*;
 pub use types::*;
 
-use crate::load::node::{PointerBuf, Span};
-use crate::load::source::FileId;
+use crate::location::{FileId, PointerBuf, Span};
 
 /// Where a model element was written.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

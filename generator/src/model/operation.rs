@@ -203,6 +203,9 @@ pub struct Dynamic {
     pub value_title: Option<String>,
     /// `value-collection` / `itemsPath`.
     pub value_collection: Option<String>,
+    /// The capability form (`"capability": "file-picker"`): served by the platform, not by an
+    /// operation of the connector.
+    pub capability: bool,
     /// The whole extension value as written.
     pub raw: serde_json::Value,
     /// Where it is written.

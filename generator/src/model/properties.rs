@@ -262,6 +262,43 @@ pub struct Settings {
     pub origin: Origin,
 }
 
-/// The platform's redirect URIs live in the SDK, which `connect` and generated crates use too;
-/// the validator checks definitions against the same function.
-pub use connector_sdk::oauth::{per_connector_redirect_url, GLOBAL_REDIRECT_URL};
+/// What `apiProperties.json` and `settings.json` say, read on their own.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectionFiles {
+    /// `apiProperties.json`, when it could be read.
+    pub properties: Option<ApiProperties>,
+    /// Its policy templates.
+    pub policies: Vec<PolicyTemplate>,
+    /// `settings.json`, when present.
+    pub settings: Option<Settings>,
+}
+
+impl ConnectionFiles {
+    /// A connector of which only the connection files are known: no definition, no operations
+    /// (what the rules scoped to the connection files check when the definition is unreadable).
+    pub fn as_connector(&self) -> super::Connector {
+        super::Connector {
+            name: String::new(),
+            title: String::new(),
+            description: None,
+            version: None,
+            format: super::SpecFormat::Swagger2,
+            host: None,
+            base_path: None,
+            schemes: Vec::new(),
+            servers: Vec::new(),
+            consumes: Vec::new(),
+            produces: Vec::new(),
+            auth: Vec::new(),
+            security: Vec::new(),
+            connection: self.properties.clone(),
+            settings: self.settings.clone(),
+            policies: self.policies.clone(),
+            operations: Vec::new(),
+            types: Default::default(),
+            metadata: Default::default(),
+            extensions: Default::default(),
+            origin: Origin::default(),
+        }
+    }
+}

@@ -150,6 +150,8 @@ pub struct Schema {
     pub example: Option<serde_json::Value>,
     /// `discriminator`.
     pub discriminator: Option<Discriminator>,
+    /// `x-ms-discriminator-value`: the value of the discriminator that names this schema.
+    pub discriminator_value: Option<String>,
     /// Constraints.
     pub constraints: Constraints,
     /// `x-ms-summary`.

@@ -41,6 +41,36 @@ fn entry(f: &Finding) -> Entry {
     }
 }
 
+/// Why a baseline could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    /// The file could not be read.
+    #[error(transparent)]
+    Read(#[from] crate::fs::InputError),
+    /// It is not a baseline file.
+    #[error("{}:{}:{}: not a baseline file: {source}", path.display(), source.line(), source.column())]
+    NotBaseline {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What the JSON reader said.
+        source: serde_json::Error,
+    },
+    /// A version this reader does not know.
+    #[error("{}: baseline version {version} is not supported (expected 1)", path.display())]
+    Version {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Its version.
+        version: u32,
+    },
+    /// The baseline could not be written as JSON.
+    #[error("{0}")]
+    Json(serde_json::Error),
+    /// The file could not be written.
+    #[error("{0}")]
+    Write(crate::fs::WriteError),
+}
+
 impl Baseline {
     /// A baseline of these findings, sorted (stable files for version control).
     pub fn of(findings: &[Finding]) -> Baseline {
@@ -53,30 +83,26 @@ impl Baseline {
     }
 
     /// Reads a baseline file.
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = crate::fs::read_text(path).map_err(|e| e.to_string())?;
-        let b: Baseline = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{}:{}:{}: not a baseline file: {e}",
-                path.display(),
-                e.line(),
-                e.column()
-            )
-        })?;
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let text = crate::fs::read_text(path)?;
+        let b: Baseline =
+            serde_json::from_str(&text).map_err(|source| BaselineError::NotBaseline {
+                path: path.to_path_buf(),
+                source,
+            })?;
         if b.version != 1 {
-            return Err(format!(
-                "{}: baseline version {} is not supported (expected 1)",
-                path.display(),
-                b.version
-            ));
+            return Err(BaselineError::Version {
+                path: path.to_path_buf(),
+                version: b.version,
+            });
         }
         Ok(b)
     }
 
     /// Writes the baseline as pretty JSON, atomically.
-    pub fn write(&self, path: &Path) -> Result<(), String> {
-        let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())? + "\n";
-        crate::fs::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
+    pub fn write(&self, path: &Path) -> Result<(), BaselineError> {
+        let text = serde_json::to_string_pretty(self).map_err(BaselineError::Json)? + "\n";
+        crate::fs::write_atomic(path, text.as_bytes()).map_err(BaselineError::Write)
     }
 
     /// Keeps the findings the baseline does not know; returns how many were known.

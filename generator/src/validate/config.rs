@@ -65,39 +65,99 @@ pub struct Config {
     pub roots: Vec<std::path::PathBuf>,
 }
 
-fn globs(file: &Path, list: Option<Vec<String>>) -> Result<Option<GlobSet>, String> {
+/// Why a configuration file was refused; each names the file (and the line and column where
+/// the TOML is wrong).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// It could not be read.
+    #[error(transparent)]
+    Read(#[from] crate::fs::InputError),
+    /// It is not TOML of the configuration's shape.
+    #[error("{}{}: {message}", file.display(), at.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
+    Toml {
+        /// The file.
+        file: std::path::PathBuf,
+        /// Line and column.
+        at: Option<(usize, usize)>,
+        /// What the parser said.
+        message: String,
+    },
+    /// A rule that does not exist.
+    #[error("{}: unknown rule `{name}` (see `connector-gen rules`)", file.display())]
+    UnknownRule {
+        /// The file.
+        file: std::path::PathBuf,
+        /// The name given.
+        name: String,
+    },
+    /// A level that does not exist.
+    #[error("{}: `{rule}` = \"{level}\": expected \"error\", \"warning\", \"info\" or \"off\"", file.display())]
+    Level {
+        /// The file.
+        file: std::path::PathBuf,
+        /// The rule.
+        rule: String,
+        /// The level given.
+        level: String,
+    },
+    /// A glob that does not parse.
+    #[error("{}: invalid glob `{glob}`: {source}", file.display())]
+    Glob {
+        /// The file.
+        file: std::path::PathBuf,
+        /// The glob.
+        glob: String,
+        /// Why.
+        source: globset::Error,
+    },
+    /// A set of globs that cannot be built.
+    #[error("{}: {source}", file.display())]
+    Globs {
+        /// The file.
+        file: std::path::PathBuf,
+        /// Why.
+        source: globset::Error,
+    },
+}
+
+fn globs(file: &Path, list: Option<Vec<String>>) -> Result<Option<GlobSet>, ConfigError> {
     let Some(list) = list else { return Ok(None) };
     let mut b = GlobSetBuilder::new();
     for g in list {
         let glob = globset::GlobBuilder::new(&g)
             .literal_separator(false)
             .build()
-            .map_err(|e| format!("{}: invalid glob `{g}`: {e}", file.display()))?;
+            .map_err(|source| ConfigError::Glob {
+                file: file.to_path_buf(),
+                glob: g.clone(),
+                source,
+            })?;
         b.add(glob);
     }
-    b.build()
-        .map(Some)
-        .map_err(|e| format!("{}: {e}", file.display()))
+    b.build().map(Some).map_err(|source| ConfigError::Globs {
+        file: file.to_path_buf(),
+        source,
+    })
 }
 
-fn rule_code(file: &Path, name: &str) -> Result<&'static str, String> {
-    find_rule(name).map(|m| m.code).ok_or_else(|| {
-        format!(
-            "{}: unknown rule `{name}` (see `connector-gen rules`)",
-            file.display()
-        )
-    })
+fn rule_code(file: &Path, name: &str) -> Result<&'static str, ConfigError> {
+    find_rule(name)
+        .map(|m| m.code)
+        .ok_or_else(|| ConfigError::UnknownRule {
+            file: file.to_path_buf(),
+            name: name.to_string(),
+        })
 }
 
 impl Config {
     /// Reads a TOML configuration file; errors name the file, line and column.
-    pub fn load(file: &Path) -> Result<Config, String> {
-        let text = crate::fs::read_text(file).map_err(|e| e.to_string())?;
+    pub fn load(file: &Path) -> Result<Config, ConfigError> {
+        let text = crate::fs::read_text(file)?;
         Self::parse(file, &text)
     }
 
     /// Parses configuration text (`file` is used in messages).
-    pub fn parse(file: &Path, text: &str) -> Result<Config, String> {
+    pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let at = e.span().map(|s| {
                 let line = text[..s.start].matches('\n').count() + 1;
@@ -106,14 +166,13 @@ impl Config {
                     .next()
                     .map_or(0, |l| l.chars().count())
                     + 1;
-                format!(":{line}:{col}")
+                (line, col)
             });
-            format!(
-                "{}{}: {}",
-                file.display(),
-                at.unwrap_or_default(),
-                e.message()
-            )
+            ConfigError::Toml {
+                file: file.to_path_buf(),
+                at,
+                message: e.message().to_string(),
+            }
         })?;
         let mut config = Config::default();
         let base = file.parent().unwrap_or(Path::new(""));
@@ -125,7 +184,13 @@ impl Config {
                 "warning" | "warn" => Level::On(Severity::Warning),
                 "info" | "note" => Level::On(Severity::Info),
                 "off" | "ignore" | "none" => Level::Off,
-                other => return Err(format!("{}: `{rule}` = \"{other}\": expected \"error\", \"warning\", \"info\" or \"off\"", file.display())),
+                other => {
+                    return Err(ConfigError::Level {
+                        file: file.to_path_buf(),
+                        rule: rule.clone(),
+                        level: other.to_string(),
+                    })
+                }
             };
             config.levels.insert(code, level);
         }
@@ -210,19 +275,23 @@ mod tests {
     fn errors_name_the_place() {
         let e = Config::parse(Path::new("c.toml"), "[rules]\nPP9999 = \"off\"\n")
             .err()
-            .unwrap();
+            .unwrap()
+            .to_string();
         assert!(e.contains("unknown rule `PP9999`"), "{e}");
         let e = Config::parse(Path::new("c.toml"), "[rules]\nPP0003 = \"loud\"\n")
             .err()
-            .unwrap();
+            .unwrap()
+            .to_string();
         assert!(e.contains("expected \"error\""), "{e}");
         let e = Config::parse(Path::new("c.toml"), "[rules\n")
             .err()
-            .unwrap();
+            .unwrap()
+            .to_string();
         assert!(e.starts_with("c.toml:1:"), "{e}");
         let e = Config::parse(Path::new("c.toml"), "[rulez]\n")
             .err()
-            .unwrap();
+            .unwrap()
+            .to_string();
         assert!(e.contains("unknown field"), "{e}");
     }
 }

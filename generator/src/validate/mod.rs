@@ -11,10 +11,11 @@ pub mod report;
 pub mod rules;
 
 use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::load::node::{PointerBuf, Span};
-use crate::load::source::{FileId, Sources};
-use crate::load::Loaded;
+use crate::load::source::Sources;
+use crate::location::FileId;
+use crate::location::{PointerBuf, Span};
 use crate::model::{Connector, Origin};
+use crate::pipeline::Loaded;
 
 /// Which set of rules runs, and how strictly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -129,6 +130,31 @@ pub trait Rule: Sync + Send {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! rule {
+    // A loader rule: its code, name and severity are the loader's (`diagnostics::codes`); the
+    // file holds its documentation.
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            loader: $loader:ident,
+            certification: $cert:ident,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+        impl $name {
+            /// The rule's metadata and documentation.
+            pub const META: $crate::validate::RuleMeta = $crate::validate::RuleMeta {
+                code: $crate::diagnostics::codes::$loader.code,
+                name: $crate::diagnostics::codes::$loader.name,
+                category: $crate::validate::Category::Loading,
+                default: Some($crate::diagnostics::codes::$loader.severity),
+                certification: $crate::diagnostics::Severity::$cert,
+                summary: $summary,
+                doc: concat!($($doc, "\n"),*),
+            };
+        }
+    };
     (
         $(#[doc = $doc:literal])*
         pub struct $name:ident {
@@ -282,7 +308,7 @@ pub fn validate(loaded: &Loaded, profile: Profile) -> Vec<Diagnostic> {
     {
         (Some(c), _) => Some((c, &[Scope::Definition, Scope::ConnectionFiles])),
         (None, Some(files)) => {
-            without_definition = connection_files_only(files);
+            without_definition = files.as_connector();
             Some((&without_definition, &[Scope::ConnectionFiles]))
         }
         (None, None) => None,
@@ -311,33 +337,6 @@ pub fn validate(loaded: &Loaded, profile: Profile) -> Vec<Diagnostic> {
     // operation that uses it: report each finding once.
     let mut seen = std::collections::HashSet::new();
     out.retain(|d| seen.insert((d.code, d.file, d.span, d.message.clone())));
-    crate::load::sort_diagnostics(&mut out);
+    crate::diagnostics::sort_diagnostics(&mut out);
     out
-}
-
-/// A connector that holds only what the connection files say, for the rules scoped to them.
-fn connection_files_only(files: &crate::lower::ConnectionFiles) -> Connector {
-    Connector {
-        name: String::new(),
-        title: String::new(),
-        description: None,
-        version: None,
-        format: crate::model::SpecFormat::Swagger2,
-        host: None,
-        base_path: None,
-        schemes: Vec::new(),
-        servers: Vec::new(),
-        consumes: Vec::new(),
-        produces: Vec::new(),
-        auth: Vec::new(),
-        security: Vec::new(),
-        connection: files.properties.clone(),
-        settings: files.settings.clone(),
-        policies: files.policies.clone(),
-        operations: Vec::new(),
-        types: Default::default(),
-        metadata: Default::default(),
-        extensions: Default::default(),
-        origin: Origin::default(),
-    }
 }

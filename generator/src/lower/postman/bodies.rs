@@ -1,7 +1,7 @@
 //! Request bodies and saved responses → media types and inferred schemas.
 
-use super::build::Slot;
 use super::infer::infer;
+use super::parts::{SavedResponse, Slot};
 use super::url::lookup;
 use super::Saved;
 use crate::load::json;
@@ -56,20 +56,6 @@ pub(super) fn parse_json_body(text: &str, vars: &[(String, String)]) -> Option<J
         rest = &rest[c.len_utf8()..];
     }
     json::parse(&out, 256).ok().map(|p| p.root.to_json())
-}
-
-/// A saved response, read: what it becomes (merged with others of its status) once every
-/// request of the operation is known.
-pub(super) struct SavedResponse {
-    pub status: StatusKey,
-    pub description: String,
-    /// The media type of its body; `None` when it has none.
-    pub media: Option<String>,
-    /// Body examples (JSON, or one text).
-    pub examples: Vec<Json>,
-    /// The body is text, not JSON.
-    pub text: bool,
-    pub origin: Origin,
 }
 
 pub(super) fn saved(r: &Saved<'_>, origin: &Origin) -> SavedResponse {

@@ -11,7 +11,9 @@ mod bodies;
 mod build;
 mod infer;
 mod params;
+mod parts;
 mod paths;
+mod request;
 mod schemes;
 mod url;
 mod v1;
@@ -19,7 +21,7 @@ mod v1;
 use super::Ctx;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::load::node::{Node, PointerBuf, Span, Value};
-use crate::load::source::FileId;
+use crate::location::FileId;
 use crate::model::Connector;
 use std::rc::Rc;
 
@@ -111,9 +113,20 @@ pub(super) struct Collection<'a> {
     pub first_script: Option<Span>,
 }
 
+/// A Postman collection of a version that is not read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(crate) enum UnknownVersion {
+    /// Neither a schema nor requests.
+    #[error("no `info.schema` and no `item` list")]
+    Nothing,
+    /// A schema of another version.
+    #[error("schema `{0}`")]
+    Schema(String),
+}
+
 /// Which Postman format `root` is, if it is one: `Some(Ok(version))`, `Some(Err(what))` for an
 /// unknown schema version, `None` when it is not a Postman collection.
-pub(crate) fn detect(root: &Node) -> Option<Result<String, String>> {
+pub(crate) fn detect(root: &Node) -> Option<Result<String, UnknownVersion>> {
     if let Some(info) = root.get("info") {
         let schema = info.get_str("schema").unwrap_or("");
         let is_postman = schema.contains("postman.com") || info.get("_postman_id").is_some();
@@ -128,9 +141,9 @@ pub(crate) fn detect(root: &Node) -> Option<Result<String, String>> {
             "v2.0.0" | "v2.1.0" => Ok(version.to_string()),
             "" if schema.is_empty() && root.get("item").is_some() => Ok("v2.1.0".into()),
             _ => Err(if schema.is_empty() {
-                "no `info.schema` and no `item` list".to_string()
+                UnknownVersion::Nothing
             } else {
-                format!("schema `{schema}`")
+                UnknownVersion::Schema(schema.to_string())
             }),
         });
     }

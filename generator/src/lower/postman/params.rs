@@ -1,10 +1,10 @@
 //! Query, header and form rows → parameters with types, defaults and examples from their values.
 
-use super::build::note_undefined;
 use super::infer::scalar_type;
+use super::parts::note_undefined;
 use super::url::lookup;
 use super::{Kv, Req};
-use crate::load::source::FileId;
+use crate::location::FileId;
 use crate::lower::Ctx;
 use crate::model::*;
 use serde_json::Value as Json;

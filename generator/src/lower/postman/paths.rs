@@ -1,6 +1,6 @@
 //! Where a request goes: origin, base path, path template, operation ids and servers.
 
-use super::build::Target;
+use super::parts::Target;
 use super::url::{split_raw, substitute, template_name, templated};
 use super::Req;
 use crate::lower::common::generated_id;

@@ -3,7 +3,7 @@
 use super::auth::{self, Mapped};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::load::node::{Node, PointerBuf};
-use crate::load::source::FileId;
+use crate::location::FileId;
 use crate::lower::Ctx;
 use crate::model::*;
 use std::collections::HashSet;

@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Remove the occurrence that is not meant.
     pub struct DuplicateKey {
-        code: "PP0004",
-        name: "duplicate-key",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Warning),
+        loader: DUPLICATE_KEY,
         certification: Warning,
         summary: "A key written twice in one object",
     }

@@ -48,7 +48,7 @@ impl Rule for DynamicOperationUnknown {
             let key = dy.kind.key();
             // The capability form (`"capability": "file-picker"`) is served by the platform, not
             // by an operation of the connector.
-            if dy.raw.get("capability").is_some() {
+            if dy.capability {
                 continue;
             }
             let d = match dy.operation_id.as_deref() {

@@ -24,10 +24,7 @@ crate::rule! {
 /// by a relative path. A definition that really spans folders can be read with
 /// `--root DIR` (or `roots = ["DIR"]` in the `--config` file), which allows files under DIR.
     pub struct FileNotAllowed {
-        code: "PP0018",
-        name: "file-not-allowed",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Error),
+        loader: FILE_NOT_ALLOWED,
         certification: Error,
         summary: "A file outside the definition's folder, or not a regular file",
     }

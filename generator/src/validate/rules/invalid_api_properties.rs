@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Wrap the content in `{"properties": {...}}`.
     pub struct InvalidApiProperties {
-        code: "PP0108",
-        name: "invalid-api-properties",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Error),
+        loader: INVALID_PROPERTIES,
         certification: Error,
         summary: "`apiProperties.json` or `settings.json` is not usable",
     }

@@ -18,10 +18,7 @@ crate::rule! {
 /// ## Fix
 /// Add the missing comma, close the string, or remove the extra brace at the line and column given.
     pub struct InvalidSyntax {
-        code: "PP0001",
-        name: "invalid-syntax",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Error),
+        loader: INVALID_SYNTAX,
         certification: Error,
         summary: "The file cannot be read as JSON or YAML",
     }

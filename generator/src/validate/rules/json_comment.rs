@@ -18,10 +18,7 @@ crate::rule! {
 /// ## Fix
 /// Remove the comment, or move the note into a `description`.
     pub struct JsonComment {
-        code: "PP0006",
-        name: "json-comment",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Warning),
+        loader: JSON_COMMENT,
         certification: Warning,
         summary: "A comment in a JSON file",
     }

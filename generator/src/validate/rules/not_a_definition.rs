@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Check that the right file was given; a definition starts with `"swagger": "2.0"` or `"openapi": "3.x.y"`.
     pub struct NotADefinition {
-        code: "PP0101",
-        name: "not-a-definition",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Error),
+        loader: NOT_A_DEFINITION,
         certification: Error,
         summary: "The file is not a Swagger 2.0 or OpenAPI 3.x definition",
     }

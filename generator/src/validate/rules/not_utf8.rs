@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Save the file as UTF-8.
     pub struct NotUtf8 {
-        code: "PP0005",
-        name: "not-utf8",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Warning),
+        loader: NOT_UTF8,
         certification: Warning,
         summary: "The file is not UTF-8",
     }

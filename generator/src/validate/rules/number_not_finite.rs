@@ -20,10 +20,7 @@ crate::rule! {
 /// ## Fix
 /// Write a finite number, or leave the keyword out.
     pub struct NumberNotFinite {
-        code: "PP0019",
-        name: "number-not-finite",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Warning),
+        loader: NUMBER_NOT_FINITE,
         certification: Warning,
         summary: "A number that is infinite, NaN or too large for a double",
     }

@@ -44,8 +44,11 @@ impl Rule for OAuthRedirectNotPerConnector {
             .as_ref()
             .and_then(|s| s.connector_id.clone());
         let uri = match &connector_id {
-            Some(id) => crate::model::per_connector_redirect_url(id),
-            None => format!("{}/<connector id>", crate::model::GLOBAL_REDIRECT_URL),
+            Some(id) => connector_sdk::oauth::per_connector_redirect_url(id),
+            None => format!(
+                "{}/<connector id>",
+                connector_sdk::oauth::GLOBAL_REDIRECT_URL
+            ),
         };
         for (p, o) in cx.oauth_parameters() {
             let d = match o.redirect_mode.as_deref() {

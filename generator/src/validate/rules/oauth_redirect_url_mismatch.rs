@@ -1,7 +1,9 @@
 //! Rule PP0013 `oauth-redirect-url-mismatch`.
 
-use crate::model::{per_connector_redirect_url, GLOBAL_REDIRECT_URL};
+// The platform's redirect URIs live in the SDK, which `connect` and generated crates use too;
+// the validator checks definitions against the same function.
 use crate::validate::{Checker, Rule, RuleMeta, Scope};
+use connector_sdk::oauth::{per_connector_redirect_url, GLOBAL_REDIRECT_URL};
 
 crate::rule! {
     /// ## What it does

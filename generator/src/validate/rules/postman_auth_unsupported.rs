@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Use an auth type the platform supports (API key, basic, OAuth 2.0), or describe the credentials as header or query parameters.
     pub struct PostmanAuthUnsupported {
-        code: "PP0122",
-        name: "postman-auth-unsupported",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Warning),
+        loader: POSTMAN_AUTH_UNSUPPORTED,
         certification: Warning,
         summary: "A Postman auth type has no OpenAPI security scheme",
     }

@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Fix the JSON of the example body.
     pub struct PostmanBodyNotJson {
-        code: "PP0125",
-        name: "postman-body-not-json",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Warning),
+        loader: POSTMAN_BODY_NOT_JSON,
         certification: Warning,
         summary: "A Postman body marked as JSON does not parse",
     }

@@ -20,10 +20,7 @@ crate::rule! {
 /// ## Fix
 /// Give the credentials as the request's or the collection's `auth` (basic).
     pub struct PostmanCredentialsInUrl {
-        code: "PP0126",
-        name: "postman-credentials-in-url",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Warning),
+        loader: POSTMAN_CREDENTIALS_IN_URL,
         certification: Warning,
         summary: "A Postman request URL with credentials",
     }

@@ -20,10 +20,7 @@ crate::rule! {
 /// ## Fix
 /// Nothing, when the requests are examples of one action. When they are different actions (an RPC endpoint, GraphQL), give them different paths or describe the API with OpenAPI.
     pub struct PostmanRequestMerged {
-        code: "PP0120",
-        name: "postman-request-merged",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Info),
+        loader: POSTMAN_REQUEST_MERGED,
         certification: Info,
         summary: "A Postman request with the same method and path as an earlier one was merged into its operation",
     }

@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Give the request a URL, or a method among GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH and TRACE.
     pub struct PostmanRequestSkipped {
-        code: "PP0121",
-        name: "postman-request-skipped",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Warning),
+        loader: POSTMAN_REQUEST_SKIPPED,
         certification: Warning,
         summary: "A Postman request could not become an operation",
     }

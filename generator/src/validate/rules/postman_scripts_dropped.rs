@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Make the computed values parameters or connection settings, or use a policy template.
     pub struct PostmanScriptsDropped {
-        code: "PP0124",
-        name: "postman-scripts-dropped",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Info),
+        loader: POSTMAN_SCRIPTS_DROPPED,
         certification: Info,
         summary: "Postman pre-request or test scripts are not converted",
     }

@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Add the variable with its value to the collection's `variable` list.
     pub struct PostmanUndefinedVariable {
-        code: "PP0123",
-        name: "postman-undefined-variable",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Info),
+        loader: POSTMAN_UNDEFINED_VARIABLE,
         certification: Info,
         summary: "A Postman variable used in a URL or parameter has no value in the collection",
     }

@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Make the file readable, or remove it.
     pub struct ReadError {
-        code: "PP0106",
-        name: "read-error",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Error),
+        loader: READ_ERROR,
         certification: Error,
         summary: "A file could not be read",
     }

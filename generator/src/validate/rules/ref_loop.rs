@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Point one of the references at a schema with content.
     pub struct RefLoop {
-        code: "PP0008",
-        name: "ref-loop",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Error),
+        loader: REF_LOOP,
         certification: Error,
         summary: "`$ref`s that only point at each other",
     }

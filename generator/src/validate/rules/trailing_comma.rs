@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Remove the comma.
     pub struct TrailingComma {
-        code: "PP0003",
-        name: "trailing-comma",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Warning),
+        loader: TRAILING_COMMA,
         certification: Warning,
         summary: "A comma before `]` or `}`",
     }

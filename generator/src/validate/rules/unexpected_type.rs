@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Write the value with the type the specification gives (here `true`).
     pub struct UnexpectedType {
-        code: "PP0103",
-        name: "unexpected-type",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Warning),
+        loader: UNEXPECTED_TYPE,
         certification: Warning,
         summary: "A field holds a value of the wrong JSON type",
     }

@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Correct the reference or add the missing definition.
     pub struct UnresolvedRef {
-        code: "PP0007",
-        name: "unresolved-ref",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Error),
+        loader: UNRESOLVED_REF,
         certification: Error,
         summary: "A `$ref` that points nowhere",
     }

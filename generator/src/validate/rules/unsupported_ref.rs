@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Copy the schema into `definitions` (or `components/schemas`) and refer to it with `#/...`.
     pub struct UnsupportedRef {
-        code: "PP0009",
-        name: "unsupported-ref",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Error),
+        loader: UNSUPPORTED_REF,
         certification: Error,
         summary: "A `$ref` to a URL",
     }

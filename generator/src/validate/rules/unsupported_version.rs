@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Convert the definition to Swagger 2.0 or OpenAPI 3.x.
     pub struct UnsupportedVersion {
-        code: "PP0102",
-        name: "unsupported-version",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Error),
+        loader: UNSUPPORTED_VERSION,
         certification: Error,
         summary: "A `swagger` or `openapi` version that is not read",
     }

@@ -17,10 +17,7 @@ crate::rule! {
 /// ## Fix
 /// Save the file as UTF-8 without a BOM.
     pub struct Utf8Bom {
-        code: "PP0002",
-        name: "utf8-bom",
-        category: Loading,
-        default: Some(crate::diagnostics::Severity::Warning),
+        loader: UTF8_BOM,
         certification: Warning,
         summary: "A UTF-8 byte-order mark precedes the JSON text",
     }
