@@ -8,6 +8,7 @@
 pub mod codegen;
 pub mod convert;
 pub mod diagnostics;
+pub mod diff;
 pub mod fs;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -14,6 +14,7 @@ mod call;
 #[cfg(feature = "run")]
 mod connect;
 mod convert;
+mod diff;
 mod generate;
 mod inspect;
 mod rules;
@@ -96,6 +97,17 @@ enum Command {
     ///   connector-gen convert apiDefinition.swagger.json --to openapi3 > openapi.json
     #[command(verbatim_doc_comment)]
     Convert(convert::Args),
+    /// Compare two versions of a connector: what changed, and whether it breaks flows.
+    ///
+    /// OLD and NEW are each a definition file, a connector folder, or a directory of them
+    /// (connectors paired by folder name). Exit status: 0 nothing breaking (or below
+    /// --fail-on), 1 changes at the --fail-on level found, 2 could not run (a side unreadable).
+    ///
+    /// Examples:
+    ///   connector-gen diff old/apiDefinition.swagger.json new/apiDefinition.swagger.json
+    ///   connector-gen diff released/ connectors/ --format json --fail-on warning
+    #[command(verbatim_doc_comment)]
+    Diff(diff::Args),
     /// Run one action against the live API and print the response body as JSON.
     ///
     /// A pageable action follows every page (--max-pages N) and prints all items. Exit status:
@@ -126,6 +138,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = rules::RulesFormat::Human)]
         format: rules::RulesFormat,
+        /// The change rules of `diff` instead (`--format markdown` writes docs/change-rules.md).
+        #[arg(long)]
+        changes: bool,
     },
 }
 
@@ -215,6 +230,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => pipeline::with_loader_pool(|| validate::run(args)),
         Command::Generate(args) => pipeline::with_loader_pool(|| generate::run(args)),
         Command::Convert(args) => pipeline::with_loader_thread(|| convert::run(args)),
+        Command::Diff(args) => pipeline::with_loader_pool(|| diff::run(args)),
         #[cfg(feature = "run")]
         Command::Call(args) => pipeline::with_loader_pool(|| call::run(args)),
         #[cfg(feature = "run")]
@@ -223,6 +239,6 @@ pub fn main() -> ExitCode {
         Command::Connections(command) => connect::connections(command),
         #[cfg(feature = "run")]
         Command::Watch(args) => pipeline::with_loader_pool(|| watch::run(args)),
-        Command::Rules { format } => rules::run(format),
+        Command::Rules { format, changes } => rules::run(format, changes),
     }
 }

@@ -337,6 +337,16 @@ impl StatusKey {
         StatusKey::Other(key.to_string())
     }
 
+    /// The key as a `responses` key is written (`200`, `2XX`, `default`).
+    pub fn as_str(&self) -> String {
+        match self {
+            StatusKey::Code(c) => c.to_string(),
+            StatusKey::Range(r) => format!("{r}XX"),
+            StatusKey::Default => "default".into(),
+            StatusKey::Other(o) => o.clone(),
+        }
+    }
+
     /// True for 2xx codes and the `2XX` range.
     pub fn is_success(&self) -> bool {
         match self {
@@ -391,6 +401,17 @@ pub enum TriggerMode {
     Batch,
     /// Anything else, as written.
     Other(String),
+}
+
+impl TriggerMode {
+    /// `single`, `batch`, or as written.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TriggerMode::Single => "single",
+            TriggerMode::Batch => "batch",
+            TriggerMode::Other(o) => o,
+        }
+    }
 }
 
 /// The notification a webhook trigger receives (`x-ms-notification-content`, a 3.1 webhook's or

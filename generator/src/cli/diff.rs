@@ -1,0 +1,98 @@
+//! `connector-gen diff OLD NEW`: the changes from one version of a connector (or a directory of
+//! them) to another, and whether they break the flows built on it.
+
+use clap::ValueEnum;
+use connector_gen::diff::{self, report, Level};
+use connector_gen::pipeline::{self, Loaded};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Output format of `diff`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Compiler-style messages with both places, and a summary line.
+    Human,
+    /// `{"changes": [...], "summary": {...}}`.
+    Json,
+}
+
+/// From which level of change the exit status is 1.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Breaking changes.
+    Breaking,
+    /// Breaking changes and warnings.
+    Warning,
+    /// Never (exit 0 whatever changed).
+    Never,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The old version: a definition file, a connector folder, or a directory of them.
+    old: PathBuf,
+    /// The new version, of the same kind.
+    new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    format: DiffFormat,
+    /// Exit 1 when a change of this level (or a higher one) is found.
+    #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
+    fail_on: FailOn,
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    say!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn load_side(path: &Path, side: &str) -> Result<Vec<Loaded>, ExitCode> {
+    match pipeline::load_path(path, &super::load_options()) {
+        Ok(l) if l.is_empty() => Err(fail(format!(
+            "the {side} version {}: no definition found",
+            path.display()
+        ))),
+        Ok(l) => Ok(l),
+        Err(e) => Err(fail(format!("the {side} version: {e}"))),
+    }
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let old = match load_side(&args.old, "old") {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let new = match load_side(&args.new, "new") {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let changes = match diff::diff_sets(&old, &new) {
+        Ok(c) => c,
+        Err(e) => return fail(format!("{e} (see `connector-gen validate`)")),
+    };
+    match args.format {
+        DiffFormat::Human => {
+            let texts = report::Texts {
+                old: (old.len() == 1).then(|| &old[0].sources),
+                new: (new.len() == 1).then(|| &new[0].sources),
+            };
+            print!("{}", report::human(&changes, texts));
+            say!("{}", report::summary_line(&changes));
+        }
+        DiffFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report::json(&changes)).unwrap_or_default()
+        ),
+    }
+    let worst = diff::verdict(&changes);
+    let fails = match args.fail_on {
+        FailOn::Breaking => worst == Some(Level::Breaking),
+        FailOn::Warning => worst >= Some(Level::Warning),
+        FailOn::Never => false,
+    };
+    if fails {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

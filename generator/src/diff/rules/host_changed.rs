@@ -1,0 +1,52 @@
+//! Change rule PC0601 `host-changed`.
+
+#[allow(unused_imports)]
+use crate::diff::{match_parameters, schema, DiffCx};
+#[allow(unused_imports)]
+use crate::model::*;
+
+crate::change_rule! {
+/// ## What it does
+/// Compares where operations are sent: the first server's URL (Swagger `schemes`, `host` and `basePath`, or OpenAPI `servers`).
+///
+/// ## Why
+/// Existing connections, and clients generated from the old version, send requests to the old place.
+///
+/// ## Example
+/// ```text
+/// old: host: api.contoso.example, basePath: /v2
+/// new: host: api.contoso.example, basePath: /v3
+/// ```
+///
+/// ## Fix
+/// Keep the old base URL; if the service moved, a `dynamichosturl` policy or a connection parameter can carry the host.
+    pub struct HostChanged {
+        code: "PC0601",
+        name: "host-changed",
+        level: Breaking,
+        summary: "The host, base path or servers changed",
+    }
+}
+
+fn check(cx: &mut DiffCx<'_>) {
+    let (o, n) = (
+        crate::plan::base_url(cx.old.connector),
+        crate::plan::base_url(cx.new.connector),
+    );
+    if o.trim_end_matches('/') == n.trim_end_matches('/') {
+        return;
+    }
+    let show = |s: &str| {
+        if s.is_empty() {
+            "none".to_string()
+        } else {
+            format!("`{s}`")
+        }
+    };
+    let c = cx.between(
+        &cx.old.connector.origin,
+        &cx.new.connector.origin,
+        format!("the base URL changed from {} to {}", show(&o), show(&n)),
+    );
+    cx.push(c);
+}

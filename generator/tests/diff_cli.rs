@@ -1,0 +1,216 @@
+//! `connector-gen diff` and the change rules: every rule fires on its fixture pair (one change
+//! each, against `fixtures/changes/base.json`), its findings are located on both sides
+//! (snapshot per rule), and exit statuses and bad input behave as documented.
+
+mod common;
+
+use common::run;
+use connector_gen::diff::{self, all_change_rules, report};
+use connector_gen::load::LoadOptions;
+use connector_gen::pipeline::{self, Loaded};
+use std::path::Path;
+
+fn load(path: &Path) -> Vec<Loaded> {
+    pipeline::load_path(path, &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn fixture(code: &str, name: &str) -> std::path::PathBuf {
+    common::root().join(format!("fixtures/changes/{code}-{name}.json"))
+}
+
+/// Rules that sets of connectors report, not pairs of definitions.
+const SET_RULES: [&str; 2] = ["PC0001", "PC0002"];
+
+#[test]
+fn every_change_rule_fires_on_its_fixture_and_nothing_else_does() {
+    let base = load(&common::root().join("fixtures/changes/base.json"));
+    let root = format!("{}/", common::root().display());
+    for rule in all_change_rules() {
+        let m = rule.meta();
+        if SET_RULES.contains(&m.code) {
+            continue;
+        }
+        let path = fixture(m.code, m.name);
+        assert!(
+            path.exists(),
+            "rule {} {} has no fixture at {}",
+            m.code,
+            m.name,
+            path.display()
+        );
+        let new = load(&path);
+        let changes = diff::diff_sets(&base, &new).unwrap();
+        let mut codes: Vec<&str> = changes.iter().map(|c| c.code).collect();
+        codes.dedup();
+        // Without a new info.version, a breaking change also brings PC0602.
+        let expected: &[&str] = match m.code {
+            "PC0602" => &["PC0101", "PC0602"],
+            c => &[c],
+        };
+        assert_eq!(codes, expected, "{} {}", m.code, m.name);
+        for c in &changes {
+            assert!(c.old.is_some() || c.new.is_some(), "{c:?} has no place");
+        }
+        let texts = report::Texts {
+            old: Some(&base[0].sources),
+            new: Some(&new[0].sources),
+        };
+        let text = report::human(&changes, texts).replace(&root, "");
+        insta::assert_snapshot!(format!("change_{}_{}", m.code, m.name), text);
+    }
+}
+
+#[test]
+fn the_cli_prints_both_places_and_a_stable_json_shape() {
+    let r = run(&[
+        "diff",
+        "fixtures/changes/base.json",
+        "fixtures/changes/PC0602-version-not-bumped.json",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("breaking[PC0101 operation-removed]: operation `DeleteTask` (DELETE /tasks/{taskId}) was removed"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("--> old fixtures/changes/base.json:"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("--> new fixtures/changes/PC0602-version-not-bumped.json:"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr
+            .contains("1 breaking, 1 warning(s), 0 other change(s): a major version"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&[
+        "diff",
+        "fixtures/changes/base.json",
+        "fixtures/changes/PC0602-version-not-bumped.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    insta::assert_snapshot!("diff_json", r.stdout);
+}
+
+#[test]
+fn exit_statuses_follow_fail_on() {
+    let base = "fixtures/changes/base.json";
+    let same = run(&["diff", base, base]);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    assert!(
+        same.stderr
+            .contains("0 breaking, 0 warning(s), 0 other change(s): a patch version"),
+        "{}",
+        same.stderr
+    );
+    let removed = "fixtures/changes/PC0101-operation-removed.json";
+    assert_eq!(run(&["diff", base, removed]).code, 1);
+    assert_eq!(run(&["diff", base, removed, "--fail-on", "never"]).code, 0);
+    let added = "fixtures/changes/PC0102-operation-added.json";
+    let r = run(&["diff", base, added, "--fail-on", "warning"]);
+    assert_eq!(r.code, 0, "an addition is not a warning: {}", r.stdout);
+    assert!(r.stderr.contains("a minor version"), "{}", r.stderr);
+    let enum_added = "fixtures/changes/PC0403-response-enum-value-added.json";
+    assert_eq!(run(&["diff", base, enum_added]).code, 0);
+    assert_eq!(
+        run(&["diff", base, enum_added, "--fail-on", "warning"]).code,
+        1
+    );
+}
+
+#[test]
+fn bad_input_says_which_side_and_exits_2() {
+    let base = "fixtures/changes/base.json";
+    let broken = "fixtures/broken/missing-comma.json";
+    let r = run(&["diff", base, broken]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("the new version cannot be read"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["diff", broken, broken]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("the old version cannot be read"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["diff", "fixtures/changes/nowhere.json", base]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("the old version"), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+}
+
+#[test]
+fn directories_pair_connectors_by_folder_and_report_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = |to: &str, from: &str| {
+        let d = dir.path().join(to);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::copy(
+            common::root().join(from),
+            d.join("apiDefinition.swagger.json"),
+        )
+        .unwrap();
+    };
+    copy("old/tasks", "fixtures/changes/base.json");
+    copy("old/gone", "fixtures/changes/base.json");
+    copy(
+        "new/tasks",
+        "fixtures/changes/PC0203-parameter-renamed.json",
+    );
+    copy("new/fresh", "fixtures/changes/base.json");
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    let r = common::run_with(
+        common::command()
+            .arg("diff")
+            .arg(&old)
+            .arg(&new)
+            .args(["--format", "json"]),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let codes: Vec<&str> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["PC0001", "PC0203", "PC0002"], "{}", r.stdout);
+    assert_eq!(v["summary"]["bump"], "major");
+}
+
+#[test]
+fn the_change_rules_page_is_generated_from_the_rule_docs() {
+    let path = common::root().join("docs/change-rules.md");
+    let expected = report::rules_markdown();
+    if std::env::var_os("UPDATE_RULES_DOC").is_some() {
+        std::fs::write(&path, &expected).unwrap();
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == expected,
+        "docs/change-rules.md is stale: run `cargo run -p connector-gen -- rules --changes --format markdown > docs/change-rules.md`"
+    );
+    for rule in all_change_rules() {
+        let m = rule.meta();
+        for section in ["## What it does", "## Why", "## Example", "## Fix"] {
+            assert!(
+                m.doc.contains(section),
+                "{} {} lacks `{section}`",
+                m.code,
+                m.name
+            );
+        }
+    }
+    let mut codes: Vec<&str> = all_change_rules().iter().map(|r| r.meta().code).collect();
+    let n = codes.len();
+    codes.dedup();
+    assert_eq!(codes.len(), n, "codes are unique and in order");
+}
