@@ -9,7 +9,9 @@ use connector_gen::load::LoadOptions;
 use connector_gen::pipeline;
 
 fn main() {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| "../shared/corpus/changes/certified".into());
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "../shared/corpus/changes/certified".into());
     let started = std::time::Instant::now();
     let mut pairs: Vec<_> = match std::fs::read_dir(&dir) {
         Ok(r) => r
