@@ -214,3 +214,99 @@ fn the_change_rules_page_is_generated_from_the_rule_docs() {
     codes.dedup();
     assert_eq!(codes.len(), n, "codes are unique and in order");
 }
+
+/// Runs git in `dir` (a repository made by the test), failing the test when git does.
+fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn base_reads_the_old_side_from_git_for_every_changed_connector() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    let put = |folder: &str, fixture: &str| {
+        let d = repo.join(folder);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::copy(
+            common::root().join(fixture),
+            d.join("apiDefinition.swagger.json"),
+        )
+        .unwrap();
+    };
+    git(repo, &["init", "-q"]);
+    put("connectors/tasks", "fixtures/changes/base.json");
+    put("connectors/steady", "fixtures/changes/base.json");
+    put("connectors/gone", "fixtures/changes/base.json");
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-q", "-m", "first"]);
+    // One connector changed, one removed, one added, one untouched.
+    put(
+        "connectors/tasks",
+        "fixtures/changes/PC0203-parameter-renamed.json",
+    );
+    std::fs::remove_dir_all(repo.join("connectors/gone")).unwrap();
+    put("connectors/fresh", "fixtures/changes/base.json");
+    git(repo, &["add", "-A"]);
+    let base = |args: &[&str]| {
+        common::run_with(common::command().current_dir(repo).arg("diff").args(args))
+    };
+    let r = base(&["--base", "HEAD", "connectors", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let codes: Vec<&str> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["PC0002", "PC0001", "PC0203"], "{}", r.stdout);
+    let renamed = &v["changes"][2];
+    assert_eq!(
+        renamed["old"]["file"],
+        "HEAD:connectors/tasks/apiDefinition.swagger.json"
+    );
+    assert!(renamed["new"]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("connectors/tasks/apiDefinition.swagger.json"));
+    // Nothing changed under a path: nothing to report.
+    let r = base(&["--base", "HEAD", "connectors/steady"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Bad input: an unknown revision, a folder outside any repository.
+    let r = base(&["--base", "no-such-rev", "connectors"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("unknown revision `no-such-rev`"),
+        "{}",
+        r.stderr
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    let r = common::run_with(
+        common::command()
+            .arg("diff")
+            .args(["--base", "HEAD"])
+            .arg(elsewhere.path())
+            .env(
+                "GIT_CEILING_DIRECTORIES",
+                elsewhere.path().parent().unwrap(),
+            ),
+    );
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("not in a git repository"), "{}", r.stderr);
+    // Neither OLD NEW nor --base.
+    assert_eq!(run(&["diff", "fixtures/changes/base.json"]).code, 2);
+}

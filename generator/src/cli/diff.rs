@@ -29,10 +29,13 @@ pub enum FailOn {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The old version: a definition file, a connector folder, or a directory of them.
-    old: PathBuf,
-    /// The new version, of the same kind.
-    new: PathBuf,
+    /// OLD and NEW: each a definition file, a connector folder, or a directory of them. With
+    /// --base: the paths (default: the current folder) whose changed connectors are compared.
+    paths: Vec<PathBuf>,
+    /// Read the old side from git at this revision (a commit, branch or tag) and compare every
+    /// connector under the paths that changed since, as in the working tree.
+    #[arg(long, value_name = "REV")]
+    base: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     format: DiffFormat,
@@ -58,11 +61,27 @@ fn load_side(path: &Path, side: &str) -> Result<Vec<Loaded>, ExitCode> {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let old = match load_side(&args.old, "old") {
+    if let Some(rev) = &args.base {
+        let paths = if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths.clone()
+        };
+        let changes = diff::git::Revision::open(&paths[0], rev)
+            .and_then(|r| diff::git::diff_since(&r, &paths, &super::load_options()));
+        return match changes {
+            Ok(c) => report_changes(&args, &c, report::Texts::default()),
+            Err(e) => fail(e),
+        };
+    }
+    let [old_path, new_path] = args.paths.as_slice() else {
+        return fail("give OLD and NEW, or --base REV [PATH...]");
+    };
+    let old = match load_side(old_path, "old") {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let new = match load_side(&args.new, "new") {
+    let new = match load_side(new_path, "new") {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -70,12 +89,18 @@ pub fn run(args: Args) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(format!("{e} (see `connector-gen validate`)")),
     };
+    let texts = report::Texts {
+        old: (old.len() == 1).then(|| &old[0].sources),
+        new: (new.len() == 1).then(|| &new[0].sources),
+    };
+    report_changes(&args, &changes, texts)
+}
+
+/// Prints the changes and gives the exit status `--fail-on` asks for.
+fn report_changes(args: &Args, changes: &[diff::Change], texts: report::Texts<'_>) -> ExitCode {
+    let changes = changes.to_vec();
     match args.format {
         DiffFormat::Human => {
-            let texts = report::Texts {
-                old: (old.len() == 1).then(|| &old[0].sources),
-                new: (new.len() == 1).then(|| &new[0].sources),
-            };
             print!("{}", report::human(&changes, texts));
             say!("{}", report::summary_line(&changes));
         }

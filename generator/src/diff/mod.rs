@@ -7,6 +7,7 @@
 //! with the place on both sides. Schemas are compared structurally through their references
 //! ([`schema`]).
 
+pub mod git;
 pub mod report;
 pub mod rules;
 pub mod schema;
@@ -546,7 +547,12 @@ pub fn diff_sets(old: &[Loaded], new: &[Loaded]) -> Result<Vec<Change>, DiffErro
     Ok(out)
 }
 
-fn connector_change(l: &Loaded, meta: &'static ChangeMeta, side: &str, what: &str) -> Change {
+pub(crate) fn connector_change(
+    l: &Loaded,
+    meta: &'static ChangeMeta,
+    side: &str,
+    what: &str,
+) -> Change {
     let name = l
         .connector
         .as_ref()
