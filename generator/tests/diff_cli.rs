@@ -310,3 +310,35 @@ fn base_reads_the_old_side_from_git_for_every_changed_connector() {
     // Neither OLD NEW nor --base.
     assert_eq!(run(&["diff", "fixtures/changes/base.json"]).code, 2);
 }
+
+#[test]
+fn github_annotations_and_a_markdown_comment() {
+    let (base, new) = (
+        "fixtures/changes/base.json",
+        "fixtures/changes/PC0602-version-not-bumped.json",
+    );
+    let r = run(&["diff", base, new, "--format", "github"]);
+    assert_eq!(r.code, 1);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert!(
+        lines[0].starts_with("::error file=fixtures/changes/base.json,line="),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains("title=PC0101 operation-removed::operation `DeleteTask`"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with(
+            "::warning file=fixtures/changes/PC0602-version-not-bumped.json,line=1,col=1,"
+        ),
+        "{}",
+        lines[1]
+    );
+    let r = run(&["diff", base, new, "--format", "markdown"]);
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!("diff_markdown", r.stdout);
+}

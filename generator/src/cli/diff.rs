@@ -14,6 +14,10 @@ pub enum DiffFormat {
     Human,
     /// `{"changes": [...], "summary": {...}}`.
     Json,
+    /// GitHub Actions annotations (`::error file=...::message`).
+    Github,
+    /// A pull-request comment: the verdict and a table of the changes.
+    Markdown,
 }
 
 /// From which level of change the exit status is 1.
@@ -108,6 +112,8 @@ fn report_changes(args: &Args, changes: &[diff::Change], texts: report::Texts<'_
             "{}",
             serde_json::to_string_pretty(&report::json(&changes)).unwrap_or_default()
         ),
+        DiffFormat::Github => print!("{}", report::github(&changes)),
+        DiffFormat::Markdown => print!("{}", report::markdown(&changes)),
     }
     let worst = diff::verdict(&changes);
     let fails = match args.fail_on {

@@ -172,3 +172,69 @@ pub fn rules_markdown() -> String {
     }
     out
 }
+
+/// GitHub Actions workflow commands: `::error` for breaking changes, `::warning`, `::notice`,
+/// at the change's place in the new version (else the old one).
+pub fn github(changes: &[Change]) -> String {
+    use crate::validate::report::{escape_data, escape_property};
+    let mut out = String::new();
+    for c in changes {
+        let kind = match c.level {
+            Level::Breaking => "error",
+            Level::Warning => "warning",
+            Level::Info => "notice",
+        };
+        let mut props = format!(
+            "title={}",
+            escape_property(&format!("{} {}", c.code, c.name))
+        );
+        if let Some(p) = c.new.as_ref().or(c.old.as_ref()) {
+            props = format!(
+                "file={},line={},col={},{props}",
+                escape_property(&p.file),
+                p.line,
+                p.column
+            );
+        }
+        let mut message = c.message.clone();
+        if let (Some(o), Some(_)) = (&c.old, &c.new) {
+            message.push_str(&format!(" (was at {}:{}:{})", o.file, o.line, o.column));
+        }
+        let _ = writeln!(out, "::{kind} {props}::{}", escape_data(&message));
+    }
+    out
+}
+
+fn cell(s: &str) -> String {
+    printable_line(s).replace('|', "\\|").replace('`', "'")
+}
+
+/// A pull-request comment: the verdict, then a table of the changes, breaking first.
+pub fn markdown(changes: &[Change]) -> String {
+    let mut out = String::from("### Connector changes\n\n");
+    let _ = writeln!(out, "{}\n", summary_line(changes));
+    if changes.is_empty() {
+        return out;
+    }
+    out.push_str("| level | rule | change | old | new |\n|---|---|---|---|---|\n");
+    let mut sorted: Vec<&Change> = changes.iter().collect();
+    sorted.sort_by(|a, b| b.level.cmp(&a.level));
+    let at = |p: &Option<super::Place>| {
+        p.as_ref().map_or("—".to_string(), |p| {
+            cell(&format!("{}:{}:{}", p.file, p.line, p.column))
+        })
+    };
+    for c in sorted {
+        let _ = writeln!(
+            out,
+            "| {} | {} `{}` | {} | {} | {} |",
+            c.level.as_str(),
+            c.code,
+            c.name,
+            cell(&c.message),
+            at(&c.old),
+            at(&c.new)
+        );
+    }
+    out
+}

@@ -277,14 +277,16 @@ pub fn sarif(findings: &[Finding], profile: Profile) -> Value {
 
 /// Text of a workflow command: the runner's log is shown like a terminal, so control
 /// characters are escaped before the command's own `%`, CR and LF encoding.
-fn escape_data(s: &str) -> String {
+/// Text as the data of a GitHub Actions workflow command.
+pub fn escape_data(s: &str) -> String {
     printable(s)
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
-fn escape_property(s: &str) -> String {
+/// Text as a property of a GitHub Actions workflow command.
+pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
