@@ -218,7 +218,7 @@ pub fn markdown(changes: &[Change]) -> String {
     }
     out.push_str("| level | rule | change | old | new |\n|---|---|---|---|---|\n");
     let mut sorted: Vec<&Change> = changes.iter().collect();
-    sorted.sort_by(|a, b| b.level.cmp(&a.level));
+    sorted.sort_by_key(|c| std::cmp::Reverse(c.level));
     let at = |p: &Option<super::Place>| {
         p.as_ref().map_or("—".to_string(), |p| {
             cell(&format!("{}:{}:{}", p.file, p.line, p.column))
