@@ -14,8 +14,19 @@ fn load(path: &Path) -> Vec<Loaded> {
     pipeline::load_path(path, &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn fixture(code: &str, name: &str) -> std::path::PathBuf {
-    common::root().join(format!("fixtures/changes/{code}-{name}.json"))
+/// The fixture of a rule, and the base it is compared with: a definition beside `base.json`,
+/// or a connector folder beside `base-folder/` (for the rules about apiProperties.json).
+fn fixture(code: &str, name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = common::root().join("fixtures/changes");
+    let folder = dir.join(format!("{code}-{name}"));
+    if folder.is_dir() {
+        (dir.join("base-folder"), folder)
+    } else {
+        (
+            dir.join("base.json"),
+            dir.join(format!("{code}-{name}.json")),
+        )
+    }
 }
 
 /// Rules that sets of connectors report, not pairs of definitions.
@@ -23,14 +34,14 @@ const SET_RULES: [&str; 2] = ["PC0001", "PC0002"];
 
 #[test]
 fn every_change_rule_fires_on_its_fixture_and_nothing_else_does() {
-    let base = load(&common::root().join("fixtures/changes/base.json"));
     let root = format!("{}/", common::root().display());
     for rule in all_change_rules() {
         let m = rule.meta();
         if SET_RULES.contains(&m.code) {
             continue;
         }
-        let path = fixture(m.code, m.name);
+        let (base_path, path) = fixture(m.code, m.name);
+        let base = load(&base_path);
         assert!(
             path.exists(),
             "rule {} {} has no fixture at {}",

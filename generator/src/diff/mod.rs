@@ -198,7 +198,7 @@ pub struct ParameterPair<'a> {
 }
 
 /// How the parameters of a pair of operations correspond.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct ParameterMatch<'a> {
     /// The same name in the same place.
     pub same: Vec<ParameterPair<'a>>,
@@ -224,6 +224,8 @@ pub struct DiffCx<'a> {
     pub removed: Vec<&'a Operation>,
     /// Operations only in the new version.
     pub added: Vec<&'a Operation>,
+    /// How the parameters of each pair correspond (in the order of `pairs`).
+    pub matches: std::rc::Rc<Vec<ParameterMatch<'a>>>,
     /// What the rules before this one found (rules run in code order).
     pub earlier: Vec<Change>,
     meta: &'static ChangeMeta,
@@ -487,6 +489,12 @@ pub fn diff(old: &Loaded, new: &Loaded) -> Result<Vec<Change>, DiffError> {
 /// Compares two versions whose models were read.
 pub fn compare<'a>(old: Side<'a>, new: Side<'a>) -> Vec<Change> {
     let (pairs, removed, added) = match_operations(old.connector, new.connector);
+    let matches = std::rc::Rc::new(
+        pairs
+            .iter()
+            .map(|p| match_parameters(p.old, p.new))
+            .collect::<Vec<_>>(),
+    );
     let mut out = Vec::new();
     for rule in all_change_rules() {
         let mut cx = DiffCx {
@@ -495,6 +503,7 @@ pub fn compare<'a>(old: Side<'a>, new: Side<'a>) -> Vec<Change> {
             pairs: pairs.clone(),
             removed: removed.clone(),
             added: added.clone(),
+            matches: matches.clone(),
             earlier: std::mem::take(&mut out),
             meta: rule.meta(),
             out: Vec::new(),

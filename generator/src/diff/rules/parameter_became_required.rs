@@ -29,8 +29,9 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    for p in cx.pairs.clone() {
-        let m = match_parameters(p.old, p.new);
+    let matches = cx.matches.clone();
+    for (i, p) in cx.pairs.clone().into_iter().enumerate() {
+        let m = &matches[i];
         for q in m.same.iter().chain(&m.renamed).chain(&m.moved) {
             if q.old.required || !q.new.required {
                 continue;

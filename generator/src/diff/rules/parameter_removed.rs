@@ -29,8 +29,9 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    for p in cx.pairs.clone() {
-        for q in match_parameters(p.old, p.new).removed {
+    let matches = cx.matches.clone();
+    for (i, p) in cx.pairs.clone().into_iter().enumerate() {
+        for &q in &matches[i].removed {
             let b = cx
                 .change(format!(
                     "parameter `{}` ({}) of `{}` was removed",

@@ -29,8 +29,9 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    for p in cx.pairs.clone() {
-        for q in match_parameters(p.old, p.new).added {
+    let matches = cx.matches.clone();
+    for (i, p) in cx.pairs.clone().into_iter().enumerate() {
+        for &q in &matches[i].added {
             let has_default = cx
                 .new
                 .connector
