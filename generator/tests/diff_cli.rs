@@ -349,6 +349,17 @@ fn github_annotations_and_a_markdown_comment() {
         "{}",
         lines[1]
     );
+    let r = run(&["diff", base, new, "--format", "sarif"]);
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0]["ruleId"], "PC0101");
+    assert_eq!(results[0]["level"], "error");
+    assert_eq!(
+        results[1]["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "fixtures/changes/base.json"
+    );
     let r = run(&["diff", base, new, "--format", "markdown"]);
     assert_eq!(r.code, 1);
     insta::assert_snapshot!("diff_markdown", r.stdout);

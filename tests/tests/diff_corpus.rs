@@ -96,6 +96,7 @@ fn every_real_change_is_compared_and_matches_an_independent_reading() {
     let opts = LoadOptions::default();
     let (mut compared, mut unreadable, mut checked) = (0, 0, 0);
     let mut per_rule: BTreeMap<String, usize> = BTreeMap::new();
+    let mut every: Vec<Change> = Vec::new();
     for pair in &pairs {
         let old = pipeline::load_path(&pair.join("old"), &opts).unwrap();
         let new = pipeline::load_path(&pair.join("new"), &opts).unwrap();
@@ -169,5 +170,25 @@ fn every_real_change_is_compared_and_matches_an_independent_reading() {
         println!("{n:6}  {rule}");
     }
     assert!(compared >= 320, "{compared}");
+    // The SARIF report of every change of the set is valid SARIF 2.1.0.
+    let sarif = connector_gen::diff::report::sarif(&every);
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/sarif-2.1.0-rtm.5.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .take(5)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        every.len()
+    );
     assert!(per_rule.contains_key("PC0101 operation-removed"));
 }

@@ -14,6 +14,8 @@ pub enum DiffFormat {
     Human,
     /// `{"changes": [...], "summary": {...}}`.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
     /// GitHub Actions annotations (`::error file=...::message`).
     Github,
     /// A pull-request comment: the verdict and a table of the changes.
@@ -111,6 +113,10 @@ fn report_changes(args: &Args, changes: &[diff::Change], texts: report::Texts<'_
         DiffFormat::Json => println!(
             "{}",
             serde_json::to_string_pretty(&report::json(&changes)).unwrap_or_default()
+        ),
+        DiffFormat::Sarif => println!(
+            "{}",
+            serde_json::to_string_pretty(&report::sarif(&changes)).unwrap_or_default()
         ),
         DiffFormat::Github => print!("{}", report::github(&changes)),
         DiffFormat::Markdown => print!("{}", report::markdown(&changes)),

@@ -238,3 +238,69 @@ pub fn markdown(changes: &[Change]) -> String {
     }
     out
 }
+
+fn sarif_location(p: &super::Place) -> Value {
+    json!({"physicalLocation": {
+        "artifactLocation": {"uri": crate::validate::report::artifact_uri(&p.file)},
+        "region": {"startLine": p.line.max(1), "startColumn": p.column.max(1)},
+    }})
+}
+
+/// The SARIF 2.1.0 log: every change rule with its help, and one result per change at its
+/// place in the new version (else the old one), the old place as a related location.
+pub fn sarif(changes: &[Change]) -> Value {
+    let rules: Vec<&'static super::ChangeMeta> =
+        super::all_change_rules().iter().map(|r| r.meta()).collect();
+    let level = |l: Level| match l {
+        Level::Breaking => "error",
+        Level::Warning => "warning",
+        Level::Info => "note",
+    };
+    let rules_json: Vec<Value> = rules
+        .iter()
+        .map(|m| {
+            json!({
+                "id": m.code,
+                "name": m.name,
+                "shortDescription": {"text": m.summary},
+                "fullDescription": {"text": m.summary},
+                "help": {"text": m.doc_text(), "markdown": m.doc_text()},
+                "defaultConfiguration": {"level": level(m.level)},
+            })
+        })
+        .collect();
+    let results: Vec<Value> = changes
+        .iter()
+        .map(|c| {
+            let mut r = json!({
+                "ruleId": c.code,
+                "level": level(c.level),
+                "message": {"text": match &c.help { Some(h) => format!("{} (help: {h})", c.message), None => c.message.clone() }},
+                "locations": c.new.as_ref().or(c.old.as_ref()).map(sarif_location).into_iter().collect::<Vec<_>>(),
+            });
+            if let (Some(o), Some(_)) = (&c.old, &c.new) {
+                let mut rel = sarif_location(o);
+                rel["id"] = json!(0);
+                rel["message"] = json!({"text": "in the old version"});
+                r["relatedLocations"] = json!([rel]);
+            }
+            if let Some(i) = rules.iter().position(|m| m.code == c.code) {
+                r["ruleIndex"] = json!(i);
+            }
+            r
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "connector-gen",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules_json,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    })
+}

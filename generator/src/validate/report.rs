@@ -277,7 +277,6 @@ pub fn sarif(findings: &[Finding], profile: Profile) -> Value {
 
 /// Text of a workflow command: the runner's log is shown like a terminal, so control
 /// characters are escaped before the command's own `%`, CR and LF encoding.
-/// Text as the data of a GitHub Actions workflow command.
 pub fn escape_data(s: &str) -> String {
     printable(s)
         .replace('%', "%25")
