@@ -364,3 +364,68 @@ fn github_annotations_and_a_markdown_comment() {
     assert_eq!(r.code, 1);
     insta::assert_snapshot!("diff_markdown", r.stdout);
 }
+
+#[test]
+fn a_config_and_a_baseline_accept_known_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, new) = (
+        "fixtures/changes/base.json",
+        "fixtures/changes/PC0602-version-not-bumped.json",
+    );
+    let cli = |extra: &[&std::ffi::OsStr]| {
+        common::run_with(
+            common::command()
+                .args(["diff", base, new, "--format", "json"])
+                .args(extra),
+        )
+    };
+    let codes = |r: &common::Run| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        v["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The removal accepted for its operation; the version rule made info.
+    let config = dir.path().join("diff.toml");
+    std::fs::write(
+        &config,
+        "[rules]\nversion-not-bumped = \"info\"\n\n[[accept]]\nrules = [\"PC0101\"]\noperations = [\"Delete*\"]\n",
+    )
+    .unwrap();
+    let r = cli(&["--config".as_ref(), config.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(codes(&r), ["PC0602"]);
+    assert!(r.stdout.contains("\"level\": \"info\""), "{}", r.stdout);
+    // A baseline written now accepts both changes next time, each once.
+    let baseline = dir.path().join("baseline.json");
+    let w = cli(&["--write-baseline".as_ref(), baseline.as_os_str()]);
+    assert_eq!(w.code, 0, "{}", w.stderr);
+    let r = cli(&["--baseline".as_ref(), baseline.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(codes(&r).is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("2 change(s) known to the baseline"),
+        "{}",
+        r.stderr
+    );
+    // Bad files say which and exit 2.
+    std::fs::write(&config, "[rules]\nPC9999 = \"off\"\n").unwrap();
+    let r = cli(&["--config".as_ref(), config.as_os_str()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("unknown change rule `PC9999`"),
+        "{}",
+        r.stderr
+    );
+    std::fs::write(&config, "[rules]\nPC0101 = \"loud\"\n").unwrap();
+    let r = cli(&["--config".as_ref(), config.as_os_str()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("expected \"breaking\""), "{}", r.stderr);
+    std::fs::write(&baseline, "{").unwrap();
+    let r = cli(&["--baseline".as_ref(), baseline.as_os_str()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not a diff baseline"), "{}", r.stderr);
+}

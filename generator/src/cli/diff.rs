@@ -48,6 +48,16 @@ pub struct Args {
     /// Exit 1 when a change of this level (or a higher one) is found.
     #[arg(long, value_enum, default_value_t = FailOn::Breaking)]
     fail_on: FailOn,
+    /// TOML file that sets change rules' levels (or turns them off) and accepts changes by rule
+    /// and operation (see docs/diff.md).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Report only the changes this baseline file does not already know.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write every current change to this baseline file (and exit 0).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -104,7 +114,34 @@ pub fn run(args: Args) -> ExitCode {
 
 /// Prints the changes and gives the exit status `--fail-on` asks for.
 fn report_changes(args: &Args, changes: &[diff::Change], texts: report::Texts<'_>) -> ExitCode {
-    let changes = changes.to_vec();
+    use connector_gen::diff::accept::{DiffBaseline, DiffConfig};
+    let mut changes = changes.to_vec();
+    if let Some(file) = &args.config {
+        match DiffConfig::load(file) {
+            Ok(c) => changes = c.apply(changes),
+            Err(e) => return fail(e),
+        }
+    }
+    if let Some(file) = &args.write_baseline {
+        return match DiffBaseline::of(&changes).write(file) {
+            Ok(()) => {
+                say!("wrote {} change(s) to {}", changes.len(), file.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        };
+    }
+    if let Some(file) = &args.baseline {
+        match DiffBaseline::load(file) {
+            Ok(b) => {
+                let known = b.filter(&mut changes);
+                if known > 0 {
+                    say!("{known} change(s) known to the baseline are not shown");
+                }
+            }
+            Err(e) => return fail(e),
+        }
+    }
     match args.format {
         DiffFormat::Human => {
             print!("{}", report::human(&changes, texts));

@@ -7,6 +7,7 @@
 //! with the place on both sides. Schemas are compared structurally through their references
 //! ([`schema`]).
 
+pub mod accept;
 pub mod git;
 pub mod report;
 pub mod rules;
