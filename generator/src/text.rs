@@ -57,6 +57,15 @@ fn escape(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The text of a doc comment gathered by a macro (`concat!` of its `#[doc]` lines): each line's
+/// one leading space removed.
+pub fn doc_comment_text(doc: &str) -> String {
+    doc.lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

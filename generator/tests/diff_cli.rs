@@ -199,15 +199,10 @@ fn directories_pair_connectors_by_folder_and_report_the_others() {
 
 #[test]
 fn the_change_rules_page_is_generated_from_the_rule_docs() {
-    let path = common::root().join("docs/change-rules.md");
-    let expected = report::rules_markdown();
-    if std::env::var_os("UPDATE_RULES_DOC").is_some() {
-        std::fs::write(&path, &expected).unwrap();
-    }
-    let current = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        current == expected,
-        "docs/change-rules.md is stale: run `cargo run -p connector-gen -- rules --changes --format markdown > docs/change-rules.md`"
+    common::assert_generated_page(
+        "docs/change-rules.md",
+        &report::rules_markdown(),
+        "cargo run -p connector-gen -- rules --changes --format markdown",
     );
     for rule in all_change_rules() {
         let m = rule.meta();

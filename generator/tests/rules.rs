@@ -196,14 +196,9 @@ fn every_rule_is_documented_and_named_consistently() {
 
 #[test]
 fn the_rules_page_is_generated_from_the_rule_docs() {
-    let path = common::root().join("docs/rules.md");
-    let expected = report::rules_markdown();
-    if std::env::var_os("UPDATE_RULES_DOC").is_some() {
-        std::fs::write(&path, &expected).unwrap();
-    }
-    let current = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        current == expected,
-        "docs/rules.md is stale: run `cargo run -p connector-gen -- rules --format markdown > docs/rules.md`"
+    common::assert_generated_page(
+        "docs/rules.md",
+        &report::rules_markdown(),
+        "cargo run -p connector-gen -- rules --format markdown",
     );
 }

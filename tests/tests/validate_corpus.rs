@@ -183,19 +183,7 @@ fn the_certified_corpus_validates_and_rules_match_independent_counts() {
     // The SARIF report of the whole corpus is valid SARIF 2.1.0.
     let all: Vec<Finding> = findings.into_iter().map(|(_, f)| f).collect();
     let sarif = report::sarif(&all, Profile::Default);
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/sarif-2.1.0-rtm.5.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(&sarif)
-        .take(5)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
+    let errors = common::sarif_errors(&sarif);
     assert!(
         errors.is_empty(),
         "SARIF does not match the schema: {errors:#?}"
@@ -209,14 +197,7 @@ fn the_certified_corpus_validates_and_rules_match_independent_counts() {
 #[test]
 fn sarif_of_a_known_bad_report_is_refused_by_the_schema() {
     // The schema check can fail: a result without a message is not SARIF.
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/sarif-2.1.0-rtm.5.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
+    let validator = common::sarif_validator();
     let bad = serde_json::json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"ruleId": "PP0001"}]}]});
     assert!(!validator.is_valid(&bad));
 }

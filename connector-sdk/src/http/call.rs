@@ -71,6 +71,19 @@ pub enum ArrayFormat {
     Multi,
 }
 
+impl ArrayFormat {
+    /// Its Swagger 2.0 `collectionFormat`.
+    pub fn collection_format(self) -> &'static str {
+        match self {
+            ArrayFormat::Csv => "csv",
+            ArrayFormat::Ssv => "ssv",
+            ArrayFormat::Tsv => "tsv",
+            ArrayFormat::Pipes => "pipes",
+            ArrayFormat::Multi => "multi",
+        }
+    }
+}
+
 /// A request body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {

@@ -21,8 +21,8 @@ use crate::plan::{
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-fn array_format(p: &Parameter) -> TokenStream {
-    let i = ident(match ArrayFormat::of(p) {
+fn array_format_tokens(p: &Parameter) -> TokenStream {
+    let i = ident(match crate::plan::array_format(p) {
         ArrayFormat::Csv => "Csv",
         ArrayFormat::Ssv => "Ssv",
         ArrayFormat::Tsv => "Tsv",
@@ -209,7 +209,7 @@ fn operation_parts(
                 quote! { call.path(#pname, #value, ::connector_sdk::PathEncoding::#enc); }
             }
             (ParameterLocation::Query, _) => {
-                let fmt = array_format(p);
+                let fmt = array_format_tokens(p);
                 quote! { call.query(#pname, #value, #fmt); }
             }
             (ParameterLocation::Header, _) => quote! { call.header(#pname, #value); },

@@ -3,7 +3,7 @@
 
 use super::{extensions, is_form, platform_extensions, Target, Writer};
 use crate::model::*;
-use crate::plan::ArrayFormat;
+use crate::plan::{array_format, ArrayFormat};
 use serde_json::{json, Map, Value};
 
 impl Writer<'_> {
@@ -57,7 +57,7 @@ impl Writer<'_> {
                 if let Some(Serialization::CollectionFormat(cf)) = &p.serialization {
                     m.insert("collectionFormat".into(), cf.clone().into());
                 } else if let Some(Serialization::Style { .. }) = &p.serialization {
-                    let cf = ArrayFormat::of(p).collection_format();
+                    let cf = array_format(p).collection_format();
                     if m.get("type").and_then(Value::as_str) == Some("array") {
                         m.insert("collectionFormat".into(), cf.into());
                     }
@@ -71,7 +71,7 @@ impl Writer<'_> {
                         m.insert("explode".into(), (*explode).into());
                     }
                     Some(Serialization::CollectionFormat(_)) => {
-                        let (style, explode) = match ArrayFormat::of(p) {
+                        let (style, explode) = match array_format(p) {
                             ArrayFormat::Multi => ("form", true),
                             ArrayFormat::Ssv => ("spaceDelimited", false),
                             ArrayFormat::Pipes => ("pipeDelimited", false),

@@ -83,9 +83,9 @@ fn text(bytes: Vec<u8>) -> String {
     String::from_utf8_lossy(&bytes).trim_end().to_string()
 }
 
-/// The names of the connection files, as a connector folder holds them.
-const DEFINITION: &str = "apidefinition.swagger.json";
-const PROPERTIES: &str = "apiproperties.json";
+use crate::load::input::{
+    DEFINITION_FILE as DEFINITION, PROPERTIES_FILE as PROPERTIES, SETTINGS_FILE,
+};
 
 impl Revision {
     /// The repository that holds `path`, and `rev` in it.
@@ -301,7 +301,7 @@ fn is_definition_file(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     (lower.ends_with(".json") || lower.ends_with(".yaml") || lower.ends_with(".yml"))
         && lower != PROPERTIES
-        && lower != "settings.json"
+        && lower != SETTINGS_FILE
 }
 
 /// Every connector under `paths` that changed since REV, compared with its version at REV (a

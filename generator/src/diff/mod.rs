@@ -17,6 +17,7 @@ use crate::location::SourceMap;
 use crate::model::{Connector, Operation, Origin, Parameter, ParameterLocation};
 use crate::pipeline::Loaded;
 use std::collections::HashSet;
+use std::rc::Rc;
 
 /// How much a change matters to the flows built on a connector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -59,11 +60,7 @@ pub struct ChangeMeta {
 impl ChangeMeta {
     /// The documentation with the one leading space of each doc-comment line removed.
     pub fn doc_text(&self) -> String {
-        self.doc
-            .lines()
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
-            .collect::<Vec<_>>()
-            .join("\n")
+        crate::text::doc_comment_text(self.doc)
     }
 }
 
@@ -162,7 +159,22 @@ pub struct Side<'a> {
     pub connector: &'a Connector,
 }
 
-impl Side<'_> {
+impl<'a> Side<'a> {
+    /// A schema of this version, its references followed.
+    pub fn schema(&self, id: crate::model::SchemaId) -> &'a crate::model::Schema {
+        let types = &self.connector.types;
+        types.get(types.resolve(id))
+    }
+
+    /// The connection parameters of `apiProperties.json`, plain and in parameter sets.
+    pub fn connection_parameters(&self) -> Vec<&'a crate::model::ConnectionParameter> {
+        self.connector
+            .connection
+            .iter()
+            .flat_map(|p| p.all_parameters())
+            .collect()
+    }
+
     /// The place of an element of this version.
     pub fn place(&self, origin: &Origin) -> Place {
         let sources = &self.loaded.sources;
@@ -213,6 +225,17 @@ pub struct ParameterMatch<'a> {
     pub added: Vec<&'a Parameter>,
 }
 
+impl<'a> ParameterMatch<'a> {
+    /// The parameters in both versions: same, moved or renamed.
+    pub fn kept(&self) -> impl Iterator<Item = ParameterPair<'a>> + '_ {
+        self.same
+            .iter()
+            .chain(&self.renamed)
+            .chain(&self.moved)
+            .copied()
+    }
+}
+
 /// What a change rule sees and where it reports.
 pub struct DiffCx<'a> {
     /// The old version.
@@ -220,37 +243,28 @@ pub struct DiffCx<'a> {
     /// The new version.
     pub new: Side<'a>,
     /// Operations in both versions.
-    pub pairs: Vec<OperationPair<'a>>,
+    pub pairs: Rc<[OperationPair<'a>]>,
     /// Operations only in the old version.
-    pub removed: Vec<&'a Operation>,
+    pub removed: Rc<[&'a Operation]>,
     /// Operations only in the new version.
-    pub added: Vec<&'a Operation>,
+    pub added: Rc<[&'a Operation]>,
     /// How the parameters of each pair correspond (in the order of `pairs`).
-    pub matches: std::rc::Rc<Vec<ParameterMatch<'a>>>,
+    pub matches: Rc<[ParameterMatch<'a>]>,
+    /// How the schemas of each success response in both versions differ (every pair's, in
+    /// order), for the response rules.
+    pub responses: Rc<[(OperationPair<'a>, schema::Found)]>,
     /// What the rules before this one found (rules run in code order).
     pub earlier: Vec<Change>,
     meta: &'static ChangeMeta,
     out: Vec<Change>,
 }
 
-/// A path template with its parameter names left out (`/a/{id}` and `/a/{key}` are one place).
+/// A path template as operations are matched by it: its parameter names left out, without a
+/// trailing `/`, in lower case (`/a/{id}` and `/A/{key}/` are one place).
 pub fn path_shape(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut depth = 0;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                depth += 1;
-                if depth == 1 {
-                    out.push_str("{}");
-                }
-            }
-            '}' if depth > 0 => depth -= 1,
-            _ if depth > 0 => {}
-            c => out.push(c),
-        }
-    }
-    out.trim_end_matches('/').to_ascii_lowercase()
+    crate::model::template_shape(path)
+        .trim_end_matches('/')
+        .to_ascii_lowercase()
 }
 
 fn match_operations<'a>(
@@ -388,6 +402,29 @@ pub fn match_parameters<'a>(old: &'a Operation, new: &'a Operation) -> Parameter
 }
 
 impl<'a> DiffCx<'a> {
+    /// Every parameter in both versions of an operation in both versions, with its operation.
+    pub fn kept_parameters(&self) -> Vec<(OperationPair<'a>, ParameterPair<'a>)> {
+        self.pairs
+            .iter()
+            .zip(self.matches.iter())
+            .flat_map(|(p, m)| m.kept().map(move |q| (*p, q)))
+            .collect()
+    }
+
+    /// A change found inside the schemas of an operation: at the schema elements when they are
+    /// there, else at the operation.
+    pub fn in_schema(
+        &self,
+        p: &OperationPair<'_>,
+        f: &schema::Found,
+        message: String,
+    ) -> ChangeBuilder {
+        self.change(message)
+            .operation(&p.old.id)
+            .old(&self.old, f.old.as_ref().unwrap_or(&p.old.origin))
+            .new_at(&self.new, f.new.as_ref().unwrap_or(&p.new.origin))
+    }
+
     /// A change of the current rule; add places with [`ChangeBuilder`]'s methods.
     pub fn change(&self, message: impl Into<String>) -> ChangeBuilder {
         ChangeBuilder(Change {
@@ -490,12 +527,14 @@ pub fn diff(old: &Loaded, new: &Loaded) -> Result<Vec<Change>, DiffError> {
 /// Compares two versions whose models were read.
 pub fn compare<'a>(old: Side<'a>, new: Side<'a>) -> Vec<Change> {
     let (pairs, removed, added) = match_operations(old.connector, new.connector);
-    let matches = std::rc::Rc::new(
-        pairs
-            .iter()
-            .map(|p| match_parameters(p.old, p.new))
-            .collect::<Vec<_>>(),
-    );
+    let matches: Rc<[ParameterMatch<'a>]> = pairs
+        .iter()
+        .map(|p| match_parameters(p.old, p.new))
+        .collect();
+    let responses: Rc<[(OperationPair<'a>, schema::Found)]> =
+        response_differences(old, new, &pairs).into();
+    let (pairs, removed, added): (Rc<[_]>, Rc<[_]>, Rc<[_]>) =
+        (pairs.into(), removed.into(), added.into());
     let mut out = Vec::new();
     for rule in all_change_rules() {
         let mut cx = DiffCx {
@@ -505,6 +544,7 @@ pub fn compare<'a>(old: Side<'a>, new: Side<'a>) -> Vec<Change> {
             removed: removed.clone(),
             added: added.clone(),
             matches: matches.clone(),
+            responses: responses.clone(),
             earlier: std::mem::take(&mut out),
             meta: rule.meta(),
             out: Vec::new(),
@@ -586,6 +626,29 @@ pub(crate) fn connector_change(
         new: (side == "new").then_some(place),
         help: None,
     }
+}
+
+/// The differences of the success responses of every pair (a status in both versions).
+fn response_differences<'a>(
+    old: Side<'a>,
+    new: Side<'a>,
+    pairs: &[OperationPair<'a>],
+) -> Vec<(OperationPair<'a>, schema::Found)> {
+    let mut out = Vec::new();
+    for p in pairs {
+        for r in p.old.responses.iter().filter(|r| r.status.is_success()) {
+            let Some(n) = p.new.responses.iter().find(|n| n.status == r.status) else {
+                continue;
+            };
+            let (Some(os), Some(ns)) = (r.schema(), n.schema()) else {
+                continue;
+            };
+            for f in schema::compare(&old.connector.types, os, &new.connector.types, ns) {
+                out.push((*p, f));
+            }
+        }
+    }
+    out
 }
 
 /// The most a set of changes matters (none: `None`).

@@ -290,17 +290,5 @@ pub fn sarif(changes: &[Change]) -> Value {
             r
         })
         .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "connector-gen",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules_json,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    })
+    crate::validate::report::sarif_log(rules_json, results)
 }

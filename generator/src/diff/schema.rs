@@ -35,6 +35,38 @@ pub enum Difference {
     EnumValuesAdded(Vec<serde_json::Value>),
 }
 
+impl Difference {
+    /// What changed, in words (`the property was removed`).
+    pub fn describe(&self) -> String {
+        let values = |v: &[serde_json::Value]| {
+            v.iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Difference::PropertyRemoved => "the property was removed".into(),
+            Difference::PropertyAdded { required: true } => "a required property was added".into(),
+            Difference::PropertyAdded { required: false } => "a property was added".into(),
+            Difference::BecameRequired => "the property became required".into(),
+            Difference::TypeChanged { old, new } => format!("the type changed from {old} to {new}"),
+            Difference::EnumValuesRemoved(v) => format!("no longer accepts {}", values(v)),
+            Difference::EnumValuesAdded(v) => format!("has new values {}", values(v)),
+        }
+    }
+}
+
+impl Found {
+    /// Where, for a message: `` `path` ``, or `whole` for the compared schema itself.
+    pub fn at(&self, whole: &str) -> String {
+        if self.path.is_empty() {
+            whole.to_string()
+        } else {
+            format!("`{}`", self.path)
+        }
+    }
+}
+
 /// A difference at a place in the schemas.
 #[derive(Debug, Clone)]
 pub struct Found {

@@ -49,7 +49,12 @@ pub enum DiscoverError {
     Empty(PathBuf),
 }
 
-const DEFINITION_FILE: &str = "apidefinition.swagger.json";
+/// The file names of a connector folder, in lower case (matched in any case).
+pub const DEFINITION_FILE: &str = "apidefinition.swagger.json";
+/// `apiProperties.json`, in lower case.
+pub const PROPERTIES_FILE: &str = "apiproperties.json";
+/// `settings.json`, in lower case.
+pub const SETTINGS_FILE: &str = "settings.json";
 
 fn child_ci(dir: &Path, lower_name: &str) -> Option<PathBuf> {
     let entries = std::fs::read_dir(dir).ok()?;
@@ -68,8 +73,8 @@ pub fn connector_folder(dir: &Path) -> Option<Input> {
     let definition = child_ci(dir, DEFINITION_FILE)?;
     Some(Input {
         definition,
-        properties: child_ci(dir, "apiproperties.json"),
-        settings: child_ci(dir, "settings.json"),
+        properties: child_ci(dir, PROPERTIES_FILE),
+        settings: child_ci(dir, SETTINGS_FILE),
         folder: Some(dir.to_path_buf()),
     })
 }

@@ -534,3 +534,25 @@ pub struct Operation {
     /// Where it is written.
     pub origin: Origin,
 }
+
+/// A path template with its parameter names blanked: `/a/{x}` and `/a/{y}` become `/a/{}`, one
+/// OpenAPI path.
+pub fn template_shape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut depth = 0;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                depth += 1;
+                out.push('{');
+            }
+            '}' => {
+                depth -= 1;
+                out.push('}');
+            }
+            _ if depth > 0 => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}

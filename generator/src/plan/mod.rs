@@ -14,7 +14,8 @@ mod triggers;
 pub use auth::{accesses, oauth2_description, oauth_settings, Access, Login};
 pub use policies::policy_templates;
 pub use requests::{
-    binary_media, default_text, multipart_file_fields, sends_form, sends_multipart, ArrayFormat,
+    array_format, binary_media, default_text, multipart_file_fields, sends_form, sends_multipart,
+    ArrayFormat,
 };
 pub use responses::{decode_of, page_item, success_schemas, Decode};
 pub use schemas::{is_binary, is_plain_string, merged_properties};

@@ -3,64 +3,27 @@
 use super::schemas::{is_binary, merged_properties};
 use crate::model::*;
 
-/// How an array parameter's items are written (`collectionFormat`, or OpenAPI `style` +
-/// `explode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArrayFormat {
-    /// `a,b,c` (`csv`; `form` or `simple` without explode; anything unknown).
-    Csv,
-    /// `a b c` (`ssv`, `spaceDelimited`).
-    Ssv,
-    /// `a\tb\tc` (`tsv`).
-    Tsv,
-    /// `a|b|c` (`pipes`, `pipeDelimited`).
-    Pipes,
-    /// One `name=value` per item (`multi`, `form` with explode).
-    Multi,
-}
+/// How an array parameter's items are written (the runtime's `ArrayFormat`).
+pub use connector_sdk::ArrayFormat;
 
-impl ArrayFormat {
-    /// The format of parameter `p`.
-    pub fn of(p: &Parameter) -> ArrayFormat {
-        match &p.serialization {
-            Some(Serialization::CollectionFormat(f)) => match f.as_str() {
-                "multi" => ArrayFormat::Multi,
-                "ssv" => ArrayFormat::Ssv,
-                "tsv" => ArrayFormat::Tsv,
-                "pipes" => ArrayFormat::Pipes,
-                _ => ArrayFormat::Csv,
-            },
-            Some(Serialization::Style { style, explode }) => match (style.as_str(), explode) {
-                ("form", true) => ArrayFormat::Multi,
-                ("spaceDelimited", _) => ArrayFormat::Ssv,
-                ("pipeDelimited", _) => ArrayFormat::Pipes,
-                _ => ArrayFormat::Csv,
-            },
-            None => ArrayFormat::Csv,
-        }
-    }
-
-    /// Its Swagger 2.0 `collectionFormat`.
-    pub fn collection_format(self) -> &'static str {
-        match self {
-            ArrayFormat::Csv => "csv",
-            ArrayFormat::Ssv => "ssv",
-            ArrayFormat::Tsv => "tsv",
-            ArrayFormat::Pipes => "pipes",
-            ArrayFormat::Multi => "multi",
-        }
-    }
-}
-
-impl From<ArrayFormat> for connector_sdk::ArrayFormat {
-    fn from(f: ArrayFormat) -> Self {
-        match f {
-            ArrayFormat::Csv => connector_sdk::ArrayFormat::Csv,
-            ArrayFormat::Ssv => connector_sdk::ArrayFormat::Ssv,
-            ArrayFormat::Tsv => connector_sdk::ArrayFormat::Tsv,
-            ArrayFormat::Pipes => connector_sdk::ArrayFormat::Pipes,
-            ArrayFormat::Multi => connector_sdk::ArrayFormat::Multi,
-        }
+/// The array format of parameter `p`: `collectionFormat`, or OpenAPI `style` + `explode`
+/// (`csv` for anything unknown).
+pub fn array_format(p: &Parameter) -> ArrayFormat {
+    match &p.serialization {
+        Some(Serialization::CollectionFormat(f)) => match f.as_str() {
+            "multi" => ArrayFormat::Multi,
+            "ssv" => ArrayFormat::Ssv,
+            "tsv" => ArrayFormat::Tsv,
+            "pipes" => ArrayFormat::Pipes,
+            _ => ArrayFormat::Csv,
+        },
+        Some(Serialization::Style { style, explode }) => match (style.as_str(), explode) {
+            ("form", true) => ArrayFormat::Multi,
+            ("spaceDelimited", _) => ArrayFormat::Ssv,
+            ("pipeDelimited", _) => ArrayFormat::Pipes,
+            _ => ArrayFormat::Csv,
+        },
+        None => ArrayFormat::Csv,
     }
 }
 

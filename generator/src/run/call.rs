@@ -5,8 +5,8 @@ use super::Error;
 use crate::model::*;
 use crate::pipeline;
 use crate::plan::{
-    accesses, base_url, operation_server, policy_templates, sends_form, sends_multipart,
-    ArrayFormat, Login,
+    accesses, array_format, base_url, operation_server, policy_templates, sends_form,
+    sends_multipart, Login,
 };
 use connector_sdk::{Call, Connection, Name, OperationSpec, PathEncoding, StreamExt};
 use serde_json::Value;
@@ -305,7 +305,7 @@ pub fn build(
                 call.path(&p.name, &value, enc);
             }
             ParameterLocation::Query => {
-                call.query(&p.name, &value, ArrayFormat::of(p).into());
+                call.query(&p.name, &value, array_format(p));
             }
             ParameterLocation::Header => {
                 call.header(&p.name, &value);

@@ -97,11 +97,7 @@ impl RuleMeta {
 
     /// The documentation with the one leading space of each doc-comment line removed.
     pub fn doc_text(&self) -> String {
-        self.doc
-            .lines()
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
-            .collect::<Vec<_>>()
-            .join("\n")
+        crate::text::doc_comment_text(self.doc)
     }
 }
 
@@ -140,26 +136,23 @@ macro_rules! rule {
             summary: $summary:literal $(,)?
         }
     ) => {
-        $(#[doc = $doc])*
-        pub struct $name;
-        impl $name {
-            /// The rule's metadata and documentation.
-            pub const META: $crate::validate::RuleMeta = $crate::validate::RuleMeta {
+        $crate::rule! {
+            $(#[doc = $doc])*
+            pub struct $name {
                 code: $crate::diagnostics::codes::$loader.code,
                 name: $crate::diagnostics::codes::$loader.name,
-                category: $crate::validate::Category::Loading,
+                category: Loading,
                 default: Some($crate::diagnostics::codes::$loader.severity),
-                certification: $crate::diagnostics::Severity::$cert,
+                certification: $cert,
                 summary: $summary,
-                doc: concat!($($doc, "\n"),*),
-            };
+            }
         }
     };
     (
         $(#[doc = $doc:literal])*
         pub struct $name:ident {
-            code: $code:literal,
-            name: $kebab:literal,
+            code: $code:expr,
+            name: $kebab:expr,
             category: $cat:ident,
             default: $default:expr,
             certification: $cert:ident,

@@ -214,6 +214,23 @@ pub fn artifact_uri(path: &str) -> String {
     }
 }
 
+/// A SARIF 2.1.0 log of one run of connector-gen: its rules and its results.
+pub fn sarif_log(rules: Vec<Value>, results: Vec<Value>) -> Value {
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "connector-gen",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    })
+}
+
 /// The SARIF 2.1.0 log: every rule of the profile with its help, and one result per finding.
 pub fn sarif(findings: &[Finding], profile: Profile) -> Value {
     let rules: Vec<&'static super::RuleMeta> = all_rules()
@@ -260,19 +277,7 @@ pub fn sarif(findings: &[Finding], profile: Profile) -> Value {
             r
         })
         .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "connector-gen",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules_json,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    })
+    sarif_log(rules_json, results)
 }
 
 /// Text of a workflow command: the runner's log is shown like a terminal, so control

@@ -245,3 +245,17 @@ pub fn header_field(h: &axum::http::HeaderMap, name: &str) -> String {
         .map(|v| format!(" {name}={v}"))
         .unwrap_or_default()
 }
+
+/// Fails unless the generated page `rel` (from the workspace root) holds `expected`;
+/// `UPDATE_RULES_DOC=1` writes it first. `command` is how to regenerate it.
+pub fn assert_generated_page(rel: &str, expected: &str, command: &str) {
+    let path = root().join(rel);
+    if std::env::var_os("UPDATE_RULES_DOC").is_some() {
+        std::fs::write(&path, expected).unwrap();
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == expected,
+        "{rel} is stale: run `{command} > {rel}`"
+    );
+}

@@ -56,3 +56,24 @@ pub fn read_json_independently(path: &Path) -> Option<Value> {
         .or_else(|_| serde_json::from_str(&strip_trailing_commas(&text)))
         .ok()
 }
+
+/// The SARIF 2.1.0 schema (vendored in `tests/schemas/`), compiled.
+pub fn sarif_validator() -> jsonschema::Validator {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/sarif-2.1.0-rtm.5.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    jsonschema::validator_for(&schema).expect("the SARIF schema compiles")
+}
+
+/// The first schema errors of a SARIF log (none: it is valid SARIF 2.1.0).
+pub fn sarif_errors(sarif: &serde_json::Value) -> Vec<String> {
+    sarif_validator()
+        .iter_errors(sarif)
+        .take(5)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}

@@ -29,13 +29,10 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    let params = |c: &Connector| -> Vec<ConnectionParameter> {
-        c.connection
-            .iter()
-            .flat_map(|p| p.all_parameters().cloned())
-            .collect()
-    };
-    let (old, new) = (params(cx.old.connector), params(cx.new.connector));
+    let (old, new) = (
+        cx.old.connection_parameters(),
+        cx.new.connection_parameters(),
+    );
     for o in &old {
         if new.iter().any(|n| n.name == o.name) {
             continue;

@@ -29,32 +29,28 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    let matches = cx.matches.clone();
-    for (i, p) in cx.pairs.clone().into_iter().enumerate() {
-        let m = &matches[i];
-        for q in m.same.iter().chain(&m.renamed).chain(&m.moved) {
-            for d in &q.old.dynamic {
-                let Some(id) = &d.operation_id else { continue };
-                let now = q.new.dynamic.iter().find(|n| n.kind == d.kind);
-                let what = match now.and_then(|n| n.operation_id.as_ref()) {
-                    Some(n) if n == id => continue,
-                    Some(n) => format!("now calls `{n}` instead of `{id}`"),
-                    None => format!("no longer calls `{id}`"),
-                };
-                let c = cx
-                    .between(
-                        &d.origin,
-                        now.map_or(&q.new.use_site, |n| &n.origin),
-                        format!(
-                            "{} of parameter `{}` of `{}` {what}",
-                            d.kind.key(),
-                            q.old.name,
-                            p.old.id
-                        ),
-                    )
-                    .operation(&p.old.id);
-                cx.push(c);
-            }
+    for (p, q) in cx.kept_parameters() {
+        for d in &q.old.dynamic {
+            let Some(id) = &d.operation_id else { continue };
+            let now = q.new.dynamic.iter().find(|n| n.kind == d.kind);
+            let what = match now.and_then(|n| n.operation_id.as_ref()) {
+                Some(n) if n == id => continue,
+                Some(n) => format!("now calls `{n}` instead of `{id}`"),
+                None => format!("no longer calls `{id}`"),
+            };
+            let c = cx
+                .between(
+                    &d.origin,
+                    now.map_or(&q.new.use_site, |n| &n.origin),
+                    format!(
+                        "{} of parameter `{}` of `{}` {what}",
+                        d.kind.key(),
+                        q.old.name,
+                        p.old.id
+                    ),
+                )
+                .operation(&p.old.id);
+            cx.push(c);
         }
     }
 }

@@ -29,7 +29,7 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    for p in cx.pairs.clone() {
+    for p in cx.pairs.clone().iter().copied() {
         let (OperationKind::Action { long_running: o }, OperationKind::Action { long_running: n }) =
             (&p.old.kind, &p.new.kind)
         else {

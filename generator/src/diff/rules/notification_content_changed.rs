@@ -29,7 +29,7 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    for p in cx.pairs.clone() {
+    for p in cx.pairs.clone().iter().copied() {
         let content = |op: &Operation| match &op.kind {
             OperationKind::WebhookTrigger {
                 notification: Some(n),
@@ -41,23 +41,17 @@ fn check(cx: &mut DiffCx<'_>) {
             continue;
         };
         for f in schema::compare(&cx.old.connector.types, os, &cx.new.connector.types, ns) {
-            let what = match &f.difference {
-                schema::Difference::PropertyRemoved => "the property was removed".to_string(),
-                schema::Difference::TypeChanged { old, new } => {
-                    format!("the type changed from {old} to {new}")
-                }
-                _ => continue,
-            };
-            let at = if f.path.is_empty() {
-                "the notification".to_string()
-            } else {
-                format!("`{}`", f.path)
-            };
-            let c = cx
-                .change(format!("notification of `{}`: {at}: {what}", p.old.id))
-                .operation(&p.old.id)
-                .old(&cx.old, f.old.as_ref().unwrap_or(&p.old.origin))
-                .new_at(&cx.new, f.new.as_ref().unwrap_or(&p.new.origin));
+            use schema::Difference::*;
+            if !matches!(f.difference, PropertyRemoved | TypeChanged { .. }) {
+                continue;
+            }
+            let message = format!(
+                "notification of `{}`: {}: {}",
+                p.old.id,
+                f.at("the notification"),
+                f.difference.describe()
+            );
+            let c = cx.in_schema(&p, &f, message);
             cx.push(c);
         }
     }

@@ -29,7 +29,7 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    for op in cx.added.clone() {
+    for op in cx.added.clone().iter().copied() {
         let b = cx
             .change(format!(
                 "operation `{}` ({} {}) was added",

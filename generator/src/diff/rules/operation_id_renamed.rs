@@ -29,7 +29,7 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    for p in cx.pairs.clone().into_iter().filter(|p| p.by_place) {
+    for p in cx.pairs.clone().iter().copied().filter(|p| p.by_place) {
         let b = cx
             .between(
                 &p.old.origin,

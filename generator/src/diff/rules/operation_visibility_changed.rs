@@ -29,7 +29,7 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    for p in cx.pairs.clone() {
+    for p in cx.pairs.clone().iter().copied() {
         if !less_visible(p.old.visibility.as_ref(), p.new.visibility.as_ref()) {
             continue;
         }

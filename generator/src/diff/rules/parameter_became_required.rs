@@ -29,24 +29,20 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    let matches = cx.matches.clone();
-    for (i, p) in cx.pairs.clone().into_iter().enumerate() {
-        let m = &matches[i];
-        for q in m.same.iter().chain(&m.renamed).chain(&m.moved) {
-            if q.old.required || !q.new.required {
-                continue;
-            }
-            let c = cx
-                .between(
-                    &q.old.use_site,
-                    &q.new.use_site,
-                    format!(
-                        "parameter `{}` of `{}` was optional and is now required",
-                        q.old.name, p.old.id
-                    ),
-                )
-                .operation(&p.old.id);
-            cx.push(c);
+    for (p, q) in cx.kept_parameters() {
+        if q.old.required || !q.new.required {
+            continue;
         }
+        let c = cx
+            .between(
+                &q.old.use_site,
+                &q.new.use_site,
+                format!(
+                    "parameter `{}` of `{}` was optional and is now required",
+                    q.old.name, p.old.id
+                ),
+            )
+            .operation(&p.old.id);
+        cx.push(c);
     }
 }

@@ -29,38 +29,34 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    let matches = cx.matches.clone();
-    for (i, p) in cx.pairs.clone().into_iter().enumerate() {
-        let m = &matches[i];
-        for q in m.same.iter().chain(&m.renamed).chain(&m.moved) {
-            let d = |side: &crate::diff::Side<'_>, pp: &Parameter| {
-                side.connector
-                    .types
-                    .get(side.connector.types.resolve(pp.schema))
-                    .default
-                    .clone()
-            };
-            let (o, n) = (d(&cx.old, q.old), d(&cx.new, q.new));
-            if o == n || q.old.location == ParameterLocation::Body {
-                continue;
-            }
-            let show = |v: &Option<serde_json::Value>| {
-                v.as_ref().map_or("none".to_string(), |v| v.to_string())
-            };
-            let c = cx
-                .between(
-                    &q.old.use_site,
-                    &q.new.use_site,
-                    format!(
-                        "the default of parameter `{}` of `{}` changed from {} to {}",
-                        q.old.name,
-                        p.old.id,
-                        show(&o),
-                        show(&n)
-                    ),
-                )
-                .operation(&p.old.id);
-            cx.push(c);
+    for (p, q) in cx.kept_parameters() {
+        let d = |side: &crate::diff::Side<'_>, pp: &Parameter| {
+            side.connector
+                .types
+                .get(side.connector.types.resolve(pp.schema))
+                .default
+                .clone()
+        };
+        let (o, n) = (d(&cx.old, q.old), d(&cx.new, q.new));
+        if o == n || q.old.location == ParameterLocation::Body {
+            continue;
         }
+        let show = |v: &Option<serde_json::Value>| {
+            v.as_ref().map_or("none".to_string(), |v| v.to_string())
+        };
+        let c = cx
+            .between(
+                &q.old.use_site,
+                &q.new.use_site,
+                format!(
+                    "the default of parameter `{}` of `{}` changed from {} to {}",
+                    q.old.name,
+                    p.old.id,
+                    show(&o),
+                    show(&n)
+                ),
+            )
+            .operation(&p.old.id);
+        cx.push(c);
     }
 }

@@ -29,31 +29,27 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    let matches = cx.matches.clone();
-    for (i, p) in cx.pairs.clone().into_iter().enumerate() {
-        let m = &matches[i];
-        for q in m.same.iter().chain(&m.renamed).chain(&m.moved) {
-            let enc = |pp: &Parameter| pp.url_encoding.clone().unwrap_or(UrlEncoding::Double);
-            let fmt = |pp: &Parameter| crate::plan::ArrayFormat::of(pp).collection_format();
-            let what = if q.old.location == ParameterLocation::Path && enc(q.old) != enc(q.new) {
-                "its x-ms-url-encoding changed".to_string()
-            } else if fmt(q.old) != fmt(q.new) {
-                format!(
-                    "its array format changed from {} to {}",
-                    fmt(q.old),
-                    fmt(q.new)
-                )
-            } else {
-                continue;
-            };
-            let c = cx
-                .between(
-                    &q.old.use_site,
-                    &q.new.use_site,
-                    format!("parameter `{}` of `{}`: {what}", q.old.name, p.old.id),
-                )
-                .operation(&p.old.id);
-            cx.push(c);
-        }
+    for (p, q) in cx.kept_parameters() {
+        let enc = |pp: &Parameter| pp.url_encoding.clone().unwrap_or(UrlEncoding::Double);
+        let fmt = |pp: &Parameter| crate::plan::array_format(pp).collection_format();
+        let what = if q.old.location == ParameterLocation::Path && enc(q.old) != enc(q.new) {
+            "its x-ms-url-encoding changed".to_string()
+        } else if fmt(q.old) != fmt(q.new) {
+            format!(
+                "its array format changed from {} to {}",
+                fmt(q.old),
+                fmt(q.new)
+            )
+        } else {
+            continue;
+        };
+        let c = cx
+            .between(
+                &q.old.use_site,
+                &q.new.use_site,
+                format!("parameter `{}` of `{}`: {what}", q.old.name, p.old.id),
+            )
+            .operation(&p.old.id);
+        cx.push(c);
     }
 }

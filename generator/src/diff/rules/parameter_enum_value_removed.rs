@@ -29,48 +29,35 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    let matches = cx.matches.clone();
-    for (i, p) in cx.pairs.clone().into_iter().enumerate() {
-        let m = &matches[i];
-        for q in m.same.iter().chain(&m.renamed).chain(&m.moved) {
-            if q.old.location == ParameterLocation::Body {
-                continue;
-            }
-            let (ot, nt) = (
-                cx.old
-                    .connector
-                    .types
-                    .get(cx.old.connector.types.resolve(q.old.schema)),
-                cx.new
-                    .connector
-                    .types
-                    .get(cx.new.connector.types.resolve(q.new.schema)),
-            );
-            if ot.enum_values.is_empty() || nt.enum_values.is_empty() {
-                continue;
-            }
-            let gone: Vec<String> = ot
-                .enum_values
-                .iter()
-                .filter(|v| !nt.enum_values.contains(v))
-                .map(|v| v.to_string())
-                .collect();
-            if gone.is_empty() {
-                continue;
-            }
-            let c = cx
-                .between(
-                    &q.old.use_site,
-                    &q.new.use_site,
-                    format!(
-                        "parameter `{}` of `{}` no longer accepts {}",
-                        q.old.name,
-                        p.old.id,
-                        gone.join(", ")
-                    ),
-                )
-                .operation(&p.old.id);
-            cx.push(c);
+    for (p, q) in cx.kept_parameters() {
+        if q.old.location == ParameterLocation::Body {
+            continue;
         }
+        let (ot, nt) = (cx.old.schema(q.old.schema), cx.new.schema(q.new.schema));
+        if ot.enum_values.is_empty() || nt.enum_values.is_empty() {
+            continue;
+        }
+        let gone: Vec<String> = ot
+            .enum_values
+            .iter()
+            .filter(|v| !nt.enum_values.contains(v))
+            .map(|v| v.to_string())
+            .collect();
+        if gone.is_empty() {
+            continue;
+        }
+        let c = cx
+            .between(
+                &q.old.use_site,
+                &q.new.use_site,
+                format!(
+                    "parameter `{}` of `{}` no longer accepts {}",
+                    q.old.name,
+                    p.old.id,
+                    gone.join(", ")
+                ),
+            )
+            .operation(&p.old.id);
+        cx.push(c);
     }
 }

@@ -30,7 +30,7 @@ crate::change_rule! {
 
 fn check(cx: &mut DiffCx<'_>) {
     let matches = cx.matches.clone();
-    for (i, p) in cx.pairs.clone().into_iter().enumerate() {
+    for (i, p) in cx.pairs.clone().iter().copied().enumerate() {
         for &q in &matches[i].moved {
             let b = cx
                 .between(

@@ -29,38 +29,25 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    let matches = cx.matches.clone();
-    for (i, p) in cx.pairs.clone().into_iter().enumerate() {
-        let m = &matches[i];
-        for q in m.same.iter().chain(&m.renamed).chain(&m.moved) {
-            if q.old.location == ParameterLocation::Body {
-                continue;
-            }
-            let (ot, nt) = (
-                cx.old
-                    .connector
-                    .types
-                    .get(cx.old.connector.types.resolve(q.old.schema)),
-                cx.new
-                    .connector
-                    .types
-                    .get(cx.new.connector.types.resolve(q.new.schema)),
-            );
-            let (a, b) = (schema::type_text(ot), schema::type_text(nt));
-            if ot.types.is_empty() || nt.types.is_empty() || a == b {
-                continue;
-            }
-            let c = cx
-                .between(
-                    &q.old.use_site,
-                    &q.new.use_site,
-                    format!(
-                        "parameter `{}` of `{}` changed type from {a} to {b}",
-                        q.old.name, p.old.id
-                    ),
-                )
-                .operation(&p.old.id);
-            cx.push(c);
+    for (p, q) in cx.kept_parameters() {
+        if q.old.location == ParameterLocation::Body {
+            continue;
         }
+        let (ot, nt) = (cx.old.schema(q.old.schema), cx.new.schema(q.new.schema));
+        let (a, b) = (schema::type_text(ot), schema::type_text(nt));
+        if ot.types.is_empty() || nt.types.is_empty() || a == b {
+            continue;
+        }
+        let c = cx
+            .between(
+                &q.old.use_site,
+                &q.new.use_site,
+                format!(
+                    "parameter `{}` of `{}` changed type from {a} to {b}",
+                    q.old.name, p.old.id
+                ),
+            )
+            .operation(&p.old.id);
+        cx.push(c);
     }
 }

@@ -29,27 +29,23 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    let matches = cx.matches.clone();
-    for (i, p) in cx.pairs.clone().into_iter().enumerate() {
-        let m = &matches[i];
-        for q in m.same.iter().chain(&m.renamed).chain(&m.moved) {
-            use super::operation_visibility_changed::{less_visible, shown};
-            if !less_visible(q.old.visibility.as_ref(), q.new.visibility.as_ref()) {
-                continue;
-            }
-            let c = cx
-                .between(
-                    &q.old.use_site,
-                    &q.new.use_site,
-                    format!(
-                        "parameter `{}` of `{}` is now {}",
-                        q.old.name,
-                        p.old.id,
-                        shown(q.new.visibility.as_ref())
-                    ),
-                )
-                .operation(&p.old.id);
-            cx.push(c);
+    for (p, q) in cx.kept_parameters() {
+        use super::operation_visibility_changed::{less_visible, shown};
+        if !less_visible(q.old.visibility.as_ref(), q.new.visibility.as_ref()) {
+            continue;
         }
+        let c = cx
+            .between(
+                &q.old.use_site,
+                &q.new.use_site,
+                format!(
+                    "parameter `{}` of `{}` is now {}",
+                    q.old.name,
+                    p.old.id,
+                    shown(q.new.visibility.as_ref())
+                ),
+            )
+            .operation(&p.old.id);
+        cx.push(c);
     }
 }

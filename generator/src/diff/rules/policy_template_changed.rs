@@ -29,8 +29,7 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    let old = cx.old.connector.policies.clone();
-    let new = cx.new.connector.policies.clone();
+    let (old, new) = (&cx.old.connector.policies, &cx.new.connector.policies);
     for (i, o) in old.iter().enumerate() {
         // The same template, the i-th of its kind on both sides.
         let nth = old[..i]

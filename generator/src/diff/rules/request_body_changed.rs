@@ -29,40 +29,30 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    for p in cx.pairs.clone() {
+    for p in cx.pairs.clone().iter() {
         let (Some(os), Some(ns)) = (body_schema(p.old), body_schema(p.new)) else {
             continue;
         };
         for f in schema::compare(&cx.old.connector.types, os, &cx.new.connector.types, ns) {
-            let what = match &f.difference {
-                schema::Difference::PropertyAdded { required: true } => {
-                    "a required property was added".to_string()
-                }
-                schema::Difference::PropertyRemoved => "the property was removed".to_string(),
-                schema::Difference::BecameRequired => "the property became required".to_string(),
-                schema::Difference::TypeChanged { old, new } => {
-                    format!("the type changed from {old} to {new}")
-                }
-                schema::Difference::EnumValuesRemoved(v) => format!(
-                    "no longer accepts {}",
-                    v.iter()
-                        .map(|v| v.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                _ => continue,
-            };
-            let at = if f.path.is_empty() {
-                "the body".to_string()
-            } else {
-                format!("`{}`", f.path)
-            };
-            let mut c = cx
-                .change(format!("request body of `{}`: {at}: {what}", p.old.id))
-                .operation(&p.old.id);
-            c = c
-                .old(&cx.old, f.old.as_ref().unwrap_or(&p.old.origin))
-                .new_at(&cx.new, f.new.as_ref().unwrap_or(&p.new.origin));
+            use schema::Difference::*;
+            let breaks = matches!(
+                f.difference,
+                PropertyAdded { required: true }
+                    | PropertyRemoved
+                    | BecameRequired
+                    | TypeChanged { .. }
+                    | EnumValuesRemoved(_)
+            );
+            if !breaks {
+                continue;
+            }
+            let message = format!(
+                "request body of `{}`: {}: {}",
+                p.old.id,
+                f.at("the body"),
+                f.difference.describe()
+            );
+            let c = cx.in_schema(p, &f, message);
             cx.push(c);
         }
     }

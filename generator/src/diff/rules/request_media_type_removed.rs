@@ -29,7 +29,7 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    for p in cx.pairs.clone() {
+    for p in cx.pairs.clone().iter().copied() {
         let types = |op: &Operation| -> Vec<String> {
             let mut t: Vec<String> = op.consumes.iter().map(|m| m.to_ascii_lowercase()).collect();
             if let Some(b) = &op.request_body {

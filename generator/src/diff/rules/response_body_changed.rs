@@ -29,45 +29,18 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    for (p, f) in response_differences(cx) {
-        let what = match &f.difference {
-            schema::Difference::PropertyRemoved => "the property was removed".to_string(),
-            schema::Difference::TypeChanged { old, new } => {
-                format!("the type changed from {old} to {new}")
-            }
-            _ => continue,
-        };
-        let at = if f.path.is_empty() {
-            "the body".to_string()
-        } else {
-            format!("`{}`", f.path)
-        };
-        let c = cx
-            .change(format!("response of `{}`: {at}: {what}", p.old.id))
-            .operation(&p.old.id)
-            .old(&cx.old, f.old.as_ref().unwrap_or(&p.old.origin))
-            .new_at(&cx.new, f.new.as_ref().unwrap_or(&p.new.origin));
+    for (p, f) in cx.responses.clone().iter() {
+        use schema::Difference::*;
+        if !matches!(f.difference, PropertyRemoved | TypeChanged { .. }) {
+            continue;
+        }
+        let message = format!(
+            "response of `{}`: {}: {}",
+            p.old.id,
+            f.at("the body"),
+            f.difference.describe()
+        );
+        let c = cx.in_schema(p, f, message);
         cx.push(c);
     }
-}
-
-/// The differences of the success responses of every pair (a status in both versions).
-pub(crate) fn response_differences<'a>(
-    cx: &DiffCx<'a>,
-) -> Vec<(crate::diff::OperationPair<'a>, schema::Found)> {
-    let mut out = Vec::new();
-    for p in cx.pairs.clone() {
-        for r in p.old.responses.iter().filter(|r| r.status.is_success()) {
-            let Some(n) = p.new.responses.iter().find(|n| n.status == r.status) else {
-                continue;
-            };
-            let (Some(os), Some(ns)) = (r.schema(), n.schema()) else {
-                continue;
-            };
-            for f in schema::compare(&cx.old.connector.types, os, &cx.new.connector.types, ns) {
-                out.push((p, f));
-            }
-        }
-    }
-    out
 }

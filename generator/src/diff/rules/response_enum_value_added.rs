@@ -29,28 +29,17 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    for (p, f) in super::response_body_changed::response_differences(cx) {
-        let schema::Difference::EnumValuesAdded(values) = &f.difference else {
+    for (p, f) in cx.responses.clone().iter() {
+        if !matches!(f.difference, schema::Difference::EnumValuesAdded(_)) {
             continue;
-        };
-        let at = if f.path.is_empty() {
-            "the body".to_string()
-        } else {
-            format!("`{}`", f.path)
-        };
-        let c = cx
-            .change(format!(
-                "response of `{}`: {at} has new values {}",
-                p.old.id,
-                values
-                    .iter()
-                    .map(|v| v.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-            .operation(&p.old.id)
-            .old(&cx.old, f.old.as_ref().unwrap_or(&p.old.origin))
-            .new_at(&cx.new, f.new.as_ref().unwrap_or(&p.new.origin));
+        }
+        let message = format!(
+            "response of `{}`: {} {}",
+            p.old.id,
+            f.at("the body"),
+            f.difference.describe()
+        );
+        let c = cx.in_schema(p, f, message);
         cx.push(c);
     }
 }

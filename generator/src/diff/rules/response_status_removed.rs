@@ -29,7 +29,7 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    for p in cx.pairs.clone() {
+    for p in cx.pairs.clone().iter().copied() {
         for r in p.old.responses.iter().filter(|r| r.status.is_success()) {
             if p.new.responses.iter().any(|n| n.status == r.status) {
                 continue;

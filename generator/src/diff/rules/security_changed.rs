@@ -29,9 +29,10 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    let old = cx.old.connector.auth.clone();
-    for o in &old {
-        let Some(n) = cx.new.connector.auth.iter().find(|n| n.name == o.name) else {
+    let (oc, nc) = (cx.old.connector, cx.new.connector);
+    let old = &oc.auth;
+    for o in old {
+        let Some(n) = nc.auth.iter().find(|n| n.name == o.name) else {
             let c = cx
                 .change(format!(
                     "security scheme `{}` ({}) was removed",
@@ -42,7 +43,6 @@ fn check(cx: &mut DiffCx<'_>) {
             cx.push(c);
             continue;
         };
-        let n = n.clone();
         let what = match (&o.kind, &n.kind) {
             (
                 AuthKind::ApiKey {

@@ -29,7 +29,7 @@ crate::change_rule! {
 }
 
 fn check(cx: &mut DiffCx<'_>) {
-    for p in cx.pairs.clone() {
+    for p in cx.pairs.clone().iter().copied() {
         let mode = |k: &OperationKind| match k {
             OperationKind::PollingTrigger { mode } => Some(mode.clone()),
             OperationKind::WebhookTrigger { mode, .. } => mode.clone(),

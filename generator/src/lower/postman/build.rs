@@ -4,7 +4,7 @@
 
 use super::bodies::{finish, media_of, merge_responses, saved};
 use super::parts::{label, origin, Slot, Target};
-use super::paths::{normalized, operation_id, server_of, split_server, target, template_names};
+use super::paths::{operation_id, server_of, split_server, target, template_names};
 use super::request::{admit, auth_and_headers, body, path_params, query_params, Auth};
 use super::schemes::{requirement, scheme_for};
 use super::url::{template_name, templated};
@@ -257,7 +257,7 @@ fn request(
         .filter(|m| !m.is_empty() && m != "*/*" && !m.contains("{{"));
     // `/orders/{id}` and `/orders/{orderId}` are one OpenAPI path: the first spelling wins
     // and the parameters are renamed to it.
-    let shape = normalized(&path);
+    let shape = template_shape(&path);
     match canonical.get(&shape) {
         Some(first) if *first != path => {
             for (old, new) in template_names(&path).into_iter().zip(template_names(first)) {

@@ -79,27 +79,6 @@ pub(super) fn target(req: &Req<'_>) -> Option<Target> {
     })
 }
 
-/// A path with its parameter names blanked (`/a/{x}` and `/a/{y}` are one OpenAPI path).
-pub(super) fn normalized(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut depth = 0;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                depth += 1;
-                out.push('{');
-            }
-            '}' => {
-                depth -= 1;
-                out.push('}');
-            }
-            _ if depth > 0 => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// The `{names}` of a path template, in order.
 pub(super) fn template_names(path: &str) -> Vec<String> {
     path.split('{')
