@@ -95,6 +95,8 @@ pub fn codegen(data: &[u8]) {
         license: None,
         repository: None,
         authors: Vec::new(),
+        sdk_registry: None,
+        version: crate::codegen::crate_files::first_version(),
     };
     match crate_files(&loaded, c, &opts) {
         Ok((_, files)) => {

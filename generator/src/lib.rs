@@ -19,6 +19,7 @@ pub mod lower;
 pub mod model;
 pub mod pipeline;
 pub mod plan;
+pub mod release;
 #[cfg(feature = "run")]
 pub mod run;
 pub mod text;

@@ -1,11 +1,14 @@
 //! `connector-gen generate`.
 
 use connector_gen::codegen::crate_files::{
-    crate_files, workspace_manifest, write_crate, CrateFile, CrateOptions, SdkDependency,
+    crate_files, crate_name, workspace_manifest, write_crate, CrateFile, CrateOptions,
+    SdkDependency, DEFINITION_DIR,
 };
 use connector_gen::diagnostics::{render, Severity};
+use connector_gen::diff;
 use connector_gen::load;
 use connector_gen::pipeline;
+use connector_gen::release;
 use connector_gen::validate::{validate, Profile};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,6 +30,10 @@ pub struct Args {
     /// Depend on this published version of connector-sdk (for `cargo package`).
     #[arg(long, value_name = "VERSION", value_parser = version_arg)]
     sdk_version: Option<String>,
+    /// The registry connector-sdk is published in, for a crate published to that registry
+    /// (a name from cargo's `[registries]`; default: crates.io).
+    #[arg(long, value_name = "NAME", value_parser = registry_arg)]
+    sdk_registry: Option<String>,
     /// `license` of the crate.
     #[arg(long)]
     license: Option<String>,
@@ -36,6 +43,12 @@ pub struct Args {
     /// An author of the crate (repeatable; default: the publisher in apiProperties.json).
     #[arg(long = "author")]
     authors: Vec<String>,
+    /// The crate's version. By default a new crate is 0.1.0 and a crate generated again gets
+    /// the version its definition's changes call for (the diff between its `definition/` copy
+    /// and the new definition: breaking → major, or minor below 1.0; additions → minor, or
+    /// patch below 1.0; otherwise patch; the same definition keeps its version).
+    #[arg(long = "version", value_name = "VERSION", value_parser = semver_arg)]
+    version: Option<semver::Version>,
     /// Overwrite generated files even when they were edited by hand.
     #[arg(long)]
     force: bool,
@@ -64,6 +77,26 @@ fn version_arg(s: &str) -> Result<String, String> {
     semver::VersionReq::parse(s)
         .map(|_| s.to_string())
         .map_err(|e| format!("not a version cargo accepts ({e}); e.g. 0.1 or =0.1.0"))
+}
+
+/// A registry name cargo accepts: ASCII letters, digits, `-` and `_`.
+fn registry_arg(s: &str) -> Result<String, String> {
+    let valid = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(s.to_string())
+    } else {
+        Err(
+            "a registry name is ASCII letters, digits, `-` and `_`, as in cargo's [registries]"
+                .into(),
+        )
+    }
+}
+
+/// A version cargo accepts for a package (`1.2.3`).
+fn semver_arg(s: &str) -> Result<semver::Version, String> {
+    semver::Version::parse(s).map_err(|e| format!("not a version cargo accepts ({e}); e.g. 0.2.0"))
 }
 
 fn default_sdk() -> SdkDependency {
@@ -101,8 +134,9 @@ fn auth_label(s: &connector_gen::model::AuthScheme) -> String {
 struct Prepared {
     /// What to print before its `Generated` line (or instead of it).
     lines: Vec<String>,
-    /// Crate name, files, and the milliseconds it took; `None` when nothing could be generated.
-    generated: Option<(String, Vec<CrateFile>, u128)>,
+    /// Crate name, version, files, and the milliseconds it took; `None` when nothing could be
+    /// generated.
+    generated: Option<(String, semver::Version, Vec<CrateFile>, u128)>,
     /// Said after the `Generated` line.
     note: String,
 }
@@ -113,13 +147,156 @@ fn plain(line: String) -> String {
     connector_gen::text::printable_line(&line).into_owned()
 }
 
-fn prepare(
-    input: &load::Input,
-    opts: &CrateOptions,
+/// What `prepare` is given besides the definition.
+#[derive(Clone, Copy)]
+struct Job<'a> {
+    opts: &'a CrateOptions,
+    output: &'a Path,
+    version: Option<&'a semver::Version>,
     max_operations: usize,
     several: bool,
     color: bool,
-) -> Prepared {
+}
+
+/// Where a crate goes: the output directory, or its own directory in it when there are several.
+fn crate_dir(output: &Path, name: &str, several: bool) -> PathBuf {
+    if several {
+        output.join(name)
+    } else {
+        output.to_path_buf()
+    }
+}
+
+/// How many changes of a regeneration are listed before pointing at `connector-gen diff`.
+const SHOWN_CHANGES: usize = 10;
+
+/// How many, with the noun in the plural when it is not one.
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Why a regenerated crate has its version, in words: what changed and what cargo makes of it.
+fn version_reason(decision: &release::Decision, dir: &Path) -> String {
+    use release::Reason;
+    let prev = decision
+        .previous
+        .as_ref()
+        .map(|p| format!("^{p}"))
+        .unwrap_or_default();
+    match &decision.reason {
+        Reason::New => String::new(),
+        Reason::Unchanged => "the definition is unchanged".to_string(),
+        Reason::Changed { bump, changes } => {
+            let n = diff::report::Counts::of(changes);
+            let what = match (n.breaking, n.warning + n.info) {
+                (0, 0) => "no change a rule reports".to_string(),
+                (0, k) => format!("{}, none breaking", count(k, "change")),
+                (b, 0) => count(b, "breaking change"),
+                (b, k) => format!("{} and {}", count(b, "breaking change"), count(k, "other change")),
+            };
+            match bump {
+                diff::report::Bump::Major => format!("{what} (a new major version: `{prev}` does not take it)"),
+                _ => format!("{what} (compatible: `{prev}` takes it)"),
+            }
+        }
+        Reason::PreviousUnreadable => format!(
+            "the definition it was generated from ({}) cannot be read, so what changed is not known: taken as breaking",
+            dir.join(DEFINITION_DIR).display()
+        ),
+        Reason::VersionUnreadable => format!(
+            "{} names no version cargo accepts: starting again",
+            dir.join("Cargo.toml").display()
+        ),
+    }
+}
+
+/// What is wrong with a version asked for with `--version`, given what was generated before.
+fn version_warning(decision: &release::Decision, asked: &semver::Version) -> Option<String> {
+    let prev = decision.previous.as_ref()?;
+    let unchanged = matches!(decision.reason, release::Reason::Unchanged);
+    let breaking = !unchanged && decision.version > *prev && !compatible(prev, &decision.version);
+    if asked < prev {
+        Some(format!(
+            "--version {asked} is below {prev}, the version generated before"
+        ))
+    } else if asked == prev && !unchanged {
+        Some(format!("--version {asked} is the version generated before, from another definition: a registry will not publish it again"))
+    } else if breaking && compatible(prev, asked) {
+        Some(format!("--version {asked} is compatible with {prev} for cargo, but the changes are breaking: users of `^{prev}` would get a crate that breaks them"))
+    } else {
+        None
+    }
+}
+
+/// Whether cargo gives `v` to users of `^prev`.
+fn compatible(prev: &semver::Version, v: &semver::Version) -> bool {
+    semver::VersionReq::parse(&format!("^{prev}")).is_ok_and(|r| r.matches(v))
+}
+
+/// The crate's version, the lines that say why (when there is one connector), and the note's
+/// words (when there are several).
+fn version_lines(
+    decision: &release::Decision,
+    asked: Option<&semver::Version>,
+    dir: &Path,
+    input: &load::Input,
+    several: bool,
+) -> (semver::Version, Vec<String>, String) {
+    use release::Reason;
+    let mut lines = Vec::new();
+    let version = asked.unwrap_or(&decision.version).clone();
+    if let Some(w) = asked.and_then(|v| version_warning(decision, v)) {
+        lines.push(plain(format!("  Warning  {w}")));
+    }
+    let reason = version_reason(decision, dir);
+    let said = match (asked, &decision.previous, &decision.reason) {
+        (None, _, Reason::New) => return (version, lines, String::new()),
+        (Some(_), Some(prev), _) => format!(
+            "{version} from --version; the changes since {prev} call for {}: {reason}",
+            decision.version
+        ),
+        (Some(_), None, _) => format!("{version} from --version"),
+        (None, Some(prev), _) if *prev != version => format!("{version}, was {prev}: {reason}"),
+        (None, _, _) => format!("{version}: {reason}"),
+    };
+    if several {
+        return (version, lines, format!("; version {said}"));
+    }
+    lines.push(plain(format!("  Version  {said}")));
+    if let Reason::Changed { changes, .. } = &decision.reason {
+        for c in changes.iter().take(SHOWN_CHANGES) {
+            lines.push(plain(format!(
+                "           {}[{} {}]: {}",
+                c.level.as_str(),
+                c.code,
+                c.name,
+                c.message
+            )));
+        }
+        if changes.len() > SHOWN_CHANGES {
+            lines.push(plain(format!(
+                "           and {} more: connector-gen diff {} {}",
+                changes.len() - SHOWN_CHANGES,
+                dir.join(DEFINITION_DIR).display(),
+                input
+                    .folder
+                    .as_deref()
+                    .unwrap_or(&input.definition)
+                    .display()
+            )));
+        }
+    }
+    (version, lines, String::new())
+}
+
+fn prepare(input: &load::Input, job: &Job<'_>) -> Prepared {
+    let Job {
+        opts,
+        max_operations,
+        several,
+        color,
+        ..
+    } = *job;
     let start = Instant::now();
     let mut lines = Vec::new();
     let loaded = pipeline::load(input, &super::load_options());
@@ -189,7 +366,22 @@ fn prepare(
             lines.push(plain(format!("{label}  [{}] {}{at}", d.code, d.message)));
         }
     }
-    let (name, files) = match crate_files(&loaded, c, opts) {
+    let name = opts.name.clone().unwrap_or_else(|| crate_name(&c.name));
+    let dir = crate_dir(job.output, &name, several);
+    let decision = release::decide(
+        release::previous(&dir, input).as_ref(),
+        &loaded,
+        &super::load_options(),
+    );
+    let (version, version_said, version_note) =
+        version_lines(&decision, job.version, &dir, input, several);
+    lines.extend(version_said);
+    let opts = CrateOptions {
+        name: Some(name),
+        version: version.clone(),
+        ..opts.clone()
+    };
+    let (name, files) = match crate_files(&loaded, c, &opts) {
         Ok(x) => x,
         Err(e) => {
             lines.push(plain(format!("error: {}: {e}", input.definition.display())));
@@ -204,14 +396,15 @@ fn prepare(
         .iter()
         .filter(|d| matches!(d.severity, Severity::Error | Severity::Warning))
         .count();
-    let note = if several && reported > 0 {
-        format!("; {reported} validator findings, see `connector-gen validate`")
-    } else {
-        String::new()
-    };
+    let mut note = version_note;
+    if several && reported > 0 {
+        note.push_str(&format!(
+            "; {reported} validator findings, see `connector-gen validate`"
+        ));
+    }
     Prepared {
         lines,
-        generated: Some((name, files, start.elapsed().as_millis())),
+        generated: Some((name, version, files, start.elapsed().as_millis())),
         note,
     }
 }
@@ -238,12 +431,22 @@ pub fn run(args: Args) -> ExitCode {
         (None, Some(v)) => SdkDependency::Version(v.clone()),
         (None, None) => default_sdk(),
     };
+    if args.version.is_some() && inputs.len() > 1 {
+        say!(
+            "error: --version sets the version of one crate, and {} holds {} definitions; generate them one at a time to set theirs",
+            args.path.display(),
+            inputs.len()
+        );
+        return ExitCode::from(2);
+    }
     let opts = CrateOptions {
         name: args.name.clone().filter(|_| inputs.len() == 1),
         sdk,
         license: args.license.clone(),
         repository: args.repository.clone(),
         authors: args.authors.clone(),
+        sdk_registry: args.sdk_registry.clone(),
+        version: connector_gen::codegen::crate_files::first_version(),
     };
     let color = super::color_stderr();
     let several = inputs.len() > 1;
@@ -258,19 +461,21 @@ pub fn run(args: Args) -> ExitCode {
             bar.println(line);
         }
     };
+    let job = Job {
+        opts: &opts,
+        output: &args.output,
+        version: args.version.as_ref(),
+        max_operations: args.max_operations,
+        several,
+        color: color && bar.is_hidden(),
+    };
     // Connectors are loaded, checked and generated in parallel; crates are written in order.
     let prepared: Vec<Prepared> = pipeline::with_loader_pool(|| {
         use rayon::prelude::*;
         inputs
             .par_iter()
             .map(|input| {
-                let p = prepare(
-                    input,
-                    &opts,
-                    args.max_operations,
-                    several,
-                    color && bar.is_hidden(),
-                );
+                let p = prepare(input, &job);
                 bar.inc(1);
                 p
             })
@@ -279,7 +484,7 @@ pub fn run(args: Args) -> ExitCode {
     // Two connectors with one name (two collections titled alike) get distinct crates.
     let mut used = std::collections::HashSet::new();
     for (input, mut p) in inputs.iter().zip(prepared) {
-        if let Some((name, _, _)) = &p.generated {
+        if let Some((name, _, _, _)) = &p.generated {
             if !used.insert(name.clone()) {
                 let unique = (2..)
                     .map(|k| format!("{name}-{k}"))
@@ -292,25 +497,21 @@ pub fn run(args: Args) -> ExitCode {
                 };
                 p = prepare(
                     input,
-                    &renamed,
-                    args.max_operations,
-                    several,
-                    color && bar.is_hidden(),
+                    &Job {
+                        opts: &renamed,
+                        ..job
+                    },
                 );
             }
         }
         for line in p.lines {
             say(line);
         }
-        let Some((name, files, millis)) = p.generated else {
+        let Some((name, version, files, millis)) = p.generated else {
             failed += 1;
             continue;
         };
-        let dir = if several {
-            args.output.join(&name)
-        } else {
-            args.output.clone()
-        };
+        let dir = crate_dir(&args.output, &name, several);
         if let Err(e) = write_crate(&dir, &files, args.force) {
             bar.finish_and_clear();
             say!("error: {e}");
@@ -321,7 +522,7 @@ pub fn run(args: Args) -> ExitCode {
             .find(|f| f.path == "src/lib.rs")
             .map_or(0, |f| f.contents.iter().filter(|b| **b == b'\n').count());
         say(format!(
-            "Generated  {name} (crate `{name}` 0.1.0, {} lines) in {millis} ms{}",
+            "Generated  {name} (crate `{name}` {version}, {} lines) in {millis} ms{}",
             thousands(lines),
             p.note
         ));

@@ -31,7 +31,20 @@ pub struct CrateOptions {
     pub repository: Option<String>,
     /// `authors` (default: the publisher from apiProperties.json).
     pub authors: Vec<String>,
+    /// The registry `connector-sdk` comes from when the crate is published (`None`:
+    /// crates.io).
+    pub sdk_registry: Option<String>,
+    /// The crate's version (a new crate: 0.1.0; a regenerated one: see [`crate::release`]).
+    pub version: semver::Version,
 }
+
+/// The version of a crate generated for the first time.
+pub fn first_version() -> semver::Version {
+    semver::Version::new(0, 1, 0)
+}
+
+/// Where the copy of a definition's files lies in its crate.
+pub const DEFINITION_DIR: &str = "definition";
 
 /// One file of the crate: path relative to the crate root, and contents.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,15 +132,26 @@ pub fn crate_files(
                 }
             )
         });
+    let registry = opts
+        .sdk_registry
+        .as_deref()
+        .map(|r| format!(", registry = \"{}\"", toml_string(r)))
+        .unwrap_or_default();
     let sdk_dependency = match &opts.sdk {
         // The version beside the path lets `cargo package` publish the crate against the
         // released SDK of the same version (the SDK and the generator are versioned together).
         SdkDependency::Path(p) => format!(
-            "connector-sdk = {{ path = \"{}\", version = \"{}\" }}",
+            "connector-sdk = {{ path = \"{}\", version = \"{}\"{registry} }}",
             toml_string(&p.display().to_string()),
             env!("CARGO_PKG_VERSION")
         ),
-        SdkDependency::Version(v) => format!("connector-sdk = \"{}\"", toml_string(v)),
+        SdkDependency::Version(v) if registry.is_empty() => {
+            format!("connector-sdk = \"{}\"", toml_string(v))
+        }
+        SdkDependency::Version(v) => format!(
+            "connector-sdk = {{ version = \"{}\"{registry} }}",
+            toml_string(v)
+        ),
     };
     let authors: Vec<String> = if opts.authors.is_empty() {
         c.connection
@@ -193,7 +217,7 @@ pub fn crate_files(
         .get_template("Cargo.toml")
         .and_then(|t| {
             t.render(minijinja::context! {
-                crate_name => name.clone(), version => "0.1.0", description => toml_string(&description),
+                crate_name => name.clone(), version => opts.version.to_string(), description => toml_string(&description),
                 license => toml_string(opts.license.as_deref().unwrap_or("MIT")),
                 repository => opts.repository.as_deref().map(toml_string),
                 authors => authors.iter().map(|a| toml_string(a)).collect::<Vec<_>>(),
@@ -239,8 +263,9 @@ pub fn crate_files(
             contents: (header + &body).into_bytes(),
         },
     ];
+    let root = loaded.input.root();
     for (_, f) in loaded.sources.iter() {
-        let Some(file_name) = f.path.file_name() else {
+        let Some(copy) = copy_path(&root, &f.path) else {
             continue;
         };
         // Plain UTF-8 was read as it is, and UTF-8 with a BOM is the BOM and the text; other
@@ -253,11 +278,34 @@ pub fn crate_files(
             (None, _) => f.text.as_bytes().to_vec(),
         };
         files.push(CrateFile {
-            path: format!("definition/{}", file_name.to_string_lossy()),
+            path: copy,
             contents: bytes,
         });
     }
     Ok((name, files))
+}
+
+/// Where a source file of the definition goes in the crate: `definition/` and its path below
+/// the definition's folder, so that references between files still resolve in the copy (and
+/// two files of one name in different folders stay apart); a file outside the folder (allowed
+/// by `--root`) goes by its name alone.
+fn copy_path(root: &Path, file: &Path) -> Option<String> {
+    use std::path::Component;
+    let plain = |p: &Path| -> Option<Vec<String>> {
+        p.components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .map(|c| match c {
+                Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect()
+    };
+    let below = |root: &Path| file.strip_prefix(root).ok().and_then(plain);
+    let parts = below(root)
+        .or_else(|| (root == Path::new(".")).then(|| plain(file)).flatten())
+        .filter(|p| !p.is_empty())
+        .or_else(|| Some(vec![file.file_name()?.to_string_lossy().into_owned()]))?;
+    Some(format!("{DEFINITION_DIR}/{}", parts.join("/")))
 }
 
 /// The `Cargo.toml` of a workspace of generated crates.
@@ -384,6 +432,11 @@ pub fn write_crate(dir: &Path, files: &[CrateFile], force: bool) -> Result<(), W
         }
         _ => {}
     }
+    // Every place is checked before anything is written, so a place that cannot be written
+    // leaves the crate as it was rather than half regenerated.
+    for path in files.iter().map(|f| f.path.as_str()).chain([MANIFEST]) {
+        check_place(dir, path)?;
+    }
     for f in files {
         let p = dir.join(&f.path);
         std::fs::create_dir_all(p.parent().unwrap_or(dir)).map_err(io)?;
@@ -396,6 +449,32 @@ pub fn write_crate(dir: &Path, files: &[CrateFile], force: bool) -> Result<(), W
     }
     crate::fs::write_atomic(&dir.join(MANIFEST), manifest_json.as_bytes())
         .map_err(|e| WriteError::Io(e.to_string()))
+}
+
+/// Whether a generated file can be written at `path` (relative, `/`-separated) in the crate
+/// `dir`: the file is absent or a regular file, and each folder on the way is absent or a real
+/// folder (a symbolic link there would have the file written outside the crate).
+fn check_place(dir: &Path, path: &str) -> Result<(), WriteError> {
+    let mut at = dir.to_path_buf();
+    let parts: Vec<&str> = path.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        at.push(part);
+        if i + 1 == parts.len() {
+            return crate::fs::check_output(&at).map_err(|e| WriteError::Io(e.to_string()));
+        }
+        match std::fs::symlink_metadata(&at) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(WriteError::Io(format!("{}: {e}", at.display()))),
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(WriteError::Io(format!(
+                    "{}: not a folder (a link or a file is there); nothing was written (remove it first)",
+                    at.display()
+                )))
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Whether `path` (from a crate's record of generated files) names a file inside the crate: a

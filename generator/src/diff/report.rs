@@ -19,6 +19,33 @@ pub enum Bump {
     Major,
 }
 
+impl Bump {
+    /// The version after `v` for this bump, as cargo reads versions: from 1.0 a break bumps
+    /// the major part and an addition the minor one; below 1.0 cargo takes `0.y` as the major
+    /// part, so a break bumps `y` and anything else `z`; in `0.0.z` every release is breaking
+    /// and bumps `z`. Pre-release and build parts are dropped.
+    pub fn apply(self, v: &semver::Version) -> semver::Version {
+        let (major, minor, patch) = match (v.major, v.minor, self) {
+            (0, 0, _) => (0, 0, v.patch + 1),
+            (0, y, Bump::Major) => (0, y + 1, 0),
+            (0, y, _) => (0, y, v.patch + 1),
+            (x, _, Bump::Major) => (x + 1, 0, 0),
+            (x, y, Bump::Minor) => (x, y + 1, 0),
+            (x, y, Bump::Patch) => (x, y, v.patch + 1),
+        };
+        semver::Version::new(major, minor, patch)
+    }
+
+    /// `major`, `minor` or `patch`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bump::Major => "major",
+            Bump::Minor => "minor",
+            Bump::Patch => "patch",
+        }
+    }
+}
+
 /// The bump `changes` call for: breaking → major; any other change → minor; none → patch.
 pub fn bump(changes: &[Change]) -> Bump {
     match super::verdict(changes) {
@@ -112,11 +139,7 @@ pub fn summary_line(changes: &[Change]) -> String {
         n.breaking,
         n.warning,
         n.info,
-        match bump(changes) {
-            Bump::Major => "major",
-            Bump::Minor => "minor",
-            Bump::Patch => "patch",
-        }
+        bump(changes).as_str()
     )
 }
 
