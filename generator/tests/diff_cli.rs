@@ -15,12 +15,17 @@ fn load(path: &Path) -> Vec<Loaded> {
 }
 
 /// The fixture of a rule, and the base it is compared with: a definition beside `base.json`,
-/// or a connector folder beside `base-folder/` (for the rules about apiProperties.json).
+/// or a connector folder beside `base-folder/` (for the rules about apiProperties.json); a rule
+/// about something `base.json` lacks (a second server, a response header) has its own old
+/// side, `CODE-NAME.old.json`.
 fn fixture(code: &str, name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
     let dir = common::root().join("fixtures/changes");
     let folder = dir.join(format!("{code}-{name}"));
+    let own_base = dir.join(format!("{code}-{name}.old.json"));
     if folder.is_dir() {
         (dir.join("base-folder"), folder)
+    } else if own_base.is_file() {
+        (own_base, dir.join(format!("{code}-{name}.json")))
     } else {
         (
             dir.join("base.json"),
@@ -68,6 +73,13 @@ fn every_change_rule_fires_on_its_fixture_and_nothing_else_does() {
         };
         let text = report::human(&changes, texts).replace(&root, "");
         insta::assert_snapshot!(format!("change_{}_{}", m.code, m.name), text);
+        let json: serde_json::Value = serde_json::from_str(
+            &serde_json::to_string(&report::json(&changes))
+                .unwrap()
+                .replace(&root, ""),
+        )
+        .unwrap();
+        insta::assert_json_snapshot!(format!("change_{}_{}_json", m.code, m.name), json);
     }
 }
 

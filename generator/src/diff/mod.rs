@@ -175,6 +175,22 @@ impl<'a> Side<'a> {
             .collect()
     }
 
+    /// The origin of the member `key` of the connector's document root (e.g. `schemes`), when
+    /// it is written; else the document itself.
+    pub fn root_member(&self, key: &str) -> Origin {
+        let base = &self.connector.origin;
+        let pointer = base.pointer.join(key);
+        let text = pointer.as_string();
+        match self.loaded.sources.get(base.file).span_of(&text) {
+            Some(span) => Origin {
+                file: base.file,
+                pointer,
+                span,
+            },
+            None => base.clone(),
+        }
+    }
+
     /// The place of an element of this version.
     pub fn place(&self, origin: &Origin) -> Place {
         let sources = &self.loaded.sources;

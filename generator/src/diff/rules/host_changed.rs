@@ -43,10 +43,31 @@ fn check(cx: &mut DiffCx<'_>) {
             format!("`{s}`")
         }
     };
+    // Where the base URL is written: `host` (Swagger 2.0; `basePath` when only it changed), or
+    // `servers`.
+    let member = |side: &crate::diff::Side<'_>| {
+        let c = side.connector;
+        match c.format {
+            SpecFormat::Swagger2 if c.host == other(side, cx).connector.host => {
+                side.root_member("basePath")
+            }
+            SpecFormat::Swagger2 => side.root_member("host"),
+            _ => side.root_member("servers"),
+        }
+    };
     let c = cx.between(
-        &cx.old.connector.origin,
-        &cx.new.connector.origin,
+        &member(&cx.old),
+        &member(&cx.new),
         format!("the base URL changed from {} to {}", show(&o), show(&n)),
     );
     cx.push(c);
+}
+
+/// The other version of `side`.
+fn other<'a>(side: &crate::diff::Side<'a>, cx: &DiffCx<'a>) -> crate::diff::Side<'a> {
+    if std::ptr::eq(side.connector, cx.old.connector) {
+        cx.new
+    } else {
+        cx.old
+    }
 }

@@ -3,6 +3,7 @@
 pub mod connection_parameter_added;
 pub mod connection_parameter_removed;
 pub mod connection_parameter_retyped;
+pub mod connection_parameter_set_changed;
 pub mod connector_added;
 pub mod connector_removed;
 pub mod dynamic_operation_changed;
@@ -35,8 +36,10 @@ pub mod request_body_changed;
 pub mod request_media_type_removed;
 pub mod response_body_changed;
 pub mod response_enum_value_added;
+pub mod response_header_removed;
 pub mod response_status_removed;
 pub mod security_changed;
+pub mod server_removed;
 pub mod trigger_mode_changed;
 pub mod version_not_bumped;
 
@@ -71,6 +74,7 @@ pub static ALL: &[&dyn super::ChangeRule] = &[
     &response_enum_value_added::ResponseEnumValueAdded,
     &pageable_changed::PageableChanged,
     &long_running_changed::LongRunningChanged,
+    &response_header_removed::ResponseHeaderRemoved,
     &security_changed::SecurityChanged,
     &oauth_scopes_changed::OAuthScopesChanged,
     &connection_parameter_added::ConnectionParameterAdded,
@@ -79,6 +83,8 @@ pub static ALL: &[&dyn super::ChangeRule] = &[
     &oauth_settings_changed::OAuthSettingsChanged,
     &policy_template_changed::PolicyTemplateChanged,
     &policy_template_added::PolicyTemplateAdded,
+    &connection_parameter_set_changed::ConnectionParameterSetChanged,
     &host_changed::HostChanged,
     &version_not_bumped::VersionNotBumped,
+    &server_removed::ServerRemoved,
 ];
