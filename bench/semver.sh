@@ -58,7 +58,11 @@ for ((i = 0; i < ${#ALL[@]} && n < WANT; i += STEP)); do
     1.1.0) ours=minor ;;
     *) ours=none ;;  # 1.0.1 (nothing a rule reports) or 1.0.0 (the same definition)
   esac
-  reasons=$(grep -oE '^ +(breaking|warning|info)\[PC[0-9]+ [a-z-]+\]' "$w/new.log" | sed -E 's/^ +//; s/\].*//; s/.*\[//' | sort | uniq -c | awk '{printf "%s%s×%s", (NR>1?", ":""), $2" "$3, $1}')
+  # Our reasons: every change of the diff, counted by rule (generate lists only the first few).
+  reasons=$("$BIN" diff "$w/old/definition" "$pair/new" --format json --fail-on never 2>/dev/null \
+    | python3 -c 'import json, sys, collections
+c = collections.Counter(x["code"] + " " + x["name"] for x in json.load(sys.stdin)["changes"])
+print(", ".join(k + "×" + str(n) for k, n in sorted(c.items())))' || true)
   if cargo semver-checks check-release --manifest-path "$w/crate/Cargo.toml" --baseline-root "$w/old" \
       --release-type patch >"$w/semver.log" 2>&1; then
     theirs=none
@@ -76,7 +80,7 @@ for ((i = 0; i < ${#ALL[@]} && n < WANT; i += STEP)); do
 done
 
 echo
-echo "== results: $RESULTS"
+echo "== results: $RESULTS (wall time ${SECONDS} s)"
 awk -F'\t' 'NR > 1 && $3 != "-" && $3 != "error" {
     total++; if ($2 == $3) same++
     rank["none"] = 0; rank["minor"] = 1; rank["major"] = 2
