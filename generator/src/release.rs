@@ -3,20 +3,18 @@
 //! `definition/` folder) and the new one: the diff's verdict ([`crate::diff`]) is the bump, as
 //! cargo reads versions ([`Bump::apply`]).
 
-use crate::codegen::crate_files::{DEFINITION_DIR, MANIFEST};
+use crate::codegen::crate_files::{copy_path, first_version, DEFINITION_DIR, MANIFEST};
 use crate::diff::report::{bump, Bump};
 use crate::diff::Change;
 use crate::load::input::{connector_folder, Input};
 use crate::load::LoadOptions;
 use crate::pipeline::{self, Loaded};
 use semver::Version;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A crate generated before, in the directory a new generation writes to.
 #[derive(Debug, Clone)]
 pub struct Previous {
-    /// The crate directory.
-    pub dir: PathBuf,
     /// Its version (`None`: its `Cargo.toml` is missing or names no version cargo accepts).
     pub version: Option<Version>,
     /// The copy of the definition it was generated from (`None`: its folder is missing, or is
@@ -31,18 +29,31 @@ pub enum Reason {
     New,
     /// The definition is the same, file for file: the version stays.
     Unchanged,
-    /// The definition changed: `changes` (possibly none that a rule reports) call for `bump`.
-    Changed {
-        /// The bump.
-        bump: Bump,
-        /// What changed, as `connector-gen diff` reports it.
-        changes: Vec<Change>,
-    },
+    /// The definition changed: what changed, as `connector-gen diff` reports it (possibly
+    /// nothing a rule reports), whose [`bump`] is the version's.
+    Changed(Vec<Change>),
     /// The previous definition could not be read, so the change cannot be known: treated as
     /// breaking, so that no user's `^` requirement takes it unseen.
     PreviousUnreadable,
     /// The previous crate's version could not be read: the crate starts again at 0.1.0.
     VersionUnreadable,
+}
+
+impl Reason {
+    /// The bump it calls for: none for a new or unchanged crate (patch, unused), the changes'
+    /// for a changed one, major when what changed cannot be known.
+    pub fn bump(&self) -> Bump {
+        match self {
+            Reason::New | Reason::Unchanged => Bump::Patch,
+            Reason::Changed(changes) => bump(changes),
+            Reason::PreviousUnreadable | Reason::VersionUnreadable => Bump::Major,
+        }
+    }
+
+    /// Whether users of the previous version must not get the new one.
+    pub fn breaking(&self) -> bool {
+        !matches!(self, Reason::New | Reason::Unchanged) && self.bump() == Bump::Major
+    }
 }
 
 /// A crate's new version and why.
@@ -79,7 +90,6 @@ pub fn previous(dir: &Path, new: &Input) -> Option<Previous> {
         None => file_input(&copy, new),
     });
     Some(Previous {
-        dir: dir.to_path_buf(),
         version,
         definition,
     })
@@ -110,14 +120,14 @@ fn file_input(copy: &Path, new: &Input) -> Input {
 pub fn decide(previous: Option<&Previous>, new: &Loaded, opts: &LoadOptions) -> Decision {
     let Some(prev) = previous else {
         return Decision {
-            version: crate::codegen::crate_files::first_version(),
+            version: first_version(),
             previous: None,
             reason: Reason::New,
         };
     };
     let Some(version) = prev.version.clone() else {
         return Decision {
-            version: crate::codegen::crate_files::first_version(),
+            version: first_version(),
             previous: None,
             reason: Reason::VersionUnreadable,
         };
@@ -133,15 +143,11 @@ pub fn decide(previous: Option<&Previous>, new: &Loaded, opts: &LoadOptions) -> 
     let reason = match old.as_ref().map(|old| (old, crate::diff::diff(old, new))) {
         None | Some((_, Err(_))) => Reason::PreviousUnreadable,
         Some((old, Ok(changes))) if changes.is_empty() && same_files(old, new) => Reason::Unchanged,
-        Some((_, Ok(changes))) => Reason::Changed {
-            bump: bump(&changes),
-            changes,
-        },
+        Some((_, Ok(changes))) => Reason::Changed(changes),
     };
     let next = match &reason {
         Reason::Unchanged => version.clone(),
-        Reason::Changed { bump, .. } => bump.apply(&version),
-        _ => Bump::Major.apply(&version),
+        r => r.bump().apply(&version),
     };
     Decision {
         version: next,
@@ -156,16 +162,13 @@ fn same_files(old: &Loaded, new: &Loaded) -> bool {
     listing(old) == listing(new)
 }
 
-/// A loaded definition's files: path below its folder, and text, in path order.
-fn listing(l: &Loaded) -> Vec<(PathBuf, &str)> {
+/// A loaded definition's files: where each goes in a crate's copy, and text, in path order.
+fn listing(l: &Loaded) -> Vec<(Option<String>, &str)> {
     let root = l.input.root();
-    let mut files: Vec<(PathBuf, &str)> = l
+    let mut files: Vec<(Option<String>, &str)> = l
         .sources
         .iter()
-        .map(|(_, f)| {
-            let rel = f.path.strip_prefix(&root).unwrap_or(&f.path);
-            (rel.to_path_buf(), f.text.as_str())
-        })
+        .map(|(_, f)| (copy_path(&root, &f.path), f.text.as_str()))
         .collect();
     files.sort();
     files

@@ -28,18 +28,12 @@ impl Drop for Provider {
 }
 
 fn provider() -> Option<Provider> {
-    let dir = std::env::var_os("OAUTH2_MOCK_SERVER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| common::root().join(".tools/oauth2-mock-server"));
-    if !dir.join("node_modules/oauth2-mock-server").is_dir() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "oauth2-mock-server not found in {} although CI is set",
-            dir.display()
-        );
-        println!("SKIPPED: oauth2-mock-server not found in {}", dir.display());
-        return None;
-    }
+    let dir = common::test_tool(
+        "OAUTH2_MOCK_SERVER",
+        ".tools/oauth2-mock-server",
+        |d| d.join("node_modules/oauth2-mock-server").is_dir(),
+        "npm install --prefix .tools/oauth2-mock-server oauth2-mock-server@8",
+    )?;
     let mut child = std::process::Command::new("node")
         .arg(common::root().join("connector-sdk/tests/support/oauth-server.mjs"))
         .arg(&dir)

@@ -17,6 +17,11 @@ fn version(dir: &Path) -> String {
     table["package"]["version"].as_str().unwrap().to_string()
 }
 
+/// Asserts that `generate` said `text` on stderr.
+fn said(r: &common::Run, text: impl AsRef<str>) {
+    assert!(r.stderr.contains(text.as_ref()), "{}", r.stderr);
+}
+
 /// Generates `def` (copied to `work/def.json` first, as a user edits one file) into `out`.
 fn generate(work: &Path, def: &Path, out: &Path, extra: &[&str]) -> common::Run {
     std::fs::copy(def, work.join("def.json")).unwrap();
@@ -43,12 +48,7 @@ fn the_version_follows_what_changed_in_the_definition() {
     // The same definition: the same version.
     let r = generate(work.path(), &fixture("base.json"), &out, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("  Version  0.1.0: the definition is unchanged"),
-        "{}",
-        r.stderr
-    );
+    said(&r, "  Version  0.1.0: the definition is unchanged");
     assert_eq!(version(&out), "0.1.0");
 
     // An addition: compatible, so below 1.0 the last part.
@@ -59,25 +59,15 @@ fn the_version_follows_what_changed_in_the_definition() {
         &[],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains(
-            "  Version  0.1.1, was 0.1.0: 1 change, none breaking (compatible: `^0.1.0` takes it)"
-        ),
-        "{}",
-        r.stderr
+    said(
+        &r,
+        "  Version  0.1.1, was 0.1.0: 1 change, none breaking (compatible: `^0.1.0` takes it)",
     );
-    assert!(
-        r.stderr.contains(
-            "info[PC0102 operation-added]: operation `ListProjects` (GET /projects) was added"
-        ),
-        "{}",
-        r.stderr
+    said(
+        &r,
+        "info[PC0102 operation-added]: operation `ListProjects` (GET /projects) was added",
     );
-    assert!(
-        r.stderr.contains("(crate `change-tasks` 0.1.1,"),
-        "{}",
-        r.stderr
-    );
+    said(&r, "(crate `change-tasks` 0.1.1,");
     assert_eq!(version(&out), "0.1.1");
 
     // Operations removed: breaking, so below 1.0 the middle part; the reasons are listed.
@@ -88,18 +78,11 @@ fn the_version_follows_what_changed_in_the_definition() {
         &[],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("  Version  0.2.0, was 0.1.1: 2 breaking changes and 1 other change (a new major version: `^0.1.1` does not take it)"),
-        "{}",
-        r.stderr
-    );
+    said(&r, "  Version  0.2.0, was 0.1.1: 2 breaking changes and 1 other change (a new major version: `^0.1.1` does not take it)");
     for removed in ["DeleteTask", "ListProjects"] {
-        assert!(
-            r.stderr.contains(&format!(
-                "breaking[PC0101 operation-removed]: operation `{removed}`"
-            )),
-            "{}",
-            r.stderr
+        said(
+            &r,
+            format!("breaking[PC0101 operation-removed]: operation `{removed}`"),
         );
     }
     assert_eq!(version(&out), "0.2.0");
@@ -112,11 +95,9 @@ fn the_version_follows_what_changed_in_the_definition() {
         &["--version", "1.0.0"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("  Version  1.0.0 from --version; the changes since 0.2.0 call for 0.2.1"),
-        "{}",
-        r.stderr
+    said(
+        &r,
+        "  Version  1.0.0 from --version; the changes since 0.2.0 call for 0.2.1",
     );
     assert_eq!(version(&out), "1.0.0");
     let r = generate(
@@ -126,21 +107,14 @@ fn the_version_follows_what_changed_in_the_definition() {
         &[],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("  Version  2.0.0, was 1.0.0: "),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stderr.contains("PC0206"), "{}", r.stderr);
+    said(&r, "  Version  2.0.0, was 1.0.0: ");
+    said(&r, "PC0206");
     assert_eq!(version(&out), "2.0.0");
     // A parameter made optional again is a change no rule reports: a patch.
     let r = generate(work.path(), &fixture("base.json"), &out, &[]);
-    assert!(
-        r.stderr.contains(
-            "  Version  2.0.1, was 2.0.0: no change a rule reports (compatible: `^2.0.0` takes it)"
-        ),
-        "{}",
-        r.stderr
+    said(
+        &r,
+        "  Version  2.0.1, was 2.0.0: no change a rule reports (compatible: `^2.0.0` takes it)",
     );
     assert_eq!(version(&out), "2.0.1");
 }
@@ -217,22 +191,13 @@ fn a_definition_in_folders_is_copied_with_its_folders_and_compared_whole() {
         std::fs::read(src.join("schemas/pet.json")).unwrap()
     );
     let r = gen();
-    assert!(
-        r.stderr
-            .contains("  Version  0.1.0: the definition is unchanged"),
-        "{}",
-        r.stderr
-    );
+    said(&r, "  Version  0.1.0: the definition is unchanged");
     // A change in the referenced file alone is seen: `tag` required in the request body.
     std::fs::write(src.join("schemas/pet.json"), pet("[\"name\", \"tag\"]")).unwrap();
     let r = gen();
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("  Version  0.2.0, was 0.1.0: "),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stderr.contains("breaking[PC0301"), "{}", r.stderr);
+    said(&r, "  Version  0.2.0, was 0.1.0: ");
+    said(&r, "breaking[PC0301");
 }
 
 #[test]
@@ -265,15 +230,10 @@ fn an_unreadable_copy_or_version_is_never_taken_for_no_change() {
         std::fs::remove_file(out.join("definition/def.json")).unwrap();
         std::os::unix::fs::symlink(&outside, out.join("definition/def.json")).unwrap();
         let r = generate(work.path(), &fixture("base.json"), &out, &["--force"]);
-        assert!(r.stderr.contains("taken as breaking"), "{}", r.stderr);
+        said(&r, "taken as breaking");
         // Nor replaced: the crate is left as it was.
         assert_eq!(r.code, 2, "{}", r.stderr);
-        assert!(
-            r.stderr
-                .contains("def.json: a symbolic link; refusing to replace it"),
-            "{}",
-            r.stderr
-        );
+        said(&r, "def.json: a symbolic link; refusing to replace it");
         assert_eq!(version(&out), "0.2.0");
         std::fs::remove_file(out.join("definition/def.json")).unwrap();
         // A folder of the crate that is a link elsewhere: nothing is written through it.
@@ -283,14 +243,9 @@ fn an_unreadable_copy_or_version_is_never_taken_for_no_change() {
         std::os::unix::fs::symlink(&elsewhere, out.join("definition")).unwrap();
         std::fs::copy(fixture("base.json"), elsewhere.join("def.json")).unwrap();
         let r = generate(work.path(), &fixture("base.json"), &out, &["--force"]);
-        assert!(r.stderr.contains("taken as breaking"), "{}", r.stderr);
+        said(&r, "taken as breaking");
         assert_eq!(r.code, 2, "{}", r.stderr);
-        assert!(
-            r.stderr
-                .contains("definition: not a folder (a link or a file is there)"),
-            "{}",
-            r.stderr
-        );
+        said(&r, "definition: not a folder (a link or a file is there)");
         assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 1);
         assert_eq!(version(&out), "0.2.0");
         std::fs::remove_file(out.join("definition")).unwrap();
@@ -306,11 +261,9 @@ fn an_unreadable_copy_or_version_is_never_taken_for_no_change() {
     .unwrap();
     let r = generate(work.path(), &fixture("base.json"), &out, &["--force"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("Cargo.toml names no version cargo accepts: starting again"),
-        "{}",
-        r.stderr
+    said(
+        &r,
+        "Cargo.toml names no version cargo accepts: starting again",
     );
     assert_eq!(version(&out), "0.1.0");
 }
@@ -326,11 +279,7 @@ fn bad_versions_and_a_version_for_many_crates_are_refused() {
         &["--version", "1.0"],
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("not a version cargo accepts"),
-        "{}",
-        r.stderr
-    );
+    said(&r, "not a version cargo accepts");
     assert!(!out.exists());
     let r = run(&[
         "generate",
@@ -341,12 +290,9 @@ fn bad_versions_and_a_version_for_many_crates_are_refused() {
         "1.0.0",
     ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr.contains(
-            "error: --version sets the version of one crate, and fixtures/connectors holds"
-        ),
-        "{}",
-        r.stderr
+    said(
+        &r,
+        "error: --version sets the version of one crate, and fixtures/connectors holds",
     );
     assert!(!out.exists());
 }

@@ -30,22 +30,12 @@ const CONNECTORS: &[&str] = &[
 ];
 
 fn prism() -> Option<PathBuf> {
-    let path = std::env::var_os("PRISM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| common::root().join(".tools/prism/node_modules/.bin/prism"));
-    if path.is_file() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "Prism not found at {} although CI is set: .ci/run installs it",
-        path.display()
-    );
-    println!(
-        "SKIPPED: Prism not found at {} (npm install --prefix .tools/prism @stoplight/prism-cli@5)",
-        path.display()
-    );
-    None
+    common::test_tool(
+        "PRISM",
+        ".tools/prism/node_modules/.bin/prism",
+        Path::is_file,
+        "npm install --prefix .tools/prism @stoplight/prism-cli@5",
+    )
 }
 
 /// A running Prism, stopped when dropped; its log goes to a file.

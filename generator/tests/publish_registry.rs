@@ -18,24 +18,12 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn registry_server() -> Option<PathBuf> {
-    let path = std::env::var_os("CARGO_HTTP_REGISTRY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            common::root().join(".tools/cargo-http-registry/bin/cargo-http-registry")
-        });
-    if path.is_file() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "cargo-http-registry not found at {} although CI is set: .ci/run installs it",
-        path.display()
-    );
-    println!(
-        "SKIPPED: cargo-http-registry not found at {} (cargo install --locked --root .tools/cargo-http-registry cargo-http-registry)",
-        path.display()
-    );
-    None
+    common::test_tool(
+        "CARGO_HTTP_REGISTRY",
+        ".tools/cargo-http-registry/bin/cargo-http-registry",
+        Path::is_file,
+        "cargo install --locked --root .tools/cargo-http-registry cargo-http-registry",
+    )
 }
 
 /// The registry server, stopped when dropped.
@@ -89,33 +77,23 @@ impl Registry {
     }
 }
 
-/// Runs cargo in `dir` with the registry known as `local` (its git index over HTTP, fetched
-/// by the git command line as cargo-http-registry asks) and the build directory the other
-/// generated-crate tests use.
+/// Runs cargo in `dir`, online, with the registry known as `local` (its git index over HTTP,
+/// fetched by the git command line as cargo-http-registry asks) and the build directory the
+/// other generated-crate tests use.
 fn cargo(registry: &Registry, dir: &Path, args: &[&str]) -> common::Run {
-    let out = Command::new(env!("CARGO"))
-        .args(args)
-        .env(
-            "CARGO_REGISTRIES_LOCAL_INDEX",
-            format!("{}/git", registry.api),
-        )
-        // The registry checks no token, and cargo wants one to publish.
-        .env("CARGO_REGISTRIES_LOCAL_TOKEN", "unused")
-        .env("CARGO_NET_GIT_FETCH_WITH_CLI", "true")
-        .env(
-            "CARGO_TARGET_DIR",
-            common::root().join("target/codegen-check"),
-        )
-        .env("CARGO_PROFILE_DEV_DEBUG", "0")
-        .env("CARGO_TERM_COLOR", "never")
-        .current_dir(dir)
-        .output()
-        .expect("run cargo");
-    common::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let index = format!("{}/git", registry.api);
+    common::cargo_in(
+        dir,
+        args,
+        &[
+            ("CARGO_REGISTRIES_LOCAL_INDEX", &index),
+            // The registry checks no token, and cargo wants one to publish.
+            ("CARGO_REGISTRIES_LOCAL_TOKEN", "unused"),
+            ("CARGO_NET_GIT_FETCH_WITH_CLI", "true"),
+            ("CARGO_TERM_COLOR", "never"),
+        ],
+        false,
+    )
 }
 
 /// Generates `fixtures/changes/NAME` into `out` for publishing to `local`, depending on the SDK

@@ -1,8 +1,8 @@
 //! `connector-gen generate`.
 
 use connector_gen::codegen::crate_files::{
-    crate_files, crate_name, workspace_manifest, write_crate, CrateFile, CrateOptions,
-    SdkDependency, DEFINITION_DIR,
+    crate_files, workspace_manifest, write_crate, CrateFile, CrateOptions, SdkDependency,
+    DEFINITION_DIR,
 };
 use connector_gen::diagnostics::{render, Severity};
 use connector_gen::diff;
@@ -58,13 +58,18 @@ pub struct Args {
     max_operations: usize,
 }
 
+/// Whether `s` is made of the characters cargo allows in crate and registry names: ASCII
+/// letters, digits, `-` and `_`.
+fn cargo_name_chars(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// A crate name cargo and crates.io accept: ASCII letters, digits, `-` and `_`, starting with a
 /// letter, at most 64 characters.
 fn crate_name_arg(s: &str) -> Result<String, String> {
-    let valid = s.len() <= 64
-        && s.starts_with(|c: char| c.is_ascii_alphabetic())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let valid =
+        s.len() <= 64 && s.starts_with(|c: char| c.is_ascii_alphabetic()) && cargo_name_chars(s);
     if valid {
         Ok(s.to_string())
     } else {
@@ -81,10 +86,7 @@ fn version_arg(s: &str) -> Result<String, String> {
 
 /// A registry name cargo accepts: ASCII letters, digits, `-` and `_`.
 fn registry_arg(s: &str) -> Result<String, String> {
-    let valid = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if valid {
+    if !s.is_empty() && cargo_name_chars(s) {
         Ok(s.to_string())
     } else {
         Err(
@@ -186,7 +188,7 @@ fn version_reason(decision: &release::Decision, dir: &Path) -> String {
     match &decision.reason {
         Reason::New => String::new(),
         Reason::Unchanged => "the definition is unchanged".to_string(),
-        Reason::Changed { bump, changes } => {
+        Reason::Changed(changes) => {
             let n = diff::report::Counts::of(changes);
             let what = match (n.breaking, n.warning + n.info) {
                 (0, 0) => "no change a rule reports".to_string(),
@@ -194,9 +196,10 @@ fn version_reason(decision: &release::Decision, dir: &Path) -> String {
                 (b, 0) => count(b, "breaking change"),
                 (b, k) => format!("{} and {}", count(b, "breaking change"), count(k, "other change")),
             };
-            match bump {
-                diff::report::Bump::Major => format!("{what} (a new major version: `{prev}` does not take it)"),
-                _ => format!("{what} (compatible: `{prev}` takes it)"),
+            if decision.reason.breaking() {
+                format!("{what} (a new major version: `{prev}` does not take it)")
+            } else {
+                format!("{what} (compatible: `{prev}` takes it)")
             }
         }
         Reason::PreviousUnreadable => format!(
@@ -214,14 +217,13 @@ fn version_reason(decision: &release::Decision, dir: &Path) -> String {
 fn version_warning(decision: &release::Decision, asked: &semver::Version) -> Option<String> {
     let prev = decision.previous.as_ref()?;
     let unchanged = matches!(decision.reason, release::Reason::Unchanged);
-    let breaking = !unchanged && decision.version > *prev && !compatible(prev, &decision.version);
     if asked < prev {
         Some(format!(
             "--version {asked} is below {prev}, the version generated before"
         ))
     } else if asked == prev && !unchanged {
         Some(format!("--version {asked} is the version generated before, from another definition: a registry will not publish it again"))
-    } else if breaking && compatible(prev, asked) {
+    } else if decision.reason.breaking() && compatible(prev, asked) {
         Some(format!("--version {asked} is compatible with {prev} for cargo, but the changes are breaking: users of `^{prev}` would get a crate that breaks them"))
     } else {
         None
@@ -263,15 +265,9 @@ fn version_lines(
         return (version, lines, format!("; version {said}"));
     }
     lines.push(plain(format!("  Version  {said}")));
-    if let Reason::Changed { changes, .. } = &decision.reason {
+    if let Reason::Changed(changes) = &decision.reason {
         for c in changes.iter().take(SHOWN_CHANGES) {
-            lines.push(plain(format!(
-                "           {}[{} {}]: {}",
-                c.level.as_str(),
-                c.code,
-                c.name,
-                c.message
-            )));
+            lines.push(plain(format!("           {}", c.headline())));
         }
         if changes.len() > SHOWN_CHANGES {
             lines.push(plain(format!(
@@ -299,7 +295,8 @@ fn prepare(input: &load::Input, job: &Job<'_>) -> Prepared {
     } = *job;
     let start = Instant::now();
     let mut lines = Vec::new();
-    let loaded = pipeline::load(input, &super::load_options());
+    let load_options = super::load_options();
+    let loaded = pipeline::load(input, &load_options);
     let findings = validate(&loaded, Profile::Default);
     // Only a definition that cannot be read into the model stops generation; the validator's
     // other errors are listed and the crate is generated anyway.
@@ -345,7 +342,6 @@ fn prepare(input: &load::Input, job: &Job<'_>) -> Prepared {
         } else {
             &c.title
         };
-        let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
         let mut about = vec![c.format.label().to_string(), count(actions, "action")];
         if polling > 0 {
             about.push(count(polling, "polling trigger"));
@@ -366,12 +362,12 @@ fn prepare(input: &load::Input, job: &Job<'_>) -> Prepared {
             lines.push(plain(format!("{label}  [{}] {}{at}", d.code, d.message)));
         }
     }
-    let name = opts.name.clone().unwrap_or_else(|| crate_name(&c.name));
+    let name = opts.crate_name(c);
     let dir = crate_dir(job.output, &name, several);
     let decision = release::decide(
         release::previous(&dir, input).as_ref(),
         &loaded,
-        &super::load_options(),
+        &load_options,
     );
     let (version, version_said, version_note) =
         version_lines(&decision, job.version, &dir, input, several);

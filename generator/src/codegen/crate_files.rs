@@ -38,6 +38,13 @@ pub struct CrateOptions {
     pub version: semver::Version,
 }
 
+impl CrateOptions {
+    /// The crate's name: the one asked for, else the connector's name in kebab case.
+    pub fn crate_name(&self, c: &Connector) -> String {
+        self.name.clone().unwrap_or_else(|| crate_name(&c.name))
+    }
+}
+
 /// The version of a crate generated for the first time.
 pub fn first_version() -> semver::Version {
     semver::Version::new(0, 1, 0)
@@ -115,7 +122,7 @@ pub fn crate_files(
     c: &Connector,
     opts: &CrateOptions,
 ) -> Result<(String, Vec<CrateFile>), CrateError> {
-    let name = opts.name.clone().unwrap_or_else(|| crate_name(&c.name));
+    let name = opts.crate_name(c);
     let crate_ident = name.replace('-', "_");
     let description = c
         .description
@@ -289,7 +296,7 @@ pub fn crate_files(
 /// the definition's folder, so that references between files still resolve in the copy (and
 /// two files of one name in different folders stay apart); a file outside the folder (allowed
 /// by `--root`) goes by its name alone.
-fn copy_path(root: &Path, file: &Path) -> Option<String> {
+pub fn copy_path(root: &Path, file: &Path) -> Option<String> {
     use std::path::Component;
     let plain = |p: &Path| -> Option<Vec<String>> {
         p.components()

@@ -150,6 +150,20 @@ pub struct Change {
     pub help: Option<String>,
 }
 
+impl Change {
+    /// `breaking[PC0101 operation-removed]: operation `X` was removed`, as every output heads a
+    /// change (not made printable: the caller does that for its medium).
+    pub fn headline(&self) -> String {
+        format!(
+            "{}[{} {}]: {}",
+            self.level.as_str(),
+            self.code,
+            self.name,
+            self.message
+        )
+    }
+}
+
 /// One version of the connector.
 #[derive(Clone, Copy)]
 pub struct Side<'a> {

@@ -109,14 +109,7 @@ fn place_lines(out: &mut String, label: &str, place: &super::Place, sources: Opt
 pub fn human(changes: &[Change], texts: Texts<'_>) -> String {
     let mut out = String::new();
     for c in changes {
-        let _ = writeln!(
-            out,
-            "{}[{} {}]: {}",
-            c.level.as_str(),
-            c.code,
-            c.name,
-            printable_line(&c.message)
-        );
+        let _ = writeln!(out, "{}", printable_line(&c.headline()));
         if let Some(p) = &c.old {
             place_lines(&mut out, "old", p, texts.old);
         }

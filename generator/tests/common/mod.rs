@@ -148,10 +148,22 @@ pub fn cargo(dir: &Path, args: &[&str]) -> Run {
 
 /// [`cargo`] with more environment variables.
 pub fn cargo_with(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Run {
+    cargo_in(dir, args, envs, true)
+}
+
+/// Runs cargo in `dir` as [`cargo_with`] does (the shared build directory, no debug info), and
+/// `--quiet --offline` when `offline`; online, cargo may reach registries (a local one, or
+/// crates.io for what the lock file lacks).
+pub fn cargo_in(dir: &Path, args: &[&str], envs: &[(&str, &str)], offline: bool) -> Run {
     let (command, rest) = args.split_first().expect("a cargo command");
+    let flags: &[&str] = if offline {
+        &["--quiet", "--offline"]
+    } else {
+        &[]
+    };
     let out = Command::new(env!("CARGO"))
         .arg(command)
-        .args(["--quiet", "--offline"])
+        .args(flags)
         .args(rest)
         .envs(envs.iter().copied())
         .env("CARGO_TARGET_DIR", root().join("target/codegen-check"))
@@ -165,6 +177,30 @@ pub fn cargo_with(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// A tool `.ci/run` installs for the tests: at `$env`, else at `default` below the workspace,
+/// when `present` finds it there. Without it the caller's test prints SKIPPED (with `install`,
+/// how to get it), except under CI (`CI` set), where it fails.
+pub fn test_tool(
+    env: &str,
+    default: &str,
+    present: impl Fn(&Path) -> bool,
+    install: &str,
+) -> Option<PathBuf> {
+    let path = std::env::var_os(env)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join(default));
+    if present(&path) {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{} not found although CI is set: .ci/run installs it",
+        path.display()
+    );
+    println!("SKIPPED: {} not found ({install})", path.display());
+    None
 }
 
 /// `connector-gen generate PATH` into `ws/NAME` as crate NAME, depending on this checkout's

@@ -45,15 +45,11 @@ fn check(cx: &mut DiffCx<'_>) {
     };
     // Where the base URL is written: `host` (Swagger 2.0; `basePath` when only it changed), or
     // `servers`.
-    let member = |side: &crate::diff::Side<'_>| {
-        let c = side.connector;
-        match c.format {
-            SpecFormat::Swagger2 if c.host == other(side, cx).connector.host => {
-                side.root_member("basePath")
-            }
-            SpecFormat::Swagger2 => side.root_member("host"),
-            _ => side.root_member("servers"),
-        }
+    let same_host = cx.old.connector.host == cx.new.connector.host;
+    let member = |side: &crate::diff::Side<'_>| match side.connector.format {
+        SpecFormat::Swagger2 if same_host => side.root_member("basePath"),
+        SpecFormat::Swagger2 => side.root_member("host"),
+        _ => side.root_member("servers"),
     };
     let c = cx.between(
         &member(&cx.old),
@@ -61,13 +57,4 @@ fn check(cx: &mut DiffCx<'_>) {
         format!("the base URL changed from {} to {}", show(&o), show(&n)),
     );
     cx.push(c);
-}
-
-/// The other version of `side`.
-fn other<'a>(side: &crate::diff::Side<'a>, cx: &DiffCx<'a>) -> crate::diff::Side<'a> {
-    if std::ptr::eq(side.connector, cx.old.connector) {
-        cx.new
-    } else {
-        cx.old
-    }
 }

@@ -46,9 +46,10 @@ fn check(cx: &mut DiffCx<'_>) {
     for (i, o) in old.iter().enumerate() {
         match new.iter().find(|n| url(n) == url(o)) {
             None if i > 0 => {
+                let (old_at, new_at) = servers(cx);
                 let c = cx.between(
-                    &cx.old.root_member("servers"),
-                    &cx.new.root_member("servers"),
+                    &old_at,
+                    &new_at,
                     format!("server `{}` is no longer listed", o.url_with_defaults()),
                 );
                 cx.push(c);
@@ -69,9 +70,10 @@ fn check(cx: &mut DiffCx<'_>) {
                         .map(String::as_str)
                         .collect();
                     if !gone.is_empty() {
+                        let (old_at, new_at) = servers(cx);
                         let c = cx.between(
-                            &cx.old.root_member("servers"),
-                            &cx.new.root_member("servers"),
+                            &old_at,
+                            &new_at,
                             format!(
                                 "server variable `{}` of `{}` no longer allows {}",
                                 v.name,
@@ -88,4 +90,9 @@ fn check(cx: &mut DiffCx<'_>) {
             }
         }
     }
+}
+
+/// Where `servers` is written in the two versions (looked up only for a change to report).
+fn servers(cx: &DiffCx<'_>) -> (Origin, Origin) {
+    (cx.old.root_member("servers"), cx.new.root_member("servers"))
 }
