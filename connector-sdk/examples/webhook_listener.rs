@@ -32,7 +32,7 @@ async fn main() {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
         let ids: Vec<i64> = batch.iter().map(|(id, _)| *id).collect();
-        if s.ack(&ids).is_ok() {
+        if s.ack("bench/OnEvent", &ids, None).is_ok() {
             d.fetch_add(ids.len() as u64, std::sync::atomic::Ordering::Relaxed);
         }
     });

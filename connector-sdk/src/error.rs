@@ -93,6 +93,17 @@ pub enum Error {
         /// What failed and what to do.
         message: String,
     },
+    /// A write under a lease that is no longer the trigger's: another instance took the trigger
+    /// over (this one was paused, or cut off, past its lease), so the write is refused.
+    #[error("{trigger}: the lease (token {token}, held by {owner}) was taken over; the write is refused")]
+    Fenced {
+        /// The trigger.
+        trigger: String,
+        /// The instance that wrote.
+        owner: String,
+        /// Its stale token.
+        token: i64,
+    },
     /// The request could not be built from the values given.
     #[error("{operation}: {message}")]
     Request {

@@ -18,8 +18,12 @@ use serde_json::Value;
 use std::future::Future;
 use std::time::Duration;
 
+pub use super::state::postgres::{check_url as check_postgres_url, redact_url, PostgresStore};
 pub use super::state::sqlite::SqliteStore;
-pub use super::state::{check_state_file, Run, StateStore, TriggerState};
+pub use super::state::{
+    check_state_file, DeadLetter, Fence, Instance, Lease, NewDeadLetter, Run, StateStore,
+    TriggerState,
+};
 
 /// The larger of a cursor and an event's value: numbers as numbers, else as text.
 fn larger(current: Option<String>, v: &Value) -> String {
@@ -95,10 +99,18 @@ pub struct Poller<'a, T: RunnableTrigger> {
     cursor: Option<(String, String)>,
     /// Told of every failed poll.
     on_failure: Option<FailureObserver<'a>>,
+    /// Told of every poll committed, with its number of events.
+    on_polled: Option<PolledObserver<'a>>,
+    /// The lease the poller runs under: its commits are refused once another instance took
+    /// the trigger over.
+    fence: Option<Fence>,
 }
 
 /// What [`Poller::on_failure`] keeps.
 type FailureObserver<'a> = Box<dyn Fn(&PollFailure) + Send + Sync + 'a>;
+
+/// What [`Poller::on_polled`] keeps.
+type PolledObserver<'a> = Box<dyn Fn(usize) + Send + Sync + 'a>;
 
 /// A poll that failed, for whoever shows it: the runtime retries it at `next`.
 #[derive(Debug, Clone)]
@@ -134,13 +146,29 @@ where
             dedupe_on: None,
             cursor: None,
             on_failure: None,
+            on_polled: None,
+            fence: None,
         }
+    }
+
+    /// Commits under `fence` (see [`StateStore::commit`]): once the trigger's lease went to
+    /// another instance, the poll's commit fails with [`Error::Fenced`] and the run ends.
+    pub fn fenced(mut self, fence: Fence) -> Self {
+        self.fence = Some(fence);
+        self
     }
 
     /// Calls `observer` with every failed poll (the poll is made again at its next time; a
     /// program says so where its user sees it).
     pub fn on_failure(mut self, observer: impl Fn(&PollFailure) + Send + Sync + 'a) -> Self {
         self.on_failure = Some(Box::new(observer));
+        self
+    }
+
+    /// Calls `observer` after every poll whose state was committed, with how many events it
+    /// delivered (for metrics).
+    pub fn on_polled(mut self, observer: impl Fn(usize) + Send + Sync + 'a) -> Self {
+        self.on_polled = Some(Box::new(observer));
         self
     }
 
@@ -171,11 +199,14 @@ where
         let clock = std::time::Instant::now();
         let state = self.store.load(&self.name)?.unwrap_or_default();
         let outcome = self.poll_and_handle(&state, handler).await;
+        let from = state.location.clone().or_else(|| state.cursor.clone());
         let run = |events, error: Option<String>| Run {
             started,
             duration: clock.elapsed(),
             events,
             error,
+            fence: self.fence.clone(),
+            from: from.clone(),
         };
         match outcome {
             Ok((next, delivered, handled, wait)) => {
@@ -183,12 +214,18 @@ where
                 // again at every poll. That is no failed poll but a broken store: said as such.
                 self.store
                     .commit(&self.name, &next, &delivered, &run(handled, None))
-                    .map_err(|e| Error::State {
+                    .map_err(|e| match e {
+                        e @ Error::Fenced { .. } => e,
+                        e => Error::State {
                         message: format!(
                             "{}: {handled} event(s) were delivered but the new state cannot be recorded ({e}); stopped so that they are not delivered again and again. Free the disk (or fix the state file) and start again: the next run repeats at most those events",
                             self.name
                         ),
+                        },
                     })?;
+                if let Some(observer) = &self.on_polled {
+                    observer(handled);
+                }
                 Ok((handled, wait))
             }
             Err(e) => {
@@ -360,7 +397,7 @@ where
                     .unwrap_or(now)
                     .min(scheduled),
                 Ok((_, None)) => scheduled,
-                Err(e @ Error::State { .. }) => return Err(e),
+                Err(e @ (Error::State { .. } | Error::Fenced { .. })) => return Err(e),
                 Err(e) => {
                     failures += 1;
                     tracing::warn!(trigger = %self.name, error = %e, "poll failed; retried at the next time");

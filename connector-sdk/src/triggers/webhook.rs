@@ -298,6 +298,7 @@ impl Client {
         Ok(Subscription {
             callback_url: callback_url.to_string(),
             location: response.header("location").map(str::to_string),
+            origin: None,
         })
     }
 

@@ -18,6 +18,8 @@ mod diff;
 mod generate;
 mod inspect;
 mod rules;
+#[cfg(feature = "run")]
+mod serve;
 mod validate;
 #[cfg(feature = "run")]
 mod watch;
@@ -129,6 +131,23 @@ enum Command {
     /// --polls done), 1 a poll failed, 2 bad arguments.
     #[cfg(feature = "run")]
     Watch(watch::Args),
+    /// Run the triggers of a host configuration: many triggers in one process, and many
+    /// processes on one PostgreSQL store (each trigger on the instance holding its lease).
+    ///
+    /// Events go to each trigger's sink (stdout, http, command) at least once; an event its
+    /// sink refuses `attempts` times is kept as a dead letter. `serve CONFIG --check` validates
+    /// the configuration and its connectors (exit 0 fine, 1 mistakes, 2 unreadable);
+    /// `serve status CONFIG` shows each trigger's owner, last poll, lag and dead letters.
+    /// Exit status of serving: 0 stopped (SIGTERM or Ctrl-C: every lease given back), 2 the
+    /// configuration, the store or the listener cannot be used.
+    ///
+    /// Examples:
+    ///   connector-gen serve host.toml --check
+    ///   connector-gen serve host.toml
+    ///   connector-gen serve status host.toml
+    #[cfg(feature = "run")]
+    #[command(verbatim_doc_comment)]
+    Serve(serve::Args),
     /// List or remove stored connections.
     #[cfg(feature = "run")]
     #[command(subcommand)]
@@ -239,6 +258,8 @@ pub fn main() -> ExitCode {
         Command::Connections(command) => connect::connections(command),
         #[cfg(feature = "run")]
         Command::Watch(args) => pipeline::with_loader_pool(|| watch::run(args)),
+        #[cfg(feature = "run")]
+        Command::Serve(args) => pipeline::with_loader_pool(|| serve::run(args)),
         Command::Rules { format, changes } => rules::run(format, changes),
     }
 }

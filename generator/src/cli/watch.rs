@@ -210,7 +210,7 @@ pub fn run(args: Args) -> ExitCode {
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM. The handlers are installed when this is called, not
 /// when it is first awaited, so a signal arriving in between is not lost (nor fatal).
-fn interrupt() -> impl std::future::Future<Output = ()> {
+pub(super) fn interrupt() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};

@@ -6,6 +6,7 @@
 
 pub mod call;
 pub mod connect;
+pub mod serve;
 pub mod watch;
 
 use std::path::PathBuf;

@@ -321,8 +321,9 @@ pub async fn run_webhook(
             let s = Subscription {
                 callback_url: callback.clone(),
                 location: response.header("location").map(str::to_string),
+                origin: None,
             };
-            store.set_subscription(&name, Some(&s))?;
+            store.set_subscription(&name, Some(&s), None)?;
             note("Subscribed");
             s
         }
@@ -360,7 +361,7 @@ pub async fn run_webhook(
                 break;
             }
         }
-        if let Err(e) = store.ack(&done) {
+        if let Err(e) = store.ack(&name, &done, None) {
             break Err(e);
         }
         if let Some(e) = failed {
@@ -374,7 +375,7 @@ pub async fn run_webhook(
             Err(e) => note(&format!("warning: could not unsubscribe: {e}")),
         }
     }
-    store.set_subscription(&name, None)?;
+    store.set_subscription(&name, None, None)?;
     server.abort();
     result
 }
