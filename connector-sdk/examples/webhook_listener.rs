@@ -2,9 +2,11 @@
 //! URL printed on stdout, every accepted notification committed before its 202, and a delivery
 //! loop acknowledging them. Prints the counts when stdin closes.
 //!
-//!   cargo run --release -p connector-sdk --features runtime --example webhook_listener -- STATE.db [ADDR]
+//!   cargo run --release -p connector-sdk --features runtime --example webhook_listener -- STATE [ADDR]
+//!
+//! STATE is a SQLite file, or a `postgres://` URL (the shared inbox of `connector-gen serve`).
 
-use connector_sdk::runtime::{SqliteStore, StateStore};
+use connector_sdk::runtime::{PostgresStore, SqliteStore, StateStore};
 use connector_sdk::webhook::{listener, serve, Inbox, Signer};
 use std::sync::Arc;
 
@@ -13,7 +15,11 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let db = args.next().expect("a state file");
     let addr = args.next().unwrap_or_else(|| "127.0.0.1:0".into());
-    let store = Arc::new(SqliteStore::open(std::path::Path::new(&db)).expect("state"));
+    let store: Arc<dyn StateStore> = if db.starts_with("postgres://") {
+        Arc::new(PostgresStore::connect(&db).expect("state"))
+    } else {
+        Arc::new(SqliteStore::open(std::path::Path::new(&db)).expect("state"))
+    };
     let signer = Signer::new(store.signing_key().expect("key"));
     let socket = tokio::net::TcpListener::bind(&addr).await.expect("listen");
     let local = socket.local_addr().unwrap();

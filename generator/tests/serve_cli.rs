@@ -194,8 +194,25 @@ fn http_sink(url: &str) -> String {
     format!("{{ type = \"http\", url = \"{url}\", secret_env = \"SINK_KEY\" }}")
 }
 
+/// A running `serve` process, killed if the test fails before stopping it.
+struct Proc(Option<Child>);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if let Some(c) = &mut self.0 {
+            signal(c, libc::SIGCONT);
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
 /// A `serve` process; its logs appended to `log`.
-fn start(config: &Path, log: &Path, extra: &[&str]) -> Child {
+fn start(config: &Path, log: &Path, extra: &[&str]) -> Proc {
+    Proc(Some(spawn_serve(config, log, extra)))
+}
+
+fn spawn_serve(config: &Path, log: &Path, extra: &[&str]) -> Child {
     let err = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -221,7 +238,11 @@ fn signal(child: &Child, sig: i32) {
 }
 
 /// Sends SIGTERM and waits for the exit status (killing it after 20 s).
-fn terminate(mut child: Child) -> Option<i32> {
+fn terminate(mut p: Proc) -> Option<i32> {
+    stop_child(p.0.take().expect("running"))
+}
+
+fn stop_child(mut child: Child) -> Option<i32> {
     signal(&child, libc::SIGTERM);
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(20) {
@@ -288,6 +309,14 @@ fn check_reports_every_mistake_at_its_line_and_column() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains("ok: 2 trigger(s) (2 polling, 0 webhook)"),
+        "{}",
+        r.stderr
+    );
+    // The bundled example.
+    let r = run_with(command().args(["serve", "fixtures/serve/host.toml", "--check"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("ok: 2 trigger(s) (1 polling, 1 webhook)"),
         "{}",
         r.stderr
     );
@@ -423,16 +452,18 @@ fn one_sqlite_instance_runs_many_triggers_into_stdout_command_and_http_sinks() {
     ));
     let cfg = dir.path().join("host.toml");
     std::fs::write(&cfg, text).unwrap();
-    let mut child = command()
-        .arg("serve")
-        .arg(&cfg)
-        .env("SINK_KEY", "sink-signing-key")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(dir.path().join("serve.log")).unwrap())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let mut child = Proc(Some(
+        command()
+            .arg("serve")
+            .arg(&cfg)
+            .env("SINK_KEY", "sink-signing-key")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(dir.path().join("serve.log")).unwrap())
+            .spawn()
+            .unwrap(),
+    ));
+    let stdout = child.0.as_mut().unwrap().stdout.take().unwrap();
     let lines: Arc<Mutex<Vec<String>>> = Arc::default();
     let l = lines.clone();
     std::thread::spawn(move || {
@@ -666,6 +697,8 @@ fn a_database_cut_off_during_a_run_is_retried_and_nothing_is_lost() {
 /// Runs the chaos: `instances` serve processes, one killed with SIGKILL (and restarted) every
 /// few seconds, another paused with SIGSTOP past its lease and resumed, for `length`.
 struct Fleet {
+    /// The store, to find the instance holding the most leases (the one paused).
+    url: String,
     listen: bool,
     config: PathBuf,
     logs: Vec<PathBuf>,
@@ -674,8 +707,9 @@ struct Fleet {
 }
 
 impl Fleet {
-    fn start(config: &Path, dir: &Path, n: usize, listen: bool) -> Fleet {
+    fn start(url: &str, config: &Path, dir: &Path, n: usize, listen: bool) -> Fleet {
         let mut fleet = Fleet {
+            url: url.to_string(),
             listen,
             config: config.to_path_buf(),
             logs: (0..n).map(|i| dir.join(format!("serve-{i}.log"))).collect(),
@@ -696,9 +730,9 @@ impl Fleet {
 
     fn spawn(&self, i: usize) -> Child {
         if self.listen {
-            start(&self.config, &self.logs[i], &["--listen", &self.listens[i]])
+            spawn_serve(&self.config, &self.logs[i], &["--listen", &self.listens[i]])
         } else {
-            start(&self.config, &self.logs[i], &[])
+            spawn_serve(&self.config, &self.logs[i], &[])
         }
     }
 
@@ -729,7 +763,22 @@ impl Fleet {
             std::thread::sleep(Duration::from_millis(300));
             self.children[victim] = self.spawn(victim);
             if round % 3 == 1 {
-                let paused = (victim + 1) % self.children.len();
+                // The other instance holding the most leases: it must lose them.
+                let held = |c: &Child| {
+                    psql(
+                        &self.url,
+                        &format!(
+                            "SELECT count(*) FROM leases WHERE owner LIKE '%-{}-%' AND expires > now()",
+                            c.id()
+                        ),
+                    )[0]
+                    .parse::<usize>()
+                    .unwrap()
+                };
+                let paused = (0..self.children.len())
+                    .filter(|i| *i != victim)
+                    .max_by_key(|i| held(&self.children[*i]))
+                    .unwrap();
                 signal(&self.children[paused], libc::SIGSTOP);
                 let until = Instant::now() + pause;
                 while Instant::now() < until {
@@ -748,13 +797,24 @@ impl Fleet {
 
     fn stop(mut self) -> String {
         self.all_running();
-        for child in self.children {
-            assert_eq!(terminate(child), Some(0));
+        for child in std::mem::take(&mut self.children) {
+            assert_eq!(stop_child(child), Some(0));
         }
         self.logs
             .iter()
             .map(|l| std::fs::read_to_string(l).unwrap_or_default())
             .collect()
+    }
+}
+
+impl Drop for Fleet {
+    /// A failed test leaves no instance running.
+    fn drop(&mut self) {
+        for c in &mut self.children {
+            signal(c, libc::SIGCONT);
+            let _ = c.kill();
+            let _ = c.wait();
+        }
     }
 }
 
@@ -812,7 +872,7 @@ fn chaos_polling_30_triggers_on_3_instances_lose_nothing() {
             *f.produced.entry(feed).or_default() += 1;
         }
     };
-    let mut fleet = Fleet::start(&cfg, dir.path(), 3, false);
+    let mut fleet = Fleet::start(&url, &cfg, dir.path(), 3, false);
     let kills = fleet.chaos(Duration::from_secs(30), Duration::from_secs(5), produce);
     let produced: u64 = feeds.lock().unwrap().produced.values().sum();
     let waited = Instant::now();
@@ -987,7 +1047,7 @@ fn chaos_webhooks_on_3_instances_lose_no_accepted_notification() {
     let names: Vec<String> = (1..=10).map(|i| format!("hook-{i}")).collect();
     let cfg = dir.path().join("host.toml");
     std::fs::write(&cfg, hook_config(&url, &names, &http_sink(&sink_url))).unwrap();
-    let mut fleet = Fleet::start(&cfg, dir.path(), 3, true);
+    let mut fleet = Fleet::start(&url, &cfg, dir.path(), 3, true);
     wait_for(Duration::from_secs(60), "10 subscriptions", || {
         hooks.lock().unwrap().subscribed.len() >= 10
     });
@@ -1034,11 +1094,15 @@ fn chaos_webhooks_on_3_instances_lose_no_accepted_notification() {
     let logs = fleet.stop();
     let total = sink.lock().unwrap().got.len();
     let subscribed = hooks.lock().unwrap().subscribed.len();
+    let lost_leases = logs.matches("the lease was taken over").count();
     println!(
-        "chaos (webhooks): {n} notifications sent, {} accepted (202), {total} deliveries, {} duplicates, 0 lost; {kills} kills; {subscribed} subscriptions for 10 triggers; {} leases lost",
+        "chaos (webhooks): {n} notifications sent, {} accepted (202), {total} deliveries, {} duplicates, 0 lost; {kills} kills; {subscribed} subscriptions for 10 triggers; {lost_leases} leases lost by paused owners",
         accepted.len(),
         total - delivered().len(),
-        logs.matches("the lease was taken over").count()
+    );
+    assert!(
+        lost_leases > 0,
+        "the paused instance never lost a lease:\n{logs}"
     );
     assert!(
         accepted.len() as u64 > n / 2,

@@ -733,3 +733,78 @@ fn sink(base: &Path, s: &Spanned<RawSink>, errs: &mut Errors<'_>) -> Option<Sink
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Result<HostConfig, ConfigErrors> {
+        parse(Path::new("dir/host.toml"), text)
+    }
+
+    const TRIGGER: &str = "[[trigger]]\nname = \"a\"\nconnector = \"c\"\noperation = \"Op\"\n";
+
+    #[test]
+    fn a_full_configuration_reads_with_paths_beside_it() {
+        let text = format!(
+            "[state]\nurl = \"postgres://u@db:5432/fleet\"\n[listener]\naddr = \"127.0.0.1:8080\"\n{TRIGGER}recurrence = {{ frequency = \"Day\", interval = 1, schedule = {{ hours = [8, 17] }} }}\nparams = {{ top = 5, all = true, q = \"x\" }}\ncursor = \"since=id\"\nsink = {{ type = \"command\", program = \"bin/handle\", args = [\"-v\"] }}\n"
+        );
+        let cfg = parse_text(&text).unwrap();
+        assert_eq!(
+            cfg.state,
+            StateUrl::Postgres("postgres://u@db:5432/fleet".into())
+        );
+        assert_eq!(cfg.listener.unwrap().public_url, "http://127.0.0.1:8080");
+        assert_eq!(cfg.lease, LeaseTimes::default());
+        let t = &cfg.triggers[0];
+        assert_eq!(t.connector, Path::new("dir/c"));
+        assert!(matches!(t.schedule, Every::Recurrence(_)));
+        assert_eq!(t.params, ["all=true", "q=x", "top=5"]);
+        assert_eq!(t.cursor, Some(("since".into(), "id".into())));
+        assert_eq!(
+            t.sink,
+            SinkConfig::Command {
+                program: "dir/bin/handle".into(),
+                args: vec!["-v".into()],
+                timeout: Duration::from_secs(30)
+            }
+        );
+        assert_eq!(
+            t.at.operation,
+            At {
+                line: 8,
+                column: 13
+            }
+        );
+    }
+
+    #[test]
+    fn mistakes_are_found_together_at_their_places() {
+        let text = format!(
+            "[state]\nurl = \"sqlite://\"\n{TRIGGER}every = \"5m\"\nrecurrence = {{ frequency = \"Day\" }}\n{TRIGGER}params = {{ x = [1] }}\nsink = {{ type = \"stdout\", url = \"http://x\" }}\n"
+        );
+        let ConfigErrors::Invalid(errs) = parse_text(&text).unwrap_err() else {
+            panic!("not Invalid");
+        };
+        let at: Vec<(usize, usize, &str)> = errs
+            .iter()
+            .map(|e| (e.line, e.column, e.message.split(':').next().unwrap()))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (2, 7, "`sqlite"),
+                (8, 14, "give `every` or `recurrence`, not both"),
+                (10, 8, "a second trigger named `a` (the first is at line 4)"),
+            ],
+            "{errs:#?}"
+        );
+        // Without [state] and triggers: both said.
+        let ConfigErrors::Invalid(errs) = parse_text("").unwrap_err() else {
+            panic!("not Invalid");
+        };
+        assert_eq!(errs.len(), 2, "{errs:#?}");
+        assert!(errs[0].message.starts_with("no [state]"));
+        assert!(errs[1].message.starts_with("no [[trigger]]"));
+    }
+}
