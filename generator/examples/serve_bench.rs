@@ -208,16 +208,21 @@ fn stop(mut children: Vec<Child>) {
 
 /// Delivers FEEDS × ITEMS events through `instances` instances on `state`: events per second
 /// from the first event to the last, and from the start of the processes.
-fn throughput(
-    dir: &Path,
-    state: &str,
-    instances: usize,
-    feeds: u32,
-    items: u64,
-    produced: &Produced,
-    sink_url: &str,
-    counted: &Arc<Counted>,
-) -> (f64, f64) {
+/// The services a run uses.
+struct World<'a> {
+    dir: &'a Path,
+    produced: &'a Produced,
+    sink_url: &'a str,
+    counted: &'a Arc<Counted>,
+}
+
+fn throughput(w: &World<'_>, state: &str, instances: usize, feeds: u32, items: u64) -> (f64, f64) {
+    let World {
+        dir,
+        produced,
+        sink_url,
+        counted,
+    } = *w;
     counted.n.store(0, Ordering::SeqCst);
     *counted.first.lock().unwrap() = None;
     {
@@ -361,16 +366,13 @@ fn main() {
                     &format!("bench_{}_{round}", label.replace(' ', "_")),
                 )
             };
-            let r = throughput(
-                dir.path(),
-                &state,
-                instances,
-                feeds,
-                items,
-                &produced,
-                &sink_url,
-                &counted,
-            );
+            let world = World {
+                dir: dir.path(),
+                produced: &produced,
+                sink_url: &sink_url,
+                counted: &counted,
+            };
+            let r = throughput(&world, &state, instances, feeds, items);
             println!("{label}: {:.0} events/s first to last event, {:.0} events/s from the processes' start", r.0, r.1);
             rows.entry(label.to_string()).or_default().push(r);
         }
