@@ -558,6 +558,11 @@ fn a_sink_that_is_down_fills_the_dead_letters_and_nothing_is_lost() {
             .replace("attempts = 3", "attempts = 2"),
     )
     .unwrap();
+    // Before the host ran there is no state to show (and status makes none).
+    let r = run_with(command().args(["serve", "status"]).arg(&cfg));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("no state at"), "{}", r.stderr);
+    assert!(!dir.path().join("state.db").exists());
     let log = dir.path().join("serve.log");
     let child = start(&cfg, &log, &[]);
     let dead = || {
@@ -565,7 +570,20 @@ fn a_sink_that_is_down_fills_the_dead_letters_and_nothing_is_lost() {
         let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_default();
         rows[0]["dead_letters"].as_u64().unwrap_or(0)
     };
-    wait_for(Duration::from_secs(60), "3 dead letters", || dead() == 3);
+    let waited = Instant::now();
+    while dead() < 3 {
+        if waited.elapsed() > Duration::from_secs(60) {
+            let r = run_with(command().args(["serve", "status"]).arg(&cfg).arg("--json"));
+            panic!(
+                "no 3 dead letters after 60 s: status {} {} {}\nlog:\n{}",
+                r.code,
+                r.stdout,
+                r.stderr,
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
     // The sink is back: new events are delivered, the dead ones stay kept.
     sink.lock().unwrap().down = false;
     feeds.lock().unwrap().produced.insert(1, 5);

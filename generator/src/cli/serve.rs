@@ -114,7 +114,7 @@ fn show_status(path: &std::path::Path, json: bool) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let store = match s::open_store(&cfg.state) {
+    let store = match s::open_store(&cfg.state, false) {
         Ok(s) => s,
         Err(e) => {
             say!("error: {e}");
@@ -182,7 +182,7 @@ fn serve(path: &std::path::Path, listen: Option<&str>) -> ExitCode {
         }
     }
     init_logs(cfg.log_json);
-    let store = match s::open_store(&cfg.state) {
+    let store = match s::open_store(&cfg.state, true) {
         Ok(s) => s,
         Err(e) => {
             say!("error: {e}");

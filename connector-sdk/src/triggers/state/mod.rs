@@ -147,7 +147,8 @@ pub trait StateStore: Send + Sync {
     fn release(&self, trigger: &str, fence: &Fence) -> Result<(), Error>;
     /// Every lease.
     fn leases(&self) -> Result<Vec<Lease>, Error>;
-    /// Says `owner` is alive (for `ttl`); returns the instances alive now, itself included.
+    /// Says `owner` is alive (for `ttl`); returns the instances seen within `ttl`, itself always
+    /// included.
     fn heartbeat(&self, owner: &str, ttl: Duration) -> Result<Vec<Instance>, Error>;
     /// Says `owner` is gone.
     fn leave(&self, owner: &str) -> Result<(), Error>;

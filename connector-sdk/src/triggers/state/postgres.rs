@@ -678,9 +678,10 @@ impl StateStore for PostgresStore {
                         "SELECT id, ",
                         ms!("seen"),
                         " FROM instances
-                         WHERE seen > now() - $1::float8 * interval '1 millisecond' ORDER BY id"
+                         WHERE seen > now() - $1::float8 * interval '1 millisecond' OR id = $2
+                         ORDER BY id"
                     ),
-                    &[&ttl],
+                    &[&ttl, &owner],
                 )
                 .await
                 .map_err(pge)?;

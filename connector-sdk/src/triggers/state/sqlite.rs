@@ -33,7 +33,18 @@ impl SqliteStore {
     /// Opens (creating) the store at `path`; an existing file must be a state database (see
     /// [`check_state_file`]).
     pub fn open(path: &Path) -> Result<SqliteStore, Error> {
-        check_state_file(path)?;
+        // A file another process is creating this moment is empty for a few milliseconds (its
+        // header comes with the first write): looked at again for up to a second before it is
+        // refused as empty.
+        let mut tries = 0;
+        while let Err(e) = check_state_file(path) {
+            let empty = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0);
+            if !empty || tries == 20 {
+                return Err(e);
+            }
+            tries += 1;
+            std::thread::sleep(Duration::from_millis(50));
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::State {
                 message: format!("cannot create {}: {e}", dir.display()),
@@ -475,10 +486,12 @@ impl StateStore for SqliteStore {
         )
         .map_err(db)?;
         let mut stmt = conn
-            .prepare_cached("SELECT id, seen_ms FROM instances WHERE seen_ms > ?1 ORDER BY id")
+            .prepare_cached(
+                "SELECT id, seen_ms FROM instances WHERE seen_ms > ?1 OR id = ?2 ORDER BY id",
+            )
             .map_err(db)?;
         let rows = stmt
-            .query_map([now.saturating_sub(ms(ttl))], |r| {
+            .query_map(rusqlite::params![now.saturating_sub(ms(ttl)), owner], |r| {
                 Ok(Instance {
                     id: r.get(0)?,
                     seen: timestamp_ms(r.get(1)?),

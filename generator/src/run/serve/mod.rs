@@ -17,9 +17,22 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Opens the store the configuration names (PostgreSQL: connects and applies migrations).
-pub fn open_store(state: &StateUrl) -> Result<Arc<dyn StateStore>, connector_sdk::Error> {
+/// Opens the store the configuration names (PostgreSQL: connects and applies migrations). With
+/// `create` false, a SQLite file that does not exist yet is an error (`serve status` reads a
+/// host's state; it does not make one).
+pub fn open_store(
+    state: &StateUrl,
+    create: bool,
+) -> Result<Arc<dyn StateStore>, connector_sdk::Error> {
     Ok(match state {
+        StateUrl::Sqlite(path) if !create && !path.exists() => {
+            return Err(connector_sdk::Error::State {
+                message: format!(
+                    "no state at {} yet: the host has not run with this configuration",
+                    path.display()
+                ),
+            })
+        }
         StateUrl::Sqlite(path) => Arc::new(SqliteStore::open(path)?),
         StateUrl::Postgres(url) => Arc::new(PostgresStore::connect(url)?),
     })
