@@ -145,28 +145,12 @@ fn fastish() -> u128 {
         .as_nanos()
 }
 
+#[path = "../tests/common/triggers.rs"]
+mod triggers;
+
 fn connector(dir: &Path, base: &str) {
-    let def = serde_json::json!({
-        "swagger": "2.0",
-        "info": {"title": "Feeds", "version": "1.0", "description": "Feeds of items."},
-        "host": "feeds.example", "basePath": "/", "schemes": ["https"],
-        "paths": {"/feeds/{feed}/poll": {"get": {
-            "operationId": "OnNewItems", "summary": "When items are added",
-            "description": "Triggers for each new item.", "x-ms-trigger": "batch",
-            "parameters": [{"name": "feed", "in": "path", "required": true, "type": "string"}],
-            "responses": {
-                "200": {"description": "new items", "schema": {"type": "object", "properties": {
-                    "value": {"type": "array", "items": {"type": "object"}}}}},
-                "202": {"description": "nothing new"}
-            }
-        }}}
-    });
-    std::fs::write(dir.join("feed.json"), def.to_string()).unwrap();
-    std::fs::write(
-        dir.join("conn.json"),
-        serde_json::json!({ "base_url": base }).to_string(),
-    )
-    .unwrap();
+    let def = triggers::feed_definition();
+    triggers::write_connector(dir, "feed.json", &def, "conn.json", base);
 }
 
 fn binary() -> PathBuf {

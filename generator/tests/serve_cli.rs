@@ -153,28 +153,8 @@ fn sink_service(log: Arc<Mutex<SinkLog>>) -> (tokio::runtime::Runtime, String) {
 
 /// A connector with a batch polling trigger over the feeds, and a connection file to `base`.
 fn feed_connector(dir: &Path, base: &str) {
-    let def = serde_json::json!({
-        "swagger": "2.0",
-        "info": {"title": "Feeds", "version": "1.0", "description": "Feeds of items."},
-        "host": "feeds.example", "basePath": "/", "schemes": ["https"],
-        "paths": {"/feeds/{feed}/poll": {"get": {
-            "operationId": "OnNewItems", "summary": "When items are added",
-            "description": "Triggers for each new item.", "x-ms-trigger": "batch",
-            "parameters": [{"name": "feed", "in": "path", "required": true, "type": "string"}],
-            "responses": {
-                "200": {"description": "new items", "schema": {"type": "object", "properties": {
-                    "value": {"type": "array", "items": {"type": "object", "properties": {
-                        "id": {"type": "integer"}, "feed": {"type": "integer"}}}}}}},
-                "202": {"description": "nothing new"}
-            }
-        }}}
-    });
-    std::fs::write(dir.join("feed.json"), def.to_string()).unwrap();
-    std::fs::write(
-        dir.join("conn.json"),
-        serde_json::json!({ "base_url": base }).to_string(),
-    )
-    .unwrap();
+    let def = common::triggers::feed_definition();
+    common::triggers::write_connector(dir, "feed.json", &def, "conn.json", base);
 }
 
 /// A host configuration of `n` feed triggers (`feed-1`...) into `sink` (TOML text).
@@ -999,26 +979,8 @@ fn hook_service(hooks: Arc<Mutex<Hooks>>) -> (tokio::runtime::Runtime, String) {
 }
 
 fn hook_connector(dir: &Path, base: &str) {
-    let def = serde_json::json!({
-        "swagger": "2.0",
-        "info": {"title": "Hooks", "version": "1.0", "description": "Events by webhook."},
-        "host": "hooks.example", "basePath": "/", "schemes": ["https"],
-        "paths": {"/subs": {"post": {
-            "operationId": "OnEvent", "summary": "When an event happens",
-            "description": "Subscribes a webhook.", "x-ms-trigger": "single",
-            "parameters": [{"name": "body", "in": "body", "required": true, "schema": {
-                "type": "object", "required": ["callbackUrl"],
-                "properties": {"callbackUrl": {"type": "string", "x-ms-notification-url": true,
-                    "x-ms-visibility": "internal"}}}}],
-            "responses": {"201": {"description": "subscribed"}}
-        }}}
-    });
-    std::fs::write(dir.join("hooks.json"), def.to_string()).unwrap();
-    std::fs::write(
-        dir.join("hooks-conn.json"),
-        serde_json::json!({ "base_url": base }).to_string(),
-    )
-    .unwrap();
+    let def = common::triggers::hook_definition("/subs");
+    common::triggers::write_connector(dir, "hooks.json", &def, "hooks-conn.json", base);
 }
 
 fn hook_config(state: &str, names: &[String], sink: &str) -> String {

@@ -371,25 +371,8 @@ fn hook_service() -> (tokio::runtime::Runtime, String, Arc<Mutex<Vec<String>>>) 
 }
 
 fn hook_connector(dir: &Path, base: &str) -> (PathBuf, PathBuf) {
-    let def = serde_json::json!({
-        "swagger": "2.0",
-        "info": {"title": "Hooks", "version": "1.0", "description": "Events by webhook."},
-        "host": "hooks.example", "basePath": "/", "schemes": ["https"],
-        "paths": {"/hooks": {"post": {
-            "operationId": "OnEvent", "summary": "When an event happens",
-            "description": "Subscribes a webhook.", "x-ms-trigger": "single",
-            "parameters": [{"name": "body", "in": "body", "required": true, "schema": {
-                "type": "object", "required": ["callbackUrl"],
-                "properties": {"callbackUrl": {"type": "string", "x-ms-notification-url": true,
-                    "x-ms-visibility": "internal"}}}}],
-            "responses": {"201": {"description": "subscribed"}}
-        }}}
-    });
-    let path = dir.join("hooks.json");
-    std::fs::write(&path, def.to_string()).unwrap();
-    let conn = dir.join("conn.json");
-    std::fs::write(&conn, serde_json::json!({ "base_url": base }).to_string()).unwrap();
-    (path, conn)
+    let def = common::triggers::hook_definition("/hooks");
+    common::triggers::write_connector(dir, "hooks.json", &def, "conn.json", base)
 }
 
 /// Waits until `log` has a line starting with `prefix`; returns it.

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod triggers;
+
 /// The fixtures code generation is tested on: (module name, path from the workspace root).
 pub const FIXTURES: &[(&str, &str)] = &[
     ("contoso_tasks", "fixtures/connectors/contoso-tasks"),
