@@ -9,14 +9,16 @@
 //!
 //!   cargo run --release -p connector-gen --example serve_bench -- [FEEDS] [ITEMS] [KILLS]
 
-use axum::http::{StatusCode, Uri};
-use axum::response::IntoResponse;
+use axum::http::StatusCode;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+#[path = "../tests/common/triggers.rs"]
+mod triggers;
 
 fn serve(app: axum::Router) -> (tokio::runtime::Runtime, String) {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -32,51 +34,10 @@ fn serve(app: axum::Router) -> (tokio::runtime::Runtime, String) {
     (rt, format!("http://{addr}"))
 }
 
-type Produced = Arc<Mutex<BTreeMap<u32, u64>>>;
+use triggers::{psql, Produced};
 
 fn feed_service(produced: Produced) -> (tokio::runtime::Runtime, String) {
-    let app = axum::Router::new().fallback(move |u: Uri| {
-        let produced = produced.clone();
-        async move {
-            let feed: u32 = u
-                .path()
-                .split('/')
-                .nth(2)
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(0);
-            let since: u64 = u
-                .query()
-                .and_then(|q| q.strip_prefix("since="))
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(0);
-            let total = produced.lock().unwrap().get(&feed).copied().unwrap_or(0);
-            let last = total.min(since + 500);
-            let location = format!("/feeds/{feed}/poll?since={last}");
-            if last <= since {
-                return (
-                    StatusCode::ACCEPTED,
-                    [("location", location)],
-                    String::new(),
-                )
-                    .into_response();
-            }
-            let items: Vec<serde_json::Value> = (since + 1..=last)
-                .map(|id| serde_json::json!({"id": id, "feed": feed}))
-                .collect();
-            let more = if last < total { "0" } else { "1" };
-            (
-                StatusCode::OK,
-                [
-                    ("location", location),
-                    ("retry-after", more.to_string()),
-                    ("content-type", "application/json".to_string()),
-                ],
-                serde_json::json!({ "value": items }).to_string(),
-            )
-                .into_response()
-        }
-    });
-    serve(app)
+    serve(triggers::feed_app(produced, 500, true))
 }
 
 /// The sink: counts, and remembers when the first and the last event came.
@@ -100,22 +61,6 @@ fn sink_service(c: Arc<Counted>) -> (tokio::runtime::Runtime, String) {
     });
     let (rt, url) = serve(app);
     (rt, format!("{url}/events"))
-}
-
-fn psql(url: &str, sql: &str) -> Vec<String> {
-    let out = Command::new("psql")
-        .args([url, "-qAtc", sql])
-        .output()
-        .expect("psql");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
 }
 
 fn fresh_database(admin: &str, name: &str) -> String {
@@ -144,9 +89,6 @@ fn fastish() -> u128 {
         .unwrap()
         .as_nanos()
 }
-
-#[path = "../tests/common/triggers.rs"]
-mod triggers;
 
 fn connector(dir: &Path, base: &str) {
     let def = triggers::feed_definition();

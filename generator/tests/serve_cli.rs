@@ -7,6 +7,7 @@ mod common;
 
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::IntoResponse;
+use common::triggers::psql;
 use common::{command, run_with};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
@@ -46,75 +47,11 @@ fn fresh_database(test: &str) -> Option<String> {
     Some(format!("{}/{name}", admin.rsplit_once('/').unwrap().0))
 }
 
-/// Rows of `sql` on `url`, `|`-separated.
-fn psql(url: &str, sql: &str) -> Vec<String> {
-    let out = std::process::Command::new("psql")
-        .args([url, "-qAtc", sql])
-        .output()
-        .expect("psql runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
-/// Feeds of numbered items: `GET /feeds/{n}/poll?since=K` answers the items after K (at most
-/// 50) with a `Location` carrying the new K, or 202 when there is nothing new.
-#[derive(Default)]
-struct Feeds {
-    produced: BTreeMap<u32, u64>,
-}
+/// How many items each feed produced ([`common::triggers::feed_app`], pages of 50).
+type Feeds = BTreeMap<u32, u64>;
 
 fn feed_service(feeds: Arc<Mutex<Feeds>>) -> (tokio::runtime::Runtime, String) {
-    let app = axum::Router::new().fallback(move |u: Uri| {
-        let feeds = feeds.clone();
-        async move {
-            let parts: Vec<&str> = u.path().split('/').collect();
-            let Some(feed) = parts.get(2).and_then(|n| n.parse::<u32>().ok()) else {
-                return StatusCode::NOT_FOUND.into_response();
-            };
-            let since: u64 = u
-                .query()
-                .and_then(|q| q.strip_prefix("since="))
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(0);
-            let produced = feeds
-                .lock()
-                .unwrap()
-                .produced
-                .get(&feed)
-                .copied()
-                .unwrap_or(0);
-            let last = produced.min(since + 50);
-            let location = format!("/feeds/{feed}/poll?since={last}");
-            if last <= since {
-                return (
-                    StatusCode::ACCEPTED,
-                    [("location", location)],
-                    String::new(),
-                )
-                    .into_response();
-            }
-            let items: Vec<serde_json::Value> = (since + 1..=last)
-                .map(|id| serde_json::json!({"id": id, "feed": feed}))
-                .collect();
-            (
-                StatusCode::OK,
-                [
-                    ("location", location),
-                    ("content-type", "application/json".to_string()),
-                ],
-                serde_json::json!({ "value": items }).to_string(),
-            )
-                .into_response()
-        }
-    });
-    let (rt, addr) = common::serve(app);
+    let (rt, addr) = common::serve(common::triggers::feed_app(feeds, 50, false));
     (rt, format!("http://{addr}"))
 }
 
@@ -263,7 +200,7 @@ fn deliveries(sink: &Arc<Mutex<SinkLog>>) -> Vec<(u64, u64)> {
 /// Items produced and not delivered.
 fn missing(feeds: &Arc<Mutex<Feeds>>, sink: &Arc<Mutex<SinkLog>>) -> usize {
     let got: BTreeSet<(u64, u64)> = deliveries(sink).into_iter().collect();
-    let produced = feeds.lock().unwrap().produced.clone();
+    let produced = feeds.lock().unwrap().clone();
     produced
         .iter()
         .map(|(f, n)| (1..=*n).filter(|i| !got.contains(&(*f as u64, *i))).count())
@@ -405,7 +342,7 @@ fn one_sqlite_instance_runs_many_triggers_into_stdout_command_and_http_sinks() {
     let dir = tempfile::tempdir().unwrap();
     let feeds: Arc<Mutex<Feeds>> = Arc::default();
     for f in 1..=3 {
-        feeds.lock().unwrap().produced.insert(f, 20);
+        feeds.lock().unwrap().insert(f, 20);
     }
     let (_frt, base) = feed_service(feeds.clone());
     let sink: Arc<Mutex<SinkLog>> = Arc::default();
@@ -525,7 +462,7 @@ fn one_sqlite_instance_runs_many_triggers_into_stdout_command_and_http_sinks() {
 fn a_sink_that_is_down_fills_the_dead_letters_and_nothing_is_lost() {
     let dir = tempfile::tempdir().unwrap();
     let feeds: Arc<Mutex<Feeds>> = Arc::default();
-    feeds.lock().unwrap().produced.insert(1, 3);
+    feeds.lock().unwrap().insert(1, 3);
     let (_frt, base) = feed_service(feeds.clone());
     let sink: Arc<Mutex<SinkLog>> = Arc::default();
     sink.lock().unwrap().down = true;
@@ -566,7 +503,7 @@ fn a_sink_that_is_down_fills_the_dead_letters_and_nothing_is_lost() {
     }
     // The sink is back: new events are delivered, the dead ones stay kept.
     sink.lock().unwrap().down = false;
-    feeds.lock().unwrap().produced.insert(1, 5);
+    feeds.lock().unwrap().insert(1, 5);
     wait_for(Duration::from_secs(60), "items 4 and 5", || {
         deliveries(&sink).len() >= 2
     });
@@ -666,7 +603,7 @@ fn a_database_cut_off_during_a_run_is_retried_and_nothing_is_lost() {
     let produce = |n: u64| {
         let mut f = feeds.lock().unwrap();
         for feed in 1..=3 {
-            *f.produced.entry(feed).or_default() += n;
+            *f.entry(feed).or_default() += n;
         }
     };
     produce(5);
@@ -867,17 +804,17 @@ fn chaos_polling_30_triggers_on_3_instances_lose_nothing() {
     let produce = || {
         let mut f = feeds.lock().unwrap();
         for feed in 1..=30 {
-            *f.produced.entry(feed).or_default() += 1;
+            *f.entry(feed).or_default() += 1;
         }
     };
     let mut fleet = Fleet::start(&url, &cfg, dir.path(), 3, false);
     let kills = fleet.chaos(Duration::from_secs(30), Duration::from_secs(5), produce);
-    let produced: u64 = feeds.lock().unwrap().produced.values().sum();
+    let produced: u64 = feeds.lock().unwrap().values().sum();
     let waited = Instant::now();
     while missing(&feeds, &sink) > 0 {
         if waited.elapsed() > Duration::from_secs(60) {
             let got: BTreeSet<(u64, u64)> = deliveries(&sink).into_iter().collect();
-            let produced = feeds.lock().unwrap().produced.clone();
+            let produced = feeds.lock().unwrap().clone();
             let short: Vec<String> = produced
                 .iter()
                 .filter_map(|(f, n)| {

@@ -461,7 +461,7 @@ fn same_origin(base: &str, url: &reqwest::Url) -> bool {
 
 /// What went wrong, with its causes ("error sending request: connection refused"), without the
 /// URL: a query string may carry an API key.
-fn transport_message(e: reqwest::Error) -> String {
+pub fn transport_message(e: reqwest::Error) -> String {
     let e = e.without_url();
     let mut message = e.to_string();
     let mut source = std::error::Error::source(&e);

@@ -6,6 +6,7 @@
 pub mod call;
 pub mod client;
 mod exchange;
+pub use exchange::transport_message;
 pub mod long_running;
 pub mod paging;
 pub mod policy;

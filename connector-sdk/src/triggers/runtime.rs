@@ -82,6 +82,19 @@ pub enum Every {
     Recurrence(Recurrence),
 }
 
+impl Every {
+    /// The run after one at `last`: an interval later, or the recurrence's next time after it
+    /// (`started`: when the schedule started, for recurrences without a start time).
+    pub fn next_after(&self, last: Timestamp, started: Timestamp) -> Timestamp {
+        match self {
+            Every::Interval(d) => last
+                .checked_add(jiff::SignedDuration::try_from(*d).unwrap_or_default())
+                .unwrap_or(last),
+            Every::Recurrence(r) => r.next_after(last, started),
+        }
+    }
+}
+
 /// Runs a polling trigger: polls on its schedule (or at once when the service says
 /// `Retry-After: 0`), hands every event to the handler, and commits the new state only after
 /// the handler accepted them all.
@@ -384,12 +397,7 @@ where
             let polled = self.poll_once(&mut handler).await;
             let polled_ok = polled.is_ok();
             let now = Timestamp::now();
-            let scheduled = match &self.every {
-                Every::Interval(d) => now
-                    .checked_add(jiff::SignedDuration::try_from(*d).unwrap_or_default())
-                    .unwrap_or(now),
-                Every::Recurrence(r) => r.next_after(now, started),
-            };
+            let scheduled = self.every.next_after(now, started);
             next = match polled {
                 // The service decides when there is more: Retry-After (0 = at once).
                 Ok((_, Some(after))) => now

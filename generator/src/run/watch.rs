@@ -102,7 +102,12 @@ pub fn schedule(recurrence: Option<&str>, every: Option<&str>) -> Result<Every, 
             .map(Every::Recurrence)
             .map_err(Error::Sdk);
     }
-    let text = every.unwrap_or("3m");
+    duration(every.unwrap_or("3m")).map(Every::Interval)
+}
+
+/// A duration above zero (`30s`, `5m`, `1h`, `PT15M`): `--every`, and the durations of a host
+/// configuration.
+pub fn duration(text: &str) -> Result<Duration, Error> {
     let d: jiff::SignedDuration = text.parse().map_err(|e: jiff::Error| Error::Every {
         text: text.to_string(),
         why: e.to_string(),
@@ -111,7 +116,7 @@ pub fn schedule(recurrence: Option<&str>, every: Option<&str>) -> Result<Every, 
     if d.is_zero() {
         return Err(Error::EveryZero);
     }
-    Ok(Every::Interval(d))
+    Ok(d)
 }
 
 /// `PARAM=FIELD` of a cursor.
@@ -153,15 +158,13 @@ where
         if i + 1 == n {
             break;
         }
-        let wait = retry_after.unwrap_or_else(|| match schedule {
-            Every::Recurrence(r) => {
-                let now = jiff::Timestamp::now();
-                r.next_after(now, started)
-                    .duration_since(now)
-                    .try_into()
-                    .unwrap_or_default()
-            }
-            Every::Interval(d) => *d,
+        let wait = retry_after.unwrap_or_else(|| {
+            let now = jiff::Timestamp::now();
+            schedule
+                .next_after(now, started)
+                .duration_since(now)
+                .try_into()
+                .unwrap_or_default()
         });
         tokio::time::sleep(wait).await;
     }

@@ -172,6 +172,12 @@ pub struct NewDeadLetter<'a> {
     pub attempts: u32,
 }
 
+/// A new signing key: 32 bytes from the operating system's generator.
+pub(crate) fn fresh_key() -> [u8; 32] {
+    use chacha20poly1305::aead::{KeyInit, OsRng};
+    chacha20poly1305::XChaCha20Poly1305::generate_key(&mut OsRng).into()
+}
+
 /// The error of a write under a lease that is no longer the trigger's.
 pub fn fenced(trigger: &str, fence: &Fence) -> Error {
     Error::Fenced {

@@ -474,8 +474,7 @@ impl StateStore for PostgresStore {
     /// The key every instance signs callback URLs with: the first instance makes it, the others
     /// read it (a race between two makers keeps one).
     fn signing_key(&self) -> Result<[u8; 32], Error> {
-        use chacha20poly1305::aead::{KeyInit, OsRng};
-        let fresh: [u8; 32] = chacha20poly1305::XChaCha20Poly1305::generate_key(&mut OsRng).into();
+        let fresh = super::fresh_key();
         let pool = self.pool.clone();
         self.block(async move {
             let c = pool.get().await.map_err(pg)?;

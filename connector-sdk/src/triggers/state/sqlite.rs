@@ -323,9 +323,7 @@ impl StateStore for SqliteStore {
         if let Some(k) = existing.and_then(|k| <[u8; 32]>::try_from(k).ok()) {
             return Ok(k);
         }
-        // 32 bytes from the operating system's generator.
-        use chacha20poly1305::aead::{KeyInit, OsRng};
-        let key: [u8; 32] = chacha20poly1305::XChaCha20Poly1305::generate_key(&mut OsRng).into();
+        let key = super::fresh_key();
         conn.execute(
             "INSERT OR REPLACE INTO meta (name, value) VALUES ('webhook-key', ?1)",
             [key.to_vec()],

@@ -299,15 +299,15 @@ impl Errors<'_> {
     }
 }
 
-/// A duration as the configuration writes it (`30s`, `5m`, `1h`, `PT15M`), above zero.
+/// A duration as the configuration writes it (`30s`, `5m`, `1h`, `PT15M`), above zero (the
+/// parser of `watch --every`).
 pub fn duration(text: &str) -> Result<Duration, String> {
-    let d: jiff::SignedDuration = text.parse().map_err(|e: jiff::Error| {
-        format!("`{text}` is not a duration (`30s`, `5m`, `PT15M`): {e}")
-    })?;
-    match Duration::try_from(d) {
-        Ok(d) if !d.is_zero() => Ok(d),
-        _ => Err(format!("`{text}`: a duration above zero is needed")),
-    }
+    super::super::watch::duration(text).map_err(|e| match e {
+        super::super::Error::Every { text, why } => {
+            format!("`{text}` is not a duration (`30s`, `5m`, `PT15M`): {why}")
+        }
+        _ => format!("`{text}`: a duration above zero is needed"),
+    })
 }
 
 /// A TOML value as a parameter's text (strings as they are, numbers and booleans written).

@@ -180,10 +180,7 @@ pub fn event_id(trigger: &str, dedupe_on: Option<&str>, event: &Value) -> String
     h.update(trigger.as_bytes());
     h.update([0]);
     h.update(event.to_string().as_bytes());
-    h.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    super::sink::hex(&h.finalize()[..16])
 }
 
 /// Hands one event to the trigger's sink, its attempts spaced out; after the last refusal the
@@ -198,13 +195,9 @@ async fn deliver(
     since: Instant,
 ) -> Result<(), Error> {
     let name = &p.cfg.name;
-    let line = serde_json::json!({
-        "trigger": name,
-        "id": id,
-        "received": jiff::Timestamp::now().to_string(),
-        "event": event,
-    })
-    .to_string();
+    let mut line = crate::run::watch::event_line(name, event);
+    line["id"] = Value::from(id);
+    let line = line.to_string();
     let label = Metrics::of(name);
     let mut last = String::new();
     for attempt in 1..=p.cfg.attempts {
@@ -501,24 +494,18 @@ async fn blocking<T: Send + 'static>(
 
 /// An instance id: the host name, the process id and a random part.
 pub fn instance_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
         .or_else(|| std::env::var("HOSTNAME").ok())
         .map(|h| h.trim().to_string())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "host".into());
-    format!("{host}-{}-{:04x}", std::process::id(), fastrand_u16())
-}
-
-fn fastrand_u16() -> u16 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    h.finish() as u16
+    // RandomState is seeded from the operating system's generator.
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish() as u16;
+    format!("{host}-{}-{random:04x}", std::process::id())
 }
 
 impl Host {

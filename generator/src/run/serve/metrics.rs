@@ -60,8 +60,8 @@ impl std::fmt::Debug for Metrics {
 
 impl Default for Metrics {
     fn default() -> Self {
-        let mut registry = Registry::with_prefix("connector");
-        let m = Metrics {
+        let mut m = Metrics {
+            registry: Registry::with_prefix("connector"),
             polls: Family::default(),
             poll_failures: Family::default(),
             events: Family::default(),
@@ -71,8 +71,8 @@ impl Default for Metrics {
             lease_changes: Family::default(),
             leases_held: Gauge::default(),
             store_errors: Counter::default(),
-            registry: Registry::default(),
         };
+        let registry = &mut m.registry;
         registry.register("polls", "Polls whose state was committed", m.polls.clone());
         registry.register(
             "poll_failures",
@@ -114,7 +114,7 @@ impl Default for Metrics {
             "Calls to the state store that failed",
             m.store_errors.clone(),
         );
-        Metrics { registry, ..m }
+        m
     }
 }
 

@@ -59,13 +59,12 @@ pub const SIGNATURE_HEADER: &str = "x-connector-signature";
 pub fn signature(key: &[u8], body: &[u8]) -> String {
     let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).expect("any key size");
     mac.update(body);
-    let bytes = mac.finalize().into_bytes();
-    let mut hex = String::with_capacity(7 + bytes.len() * 2);
-    hex.push_str("sha256=");
-    for b in bytes {
-        hex.push_str(&format!("{b:02x}"));
-    }
-    hex
+    format!("sha256={}", hex(&mac.finalize().into_bytes()))
+}
+
+/// `bytes` in lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The pause before attempt `n` (from 2): 250 ms, doubling, at most 5 s.
@@ -135,7 +134,10 @@ impl Sink {
                 match request.body(line.to_string()).send().await {
                     Ok(r) if r.status().is_success() => Ok(()),
                     Ok(r) => Err(format!("the sink answered {}", r.status())),
-                    Err(e) => Err(format!("the sink cannot be reached: {}", error_chain(&e))),
+                    Err(e) => Err(format!(
+                        "the sink cannot be reached: {}",
+                        connector_sdk::http::transport_message(e)
+                    )),
                 }
             }
             Sink::Command {
@@ -145,18 +147,6 @@ impl Sink {
             } => run_command(program, args, *timeout, line).await,
         }
     }
-}
-
-/// An error and its causes, on one line.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 async fn run_command(

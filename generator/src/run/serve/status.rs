@@ -3,7 +3,7 @@
 //! letters and waiting notifications.
 
 use super::config::HostConfig;
-use connector_sdk::runtime::{Every, StateStore};
+use connector_sdk::runtime::StateStore;
 use connector_sdk::Error;
 use jiff::Timestamp;
 use std::time::Duration;
@@ -33,15 +33,6 @@ pub struct TriggerStatus {
     pub pending: usize,
 }
 
-fn next_run(schedule: &Every, last: Timestamp) -> Timestamp {
-    match schedule {
-        Every::Interval(d) => last
-            .checked_add(jiff::SignedDuration::try_from(*d).unwrap_or_default())
-            .unwrap_or(last),
-        Every::Recurrence(r) => r.next_after(last, last),
-    }
-}
-
 /// The state of every trigger of `cfg` in `store`.
 pub fn status(cfg: &HostConfig, store: &dyn StateStore) -> Result<Vec<TriggerStatus>, Error> {
     let leases = store.leases()?;
@@ -64,7 +55,7 @@ pub fn status(cfg: &HostConfig, store: &dyn StateStore) -> Result<Vec<TriggerSta
             last_error: history.first().and_then(|r| r.error.clone()),
             next_run: history
                 .first()
-                .map(|r| next_run(&t.schedule, r.started).to_string()),
+                .map(|r| t.schedule.next_after(r.started, r.started).to_string()),
             lag_seconds: last_ok.map(|r| {
                 Duration::try_from(now.duration_since(r.started))
                     .unwrap_or_default()
