@@ -120,6 +120,8 @@ pub trait StateStore: Send + Sync {
     fn enqueue(&self, items: &[(&str, &str)]) -> Result<(), Error>;
     /// Up to `limit` stored notifications of `trigger` not yet delivered, oldest first.
     fn pending(&self, trigger: &str, limit: usize) -> Result<Vec<(i64, String)>, Error>;
+    /// How many stored notifications of `trigger` are not yet delivered.
+    fn backlog(&self, trigger: &str) -> Result<u64, Error>;
     /// Marks stored notifications of `trigger` delivered; refused with [`Error::Fenced`] when
     /// `fence` is not the trigger's current lease.
     fn ack(&self, trigger: &str, ids: &[i64], fence: Option<&Fence>) -> Result<(), Error>;

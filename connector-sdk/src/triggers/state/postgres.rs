@@ -450,6 +450,22 @@ impl StateStore for PostgresStore {
         })
     }
 
+    fn backlog(&self, trigger: &str) -> Result<u64, Error> {
+        let (pool, trigger) = (self.pool.clone(), trigger.to_string());
+        self.block(async move {
+            let c = pool.get().await.map_err(pg)?;
+            let n: i64 = c
+                .query_one(
+                    "SELECT count(*) FROM inbox WHERE trigger = $1 AND NOT delivered",
+                    &[&trigger],
+                )
+                .await
+                .map_err(pge)?
+                .get(0);
+            Ok(n.max(0) as u64)
+        })
+    }
+
     fn ack(&self, trigger: &str, ids: &[i64], fence: Option<&Fence>) -> Result<(), Error> {
         let (pool, trigger, ids, fence) = (
             self.pool.clone(),

@@ -292,6 +292,17 @@ impl StateStore for SqliteStore {
         rows.collect::<Result<_, _>>().map_err(db)
     }
 
+    fn backlog(&self, trigger: &str) -> Result<u64, Error> {
+        self.conn()
+            .query_row(
+                "SELECT count(*) FROM inbox WHERE trigger = ?1 AND delivered = 0",
+                [trigger],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n.max(0) as u64)
+            .map_err(db)
+    }
+
     /// Marks stored notifications delivered, in one transaction.
     fn ack(&self, trigger: &str, ids: &[i64], fence: Option<&Fence>) -> Result<(), Error> {
         let mut conn = self.conn();

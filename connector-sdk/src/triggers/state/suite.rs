@@ -106,12 +106,14 @@ fn inbox_subscriptions_and_signing_key() {
         let bodies: Vec<&str> = pending.iter().map(|(_, b)| b.as_str()).collect();
         assert_eq!(bodies, ["{\"n\":1}", "{\"n\":3}"], "{kind}");
         assert_eq!(s.pending("a", 1).unwrap().len(), 1, "{kind}");
+        assert_eq!(s.backlog("a").unwrap(), 2, "{kind}");
         // Acknowledging another trigger's ids under its name changes nothing.
         let b_ids: Vec<i64> = s.pending("b", 10).unwrap().iter().map(|p| p.0).collect();
         s.ack("a", &b_ids, None).unwrap();
         assert_eq!(s.pending("b", 10).unwrap().len(), 1, "{kind}");
         s.ack("a", &[pending[0].0], None).unwrap();
         assert_eq!(s.pending("a", 10).unwrap().len(), 1, "{kind}");
+        assert_eq!(s.backlog("a").unwrap(), 1, "{kind}");
 
         let key = s.signing_key().unwrap();
         assert_eq!(s.signing_key().unwrap(), key, "{kind}: the key is kept");

@@ -30,7 +30,7 @@ pub struct TriggerStatus {
     /// Events kept as dead letters.
     pub dead_letters: u64,
     /// Webhook notifications stored and not yet delivered.
-    pub pending: usize,
+    pub pending: u64,
 }
 
 /// The state of every trigger of `cfg` in `store`.
@@ -44,7 +44,7 @@ pub fn status(cfg: &HostConfig, store: &dyn StateStore) -> Result<Vec<TriggerSta
         let failures = history.iter().take_while(|r| r.error.is_some()).count();
         let last_ok = history.iter().find(|r| r.error.is_none());
         let (_, dead_letters) = store.dead_letters(&t.name, 0)?;
-        let pending = store.pending(&t.name, 10_000)?.len();
+        let pending = store.backlog(&t.name)?;
         out.push(TriggerStatus {
             trigger: t.name.clone(),
             owner: lease
