@@ -9,6 +9,7 @@ pub mod codegen;
 pub mod convert;
 pub mod diagnostics;
 pub mod diff;
+pub mod docs;
 pub mod fs;
 #[doc(hidden)]
 pub mod fuzzing;

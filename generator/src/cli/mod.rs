@@ -15,6 +15,7 @@ mod call;
 mod connect;
 mod convert;
 mod diff;
+mod docs;
 mod generate;
 mod inspect;
 mod rules;
@@ -110,6 +111,18 @@ enum Command {
     ///   connector-gen diff released/ connectors/ --format json --fail-on warning
     #[command(verbatim_doc_comment)]
     Diff(diff::Args),
+    /// Write a static reference site for connectors: one page each (connection, throttling,
+    /// actions, triggers, definitions), and an index with a search for a directory.
+    ///
+    /// HTML and CSS with one small local script; nothing loaded from elsewhere. The site is
+    /// written whole or not at all. Exit status: 0 written, 1 written without the connectors
+    /// that could not be read (their errors on stderr), 2 nothing to document or cannot write.
+    ///
+    /// Examples:
+    ///   connector-gen docs connectors/ -o site
+    ///   connector-gen docs connectors/contoso --findings --profile certification -o site
+    #[command(verbatim_doc_comment)]
+    Docs(docs::Args),
     /// Run one action against the live API and print the response body as JSON.
     ///
     /// A pageable action follows every page (--max-pages N) and prints all items. Exit status:
@@ -250,6 +263,7 @@ pub fn main() -> ExitCode {
         Command::Generate(args) => pipeline::with_loader_pool(|| generate::run(args)),
         Command::Convert(args) => pipeline::with_loader_thread(|| convert::run(args)),
         Command::Diff(args) => pipeline::with_loader_pool(|| diff::run(args)),
+        Command::Docs(args) => pipeline::with_loader_pool(|| docs::run(args)),
         #[cfg(feature = "run")]
         Command::Call(args) => pipeline::with_loader_pool(|| call::run(args)),
         #[cfg(feature = "run")]
