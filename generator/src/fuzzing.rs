@@ -97,6 +97,7 @@ pub fn codegen(data: &[u8]) {
         authors: Vec::new(),
         sdk_registry: None,
         version: crate::codegen::crate_files::first_version(),
+        reference: None,
     };
     match crate_files(&loaded, c, &opts) {
         Ok((_, files)) => {

@@ -588,3 +588,67 @@ fn corpus_sites_build_and_every_link_resolves() {
         }
     }
 }
+
+#[test]
+fn generated_crates_link_to_their_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let crates = tmp.path().join("crates");
+    let base = "https://docs.example.com/connectors";
+    let r = run(&[
+        "generate",
+        "fixtures/connectors",
+        "-o",
+        crates.to_str().unwrap(),
+        "--docs-url",
+        base,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let site = tmp.path().join("site");
+    let r = docs(&root().join("fixtures/connectors"), &site, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut linked = 0;
+    for krate in std::fs::read_dir(&crates).unwrap() {
+        let dir = krate.unwrap().path();
+        let Ok(manifest) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
+            continue;
+        };
+        let Some(line) = manifest.lines().find(|l| l.starts_with("homepage = ")) else {
+            continue;
+        };
+        let url = line.trim_start_matches("homepage = ").trim_matches('"');
+        let page = url.strip_prefix(&format!("{base}/")).unwrap();
+        assert!(
+            site.join(page).join("index.html").is_file(),
+            "{url} is no page of the site"
+        );
+        let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+        assert!(readme.contains(&format!("<{url}>")), "{readme}");
+        let lib = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+        assert!(lib.contains(&format!("//! The connector's reference: <{url}>")));
+        linked += 1;
+    }
+    assert_eq!(linked, 3);
+    // One connector: the site's own address.
+    let one = tmp.path().join("one");
+    let r = run(&[
+        "generate",
+        "fixtures/connectors/acme-keys",
+        "-o",
+        one.to_str().unwrap(),
+        "--docs-url",
+        "https://docs.example.com/acme/",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::read_to_string(one.join("Cargo.toml"))
+        .unwrap()
+        .contains("homepage = \"https://docs.example.com/acme/\""));
+    let r = run(&[
+        "generate",
+        "fixtures/connectors/acme-keys",
+        "-o",
+        tmp.path().join("x").to_str().unwrap(),
+        "--docs-url",
+        "javascript:alert(1)",
+    ]);
+    assert_eq!(r.code, 2);
+}

@@ -28,17 +28,6 @@ pub struct Args {
     title: String,
 }
 
-/// A connector folder's name, or a definition file's stem: what its page's folder is named after.
-fn input_name(input: &load::Input) -> String {
-    let from = input.folder.as_deref().unwrap_or(&input.definition);
-    let name = match input.folder {
-        Some(_) => from.file_name(),
-        None => from.file_stem(),
-    };
-    name.map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
 pub fn run(args: Args) -> ExitCode {
     use rayon::prelude::*;
     let started = Instant::now();
@@ -68,14 +57,7 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     let single = inputs.len() == 1;
-    let slugs = docs::slugs(
-        inputs
-            .iter()
-            .map(input_name)
-            .collect::<Vec<_>>()
-            .iter()
-            .map(String::as_str),
-    );
+    let slugs = docs::input_slugs(&inputs);
     let color = super::color_stderr();
     // Each connector is loaded, checked and rendered in one go, so memory stays that of a few
     // connectors however many there are.

@@ -49,6 +49,11 @@ pub struct Args {
     /// patch below 1.0; otherwise patch; the same definition keeps its version).
     #[arg(long = "version", value_name = "VERSION", value_parser = semver_arg)]
     version: Option<semver::Version>,
+    /// Link the crate's README, documentation and `homepage` to the connector's reference page
+    /// in a site `connector-gen docs` made from the same PATH and published at URL (for a
+    /// directory of connectors, each crate links `URL/<connector>/`).
+    #[arg(long, value_name = "URL", value_parser = docs_url_arg)]
+    docs_url: Option<String>,
     /// Overwrite generated files even when they were edited by hand.
     #[arg(long)]
     force: bool,
@@ -94,6 +99,12 @@ fn registry_arg(s: &str) -> Result<String, String> {
                 .into(),
         )
     }
+}
+
+/// An `http` or `https` address.
+fn docs_url_arg(s: &str) -> Result<String, String> {
+    connector_gen::docs::html::web_href(s)
+        .ok_or_else(|| "give the http(s) address the docs site is published at".into())
 }
 
 /// A version cargo accepts for a package (`1.2.3`).
@@ -153,6 +164,8 @@ fn plain(line: String) -> String {
 #[derive(Clone, Copy)]
 struct Job<'a> {
     opts: &'a CrateOptions,
+    /// The connector's reference page.
+    reference: Option<&'a str>,
     output: &'a Path,
     version: Option<&'a semver::Version>,
     max_operations: usize,
@@ -375,6 +388,7 @@ fn prepare(input: &load::Input, job: &Job<'_>) -> Prepared {
     let opts = CrateOptions {
         name: Some(name),
         version: version.clone(),
+        reference: job.reference.map(str::to_string),
         ..opts.clone()
     };
     let (name, files) = match crate_files(&loaded, c, &opts) {
@@ -443,6 +457,14 @@ pub fn run(args: Args) -> ExitCode {
         authors: args.authors.clone(),
         sdk_registry: args.sdk_registry.clone(),
         version: connector_gen::codegen::crate_files::first_version(),
+        reference: None,
+    };
+    let references: Vec<Option<String>> = match &args.docs_url {
+        Some(base) => connector_gen::docs::page_urls(base, &inputs)
+            .into_iter()
+            .map(Some)
+            .collect(),
+        None => vec![None; inputs.len()],
     };
     let color = super::color_stderr();
     let several = inputs.len() > 1;
@@ -459,6 +481,7 @@ pub fn run(args: Args) -> ExitCode {
     };
     let job = Job {
         opts: &opts,
+        reference: None,
         output: &args.output,
         version: args.version.as_ref(),
         max_operations: args.max_operations,
@@ -470,7 +493,12 @@ pub fn run(args: Args) -> ExitCode {
         use rayon::prelude::*;
         inputs
             .par_iter()
-            .map(|input| {
+            .zip(references.par_iter())
+            .map(|(input, reference)| {
+                let job = Job {
+                    reference: reference.as_deref(),
+                    ..job
+                };
                 let p = prepare(input, &job);
                 bar.inc(1);
                 p
@@ -479,7 +507,7 @@ pub fn run(args: Args) -> ExitCode {
     });
     // Two connectors with one name (two collections titled alike) get distinct crates.
     let mut used = std::collections::HashSet::new();
-    for (input, mut p) in inputs.iter().zip(prepared) {
+    for ((input, mut p), reference) in inputs.iter().zip(prepared).zip(&references) {
         if let Some((name, _, _, _)) = &p.generated {
             if !used.insert(name.clone()) {
                 let unique = (2..)
@@ -495,6 +523,7 @@ pub fn run(args: Args) -> ExitCode {
                     input,
                     &Job {
                         opts: &renamed,
+                        reference: reference.as_deref(),
                         ..job
                     },
                 );

@@ -242,6 +242,37 @@ pub fn slugs<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         .collect()
 }
 
+/// The folder of each input's page in a site of several: [`slugs`] of the connector folders'
+/// names (or the definition files' stems). `generate --docs-url` links crates to the same
+/// folders.
+pub fn input_slugs(inputs: &[crate::load::Input]) -> Vec<String> {
+    let names: Vec<String> = inputs
+        .iter()
+        .map(|i| {
+            let name = match &i.folder {
+                Some(f) => f.file_name(),
+                None => i.definition.file_stem(),
+            };
+            name.map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    slugs(names.iter().map(String::as_str))
+}
+
+/// The address of each input's page in the site `docs` makes of `inputs`, published at
+/// `base`: `base` itself for one connector, `base/<slug>/` for each of several.
+pub fn page_urls(base: &str, inputs: &[crate::load::Input]) -> Vec<String> {
+    if inputs.len() == 1 {
+        return vec![base.to_string()];
+    }
+    let base = base.trim_end_matches('/');
+    input_slugs(inputs)
+        .into_iter()
+        .map(|s| format!("{base}/{s}/"))
+        .collect()
+}
+
 /// A connector's page of a site of several, and what the index needs of it.
 pub struct Rendered {
     /// `<slug>/index.html` and `<slug>/icon.png`.
