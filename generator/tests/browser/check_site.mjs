@@ -3,7 +3,7 @@
 //
 //   node check_site.mjs PLAYWRIGHT_CORE_DIR CHROMIUM SITE_DIR OUT_DIR CHECKS_JSON
 //
-// CHECKS_JSON: {"searches": [{"query": "...", "rows": N, "ops": N}], "hostile": "slug/index.html",
+// CHECKS_JSON: {"crawl": true|false (default true), "searches": [{"query": "...", "rows": N, "ops": N}], "hostile": "slug/index.html",
 //               "screenshots": {"connector": "slug/index.html", "index": "index.html"}}
 import http from "node:http";
 import fs from "node:fs";
@@ -48,7 +48,7 @@ page.on("dialog", async (d) => { result.dialogs.push(d.message()); await d.dismi
 const ids = new Map();      // page path -> Set of ids
 const wanted = [];          // [from, page path, fragment]
 const queue = ["/index.html"], seen = new Set(queue);
-while (queue.length) {
+while (checks.crawl !== false && queue.length) {
   const p = queue.shift();
   const resp = await page.goto(base + p.slice(1), { waitUntil: "load" });
   result.pages++;
