@@ -48,24 +48,11 @@ fn artefacts() -> PathBuf {
 
 /// Every HTML file under `dir`.
 fn pages(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = walk(dir)
+    let mut out: Vec<PathBuf> = common::files_under(dir)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .collect();
     out.sort();
-    out
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
     out
 }
 

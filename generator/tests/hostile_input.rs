@@ -151,7 +151,7 @@ fn definitions_read_only_regular_files_inside_their_folder() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(copied, ["def2.json"]);
-    for f in walk(&out) {
+    for f in common::files_under(&out) {
         assert!(!std::fs::read_to_string(&f)
             .unwrap_or_default()
             .contains(SECRET));
@@ -200,19 +200,6 @@ fn definitions_read_only_regular_files_inside_their_folder() {
         "/no/such/dir",
     ]);
     assert_eq!(r.code, 2, "{}", r.all());
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 #[test]
@@ -439,7 +426,7 @@ fn outputs_go_only_to_regular_files_with_the_usual_permissions() {
         let r = with_umask(&args);
         assert_eq!(r.code, 0, "{}", r.all());
         assert_eq!(mode(&krate), 0o755, "the crate directory");
-        for f in walk(&krate) {
+        for f in common::files_under(&krate) {
             assert_eq!(mode(&f), 0o644, "{}", f.display());
         }
         assert_eq!(mode(&krate.join("src")), 0o755);

@@ -1,7 +1,6 @@
 //! `connector-gen docs`.
 
 use super::validate::ProfileArg;
-use connector_gen::diagnostics::{render, Severity};
 use connector_gen::docs::{self, Entry, Renderer, SiteOptions};
 use connector_gen::load;
 use connector_gen::pipeline;
@@ -72,12 +71,7 @@ pub fn run(args: Args) -> ExitCode {
         .map(|(input, slug)| {
             let l = pipeline::load(input, &opts);
             let Some(c) = &l.connector else {
-                let errors = l
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .map(|d| render::human(d, &l.sources, color))
-                    .collect();
+                let errors = super::loading_errors(&l, color);
                 return Ok(Done {
                     files: Vec::new(),
                     row: None,

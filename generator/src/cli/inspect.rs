@@ -1,7 +1,7 @@
 //! `connector-gen inspect`.
 
 use super::{color_stderr, Format};
-use connector_gen::diagnostics::{render, Severity};
+use connector_gen::diagnostics::Severity;
 use connector_gen::load::{self, LoadOptions};
 use connector_gen::pipeline;
 use std::io::Write;
@@ -37,12 +37,7 @@ pub fn run(path: PathBuf, format: Format, max_depth: Option<usize>) -> ExitCode 
         .par_iter()
         .map(|input| {
             let l = pipeline::load(input, &opts);
-            let errors = l
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .map(|d| render::human(d, &l.sources, color))
-                .collect();
+            let errors = super::loading_errors(&l, color);
             let warnings = l
                 .diagnostics
                 .iter()

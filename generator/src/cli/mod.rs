@@ -240,6 +240,16 @@ pub fn progress_bar(len: usize, wanted: bool, verb: &str) -> indicatif::Progress
     bar
 }
 
+/// The errors found loading a connector, rendered compiler-style for stderr.
+pub fn loading_errors(l: &pipeline::Loaded, color: bool) -> Vec<String> {
+    use connector_gen::diagnostics::{render, Severity};
+    l.diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| render::human(d, &l.sources, color))
+        .collect()
+}
+
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -297,3 +297,17 @@ pub fn assert_generated_page(rel: &str, expected: &str, command: &str) {
         "{rel} is stale: run `{command} > {rel}`"
     );
 }
+
+/// Every file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
