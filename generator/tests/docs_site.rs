@@ -412,6 +412,39 @@ fn the_page_follows_the_platform_layout() {
 }
 
 #[test]
+fn the_site_is_the_same_bytes_every_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("connectors");
+    fixture_connectors(&input);
+    let read = |site: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<_> = common::files_under(site)
+            .into_iter()
+            .map(|p| {
+                (
+                    p.strip_prefix(site).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for site in [&a, &b] {
+        let r = docs(&input, site, &["--findings"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let (a, b) = (read(&a), read(&b));
+    assert_eq!(
+        a.len(),
+        11,
+        "{:?}",
+        a.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    assert!(a == b, "two runs wrote different sites");
+}
+
+#[test]
 fn a_site_is_replaced_whole_and_other_directories_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let site = fixture_site(tmp.path());

@@ -27,6 +27,15 @@ pub struct Args {
     title: String,
 }
 
+/// Moves the progress bar on when a connector is done, whichever way its work ends.
+struct Tick<'a>(&'a indicatif::ProgressBar);
+
+impl Drop for Tick<'_> {
+    fn drop(&mut self) {
+        self.0.inc(1);
+    }
+}
+
 pub fn run(args: Args) -> ExitCode {
     use rayon::prelude::*;
     let started = Instant::now();
@@ -57,7 +66,8 @@ pub fn run(args: Args) -> ExitCode {
     };
     let single = inputs.len() == 1;
     let slugs = docs::input_slugs(&inputs);
-    let color = super::color_stderr();
+    let bar = super::progress_bar(inputs.len(), !single, "documenting");
+    let color = super::color_stderr() && bar.is_hidden();
     // Each connector is loaded, checked and rendered in one go, so memory stays that of a few
     // connectors however many there are.
     struct Done {
@@ -69,6 +79,7 @@ pub fn run(args: Args) -> ExitCode {
         .par_iter()
         .zip(slugs.par_iter())
         .map(|(input, slug)| {
+            let _tick = Tick(&bar);
             let l = pipeline::load(input, &opts);
             let Some(c) = &l.connector else {
                 let errors = super::loading_errors(&l, color);
@@ -101,6 +112,7 @@ pub fn run(args: Args) -> ExitCode {
             })
         })
         .collect();
+    bar.finish_and_clear();
     let mut files = if single { Vec::new() } else { docs::assets() };
     let mut rows = Vec::new();
     let mut skipped = 0;
