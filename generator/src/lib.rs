@@ -13,6 +13,7 @@ pub mod docs;
 pub mod fs;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod init;
 pub mod inspect;
 pub mod load;
 pub mod location;

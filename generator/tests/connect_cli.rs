@@ -516,3 +516,122 @@ fn an_entra_id_connector_signs_in_at_its_tenant_with_the_resource_scope() {
     );
     assert!(r.stderr.contains("no sign-in after 1 s"), "{}", r.stderr);
 }
+
+/// `init --auth oauth2generic`: its URL and body templates sign in (against the mock provider,
+/// the templates pointed at it) and the stored connection calls the API with the token;
+/// `init --auth aad`: the sign-in starts at Entra ID's v2 endpoint of the `common` tenant asking
+/// for the API's `.default` scope.
+#[test]
+fn init_oauth_templates_sign_in() {
+    let Some(p) = provider() else { return };
+    let (_rt, api, log) = api();
+    let home = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("generic");
+    let r = run_with(command().args([
+        "init",
+        dir.to_str().unwrap(),
+        "--auth",
+        "oauth2generic",
+        "--host",
+        &api,
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let props_path = dir.join("apiProperties.json");
+    let mut props: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&props_path).unwrap()).unwrap();
+    let custom = &mut props["properties"]["connectionParameters"]["token"]["oAuthSettings"]
+        ["customParameters"];
+    custom["authorizationUrlTemplate"]["value"] = format!("{}/authorize", p.base).into();
+    custom["tokenUrlTemplate"]["value"] = format!("{}/token", p.base).into();
+    custom["refreshUrlTemplate"]["value"] = format!("{}/token", p.base).into();
+    std::fs::write(&props_path, serde_json::to_string_pretty(&props).unwrap()).unwrap();
+    let d = dir.to_str().unwrap();
+    let port = free_port().to_string();
+    let mut child = cg(home.path())
+        .args([
+            "connect",
+            d,
+            "--name",
+            "generic",
+            "--no-browser",
+            "--port",
+            &port,
+        ])
+        .args([
+            "--param",
+            "client_id=mock-client",
+            "--param",
+            "client_secret=mock-secret",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let printed = browse(&mut child, false);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{printed:?}\n{stderr}");
+    let url = url::Url::parse(&printed[1]).unwrap();
+    assert_eq!(url.path(), "/authorize", "{url}");
+    let q = |k: &str| {
+        url.query_pairs()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.into_owned())
+    };
+    assert_eq!(q("client_id").as_deref(), Some("mock-client"));
+    assert_eq!(q("scope").as_deref(), Some("items.read"));
+    assert!(
+        printed
+            .iter()
+            .any(|l| l == "Stored connection `generic` (generic, oauth2)."),
+        "{printed:?}"
+    );
+    let r = run_with(cg(home.path()).args(["call", d, "ListItems", "--connection", "generic"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sent = log.lock().unwrap().clone();
+    assert!(
+        sent.len() >= 2 && sent.iter().all(|l| l.starts_with("/items auth=Bearer ey")),
+        "{sent:?}"
+    );
+
+    let aad = tmp.path().join("entra");
+    let r = run_with(command().args([
+        "init",
+        aad.to_str().unwrap(),
+        "--auth",
+        "aad",
+        "--host",
+        "api.contoso.com",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let port = free_port().to_string();
+    let r = run_with(cg(home.path()).args([
+        "connect",
+        aad.to_str().unwrap(),
+        "--name",
+        "entra",
+        "--no-browser",
+        "--port",
+        &port,
+        "--timeout",
+        "1",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let url = r.stdout.lines().nth(1).unwrap_or_default();
+    assert!(
+        url.starts_with("https://login.microsoftonline.com/common/oauth2/v2.0/authorize?"),
+        "{url}"
+    );
+    let url = url::Url::parse(url).unwrap();
+    let scope = url
+        .query_pairs()
+        .find(|(n, _)| n == "scope")
+        .map(|(_, v)| v.into_owned());
+    assert_eq!(
+        scope.as_deref(),
+        Some("https://api.contoso.com/.default offline_access")
+    );
+    assert!(r.stderr.contains("no sign-in after 1 s"), "{}", r.stderr);
+}

@@ -17,6 +17,7 @@ mod convert;
 mod diff;
 mod docs;
 mod generate;
+mod init;
 mod inspect;
 mod rules;
 #[cfg(feature = "run")]
@@ -111,6 +112,16 @@ enum Command {
     ///   connector-gen diff released/ connectors/ --format json --fail-on warning
     #[command(verbatim_doc_comment)]
     Diff(diff::Args),
+    /// Start a new connector from a connection template: apiDefinition.swagger.json,
+    /// apiProperties.json and readme.md (and settings.json, script.csx when asked).
+    ///
+    /// Never overwrites: when any of the files exists, nothing is written (exit 2).
+    ///
+    /// Examples:
+    ///   connector-gen init contoso --auth apikey --host api.contoso.com
+    ///   connector-gen init contoso --auth aad --title "Contoso Tasks" --script --settings
+    #[command(verbatim_doc_comment)]
+    Init(init::Args),
     /// Write a static reference site for connectors: one page each (connection, throttling,
     /// actions, triggers, definitions), and an index with a search for a directory.
     ///
@@ -273,6 +284,7 @@ pub fn main() -> ExitCode {
         Command::Generate(args) => pipeline::with_loader_pool(|| generate::run(args)),
         Command::Convert(args) => pipeline::with_loader_thread(|| convert::run(args)),
         Command::Diff(args) => pipeline::with_loader_pool(|| diff::run(args)),
+        Command::Init(args) => init::run(args),
         Command::Docs(args) => pipeline::with_loader_pool(|| docs::run(args)),
         #[cfg(feature = "run")]
         Command::Call(args) => pipeline::with_loader_pool(|| call::run(args)),
