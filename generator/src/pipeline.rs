@@ -24,6 +24,8 @@ pub struct Loaded {
     pub connection_only: Option<crate::model::ConnectionFiles>,
     /// Everything found while loading and lowering, in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// The connector folder's custom code (`script.csx`), read as text, when it has one.
+    pub script: Option<crate::location::FileId>,
 }
 
 /// Loads one input: reads its files, follows references into other files, and lowers the model.
@@ -99,6 +101,16 @@ fn load_with(
             connector
         }
     };
+    // Read last, so that the definition and its files keep their ids.
+    let script = input
+        .folder
+        .as_deref()
+        .and_then(crate::load::input::script_file)
+        .and_then(|path| {
+            crate::load::read_text_file(&mut sources, &path, opts, &roots)
+                .map_err(|e| diags.push(unreadable_diagnostic(&path, &e)))
+                .ok()
+        });
     sort_diagnostics(&mut diags);
     Loaded {
         input: input.clone(),
@@ -106,6 +118,7 @@ fn load_with(
         connector,
         connection_only,
         diagnostics: diags,
+        script,
     }
 }
 

@@ -35,7 +35,7 @@ fn fixture(code: &str, name: &str) -> Option<PathBuf> {
         "PP0124" | "PP0125" => "fixtures/postman/v21-bodies.postman_collection.json",
         "PP0126" => "fixtures/hostile/urls.postman_collection.json",
         // Generated at test time: see the tests below.
-        "PP0106" | "PP0210" => return None,
+        "PP0106" | "PP0210" | "PP0801" => return None,
         _ => "",
     };
     let root = common::root();
@@ -83,7 +83,11 @@ fn every_rule_fires_on_its_fixture() {
 
 #[test]
 fn clean_connectors_trigger_no_rule_even_for_certification() {
-    for rel in ["fixtures/rules/clean", "fixtures/connectors/contoso-tasks"] {
+    for rel in [
+        "fixtures/rules/clean",
+        "fixtures/connectors/contoso-tasks",
+        "fixtures/scripts/allowed",
+    ] {
         let l = load_one(&common::root().join(rel), &LoadOptions::default());
         let found = validate(&l, Profile::Certification);
         assert!(found.is_empty(), "{rel}: {found:#?}");
@@ -135,6 +139,53 @@ fn a_file_over_one_megabyte_is_refused() {
         .map(|d| d.code)
         .collect();
     assert!(codes.contains(&"PP0210"), "{codes:?}");
+}
+
+#[test]
+fn a_script_over_one_megabyte_is_refused_and_its_rules_still_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = common::root().join("fixtures/scripts/allowed");
+    for f in ["apiDefinition.swagger.json", "apiProperties.json"] {
+        std::fs::copy(src.join(f), dir.path().join(f)).unwrap();
+    }
+    let script = std::fs::read_to_string(src.join("script.csx")).unwrap();
+    let padding = format!("// {}\n", "x".repeat(1024 * 1024));
+    std::fs::write(dir.path().join("Script.csx"), format!("{script}{padding}")).unwrap();
+    let l = load_one(dir.path(), &LoadOptions::default());
+    let found = validate(&l, Profile::Default);
+    let codes: Vec<&str> = found.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["PP0801"], "{found:#?}");
+    let text = render::human(&found[0], &l.sources, false);
+    assert!(
+        text.contains("Script.csx:") && text.contains("more than the platform's limit of 1048576"),
+        "{text}"
+    );
+}
+
+#[test]
+fn custom_code_rules_run_when_the_definition_cannot_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = common::root().join("fixtures/rules/PP0804-script-forbidden-api");
+    std::fs::copy(
+        src.join("apiProperties.json"),
+        dir.path().join("apiProperties.json"),
+    )
+    .unwrap();
+    std::fs::copy(src.join("script.csx"), dir.path().join("script.csx")).unwrap();
+    std::fs::write(
+        dir.path().join("apiDefinition.swagger.json"),
+        "{\"swagger\": ",
+    )
+    .unwrap();
+    let l = load_one(dir.path(), &LoadOptions::default());
+    let codes: Vec<&str> = validate(&l, Profile::Default)
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert!(
+        codes.contains(&"PP0001") && codes.contains(&"PP0804"),
+        "{codes:?}"
+    );
 }
 
 #[test]
@@ -201,4 +252,56 @@ fn the_rules_page_is_generated_from_the_rule_docs() {
         &report::rules_markdown(),
         "cargo run -p connector-gen -- rules --format markdown",
     );
+}
+
+/// The certified corpus: how many connectors carry custom code or `scriptOperations`, and the
+/// custom code rules on them — PP0805 exactly where an entry names no operation (counted here
+/// from the files themselves).
+#[test]
+fn custom_code_rules_on_the_corpus() {
+    let dir = common::root().join("../shared/corpus/powerplatform/certified");
+    if !dir.is_dir() {
+        println!("SKIPPED: corpus not found at {}", dir.display());
+        return;
+    }
+    let all = pipeline::load_path(&dir, &LoadOptions::default()).unwrap();
+    let (mut scripts, mut listing, mut expected, mut found) = (0, 0, 0, 0);
+    for l in &all {
+        scripts += usize::from(l.script.is_some());
+        let Some(c) = &l.connector else { continue };
+        let Some(p) = &c.connection else { continue };
+        if p.script_operations.is_empty() {
+            continue;
+        }
+        listing += 1;
+        // Every operationId written in the definition, read from the file itself.
+        let text = std::fs::read_to_string(&l.input.definition).unwrap();
+        let ids: Vec<String> = text
+            .split("\"operationId\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').nth(1).map(str::to_string))
+            .collect();
+        expected += p
+            .script_operations
+            .iter()
+            .filter(|o| !ids.contains(o))
+            .count();
+        found += validate(l, Profile::Default)
+            .iter()
+            .filter(|d| d.code == "PP0805")
+            .count();
+        let other: Vec<&str> = validate(l, Profile::Default)
+            .iter()
+            .map(|d| d.code)
+            .filter(|c| c.starts_with("PP08") && *c != "PP0805")
+            .collect();
+        assert!(
+            other.is_empty(),
+            "{}: {other:?}",
+            l.input.definition.display()
+        );
+    }
+    println!("certified corpus: {} connectors, {scripts} with script.csx, {listing} with scriptOperations; PP0805: {found} (expected {expected})", all.len());
+    assert_eq!(found, expected);
+    assert!(listing >= 30, "{listing}");
 }

@@ -68,6 +68,14 @@ fn child_ci(dir: &Path, lower_name: &str) -> Option<PathBuf> {
     found.into_iter().next()
 }
 
+/// The custom code file of a connector folder (`script.csx`, any letter case), when it has one.
+pub fn script_file(folder: &Path) -> Option<PathBuf> {
+    child_ci(folder, SCRIPT_FILE)
+}
+
+/// The custom code file's name (compared without regard to case).
+pub const SCRIPT_FILE: &str = "script.csx";
+
 /// The connector folder input for `dir`, when it holds `apiDefinition.swagger.json` (any case).
 pub fn connector_folder(dir: &Path) -> Option<Input> {
     let definition = child_ci(dir, DEFINITION_FILE)?;

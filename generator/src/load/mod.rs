@@ -3,6 +3,7 @@
 //! loads and then lowers.
 
 pub mod confine;
+pub mod csharp;
 pub mod input;
 pub mod json;
 pub mod node;
@@ -105,6 +106,22 @@ pub fn read_file(
     add_file(sources, path, bytes, opts, diags)
 }
 
+/// Reads a text file of a connector that is not a tree (its `script.csx`): confined and bounded
+/// as definitions are, decoded, kept with its line index for located findings.
+pub fn read_text_file(
+    sources: &mut Sources,
+    path: &Path,
+    opts: &LoadOptions,
+    roots: &Roots,
+) -> Result<FileId, FileError> {
+    let bytes = confine::read(path, roots, opts.max_file_bytes)?;
+    let original = std::str::from_utf8(&bytes).is_err().then(|| bytes.clone());
+    let (text, encoding) = decode(bytes);
+    let mut source = SourceFile::new(path.to_path_buf(), text, encoding, Syntax::Text);
+    source.original = original;
+    Ok(sources.add(source))
+}
+
 /// Adds the contents of a file (read already, or never on disk) to `sources`: decodes, parses
 /// and reports encoding and syntax findings as [`read_file`] does.
 pub fn add_file(
@@ -166,6 +183,7 @@ pub fn add_file(
     }
     let f = sources.get(file);
     let parsed = match syntax {
+        Syntax::Text => return Ok(file),
         Syntax::Json => json::parse(&f.text, opts.max_depth).map(|p| {
             for t in &p.tolerances {
                 diags.push(tolerance_diagnostic(file, t));

@@ -21,6 +21,8 @@ pub enum Syntax {
     Json,
     /// YAML 1.2.
     Yaml,
+    /// Text that is not a tree (a connector's `script.csx`).
+    Text,
 }
 
 /// How the file's bytes were turned into text.

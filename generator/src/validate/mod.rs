@@ -48,6 +48,8 @@ pub enum Category {
     Dynamic,
     /// `apiProperties.json`: branding, publisher, policies.
     Properties,
+    /// Custom code: `script.csx` and `scriptOperations`.
+    CustomCode,
 }
 
 impl Category {
@@ -63,6 +65,7 @@ impl Category {
             Category::Triggers => "Triggers",
             Category::Dynamic => "Dynamic values and schemas",
             Category::Properties => "apiProperties.json",
+            Category::CustomCode => "Custom code (script.csx)",
         }
     }
 }
@@ -182,6 +185,8 @@ pub struct Checker<'a> {
     pub sources: &'a Sources,
     /// The model.
     pub connector: &'a Connector,
+    /// The connector folder's `script.csx`, when it has one.
+    pub script: Option<FileId>,
     meta: &'static RuleMeta,
     severity: Severity,
     out: Vec<Diagnostic>,
@@ -239,6 +244,11 @@ impl<'a> Checker<'a> {
         )
         .at(file, span)
         .pointer(pointer.as_string())
+    }
+
+    /// A diagnostic at a place of a file that is not a tree (the custom code).
+    pub fn at_text(&self, file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.at_span(file, span, &PointerBuf::root(), message)
     }
 
     /// A diagnostic for a file as a whole.
@@ -318,6 +328,7 @@ pub fn validate(loaded: &Loaded, profile: Profile) -> Vec<Diagnostic> {
             let mut cx = Checker {
                 sources: &loaded.sources,
                 connector,
+                script: loaded.script,
                 meta,
                 severity,
                 out: Vec::new(),

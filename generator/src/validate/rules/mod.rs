@@ -58,6 +58,12 @@ pub mod read_error;
 pub mod ref_loop;
 pub mod responses_missing;
 pub mod schemes_invalid;
+pub mod script_checks;
+pub mod script_class_missing;
+pub mod script_forbidden_api;
+pub mod script_namespace_not_allowed;
+pub mod script_operation_unknown;
+pub mod script_too_large;
 pub mod secret_in_definition;
 pub mod server_address_invalid;
 pub mod success_response_schema_missing;
@@ -155,4 +161,9 @@ pub static ALL: &[&dyn Rule] = &[
     &publisher_missing::PublisherMissing,
     &policy_parameters_missing::PolicyParametersMissing,
     &unknown_policy_template::UnknownPolicyTemplate,
+    &script_too_large::ScriptTooLarge,
+    &script_namespace_not_allowed::ScriptNamespaceNotAllowed,
+    &script_class_missing::ScriptClassMissing,
+    &script_forbidden_api::ScriptForbiddenApi,
+    &script_operation_unknown::ScriptOperationUnknown,
 ];
