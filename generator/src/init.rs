@@ -7,6 +7,10 @@
 use serde_json::{json, Value};
 use std::path::Path;
 
+/// The icon a new connector starts with: the independent-publisher colour, to be replaced by the
+/// service's icon.
+const ICON: &[u8] = include_bytes!("../../templates/init/icon.png");
+
 /// The connection templates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthTemplate {
@@ -73,7 +77,7 @@ pub enum InitError {
 }
 
 /// The files `init` writes: name and contents.
-pub fn files(o: &InitOptions) -> Result<Vec<(&'static str, String)>, InitError> {
+pub fn files(o: &InitOptions) -> Result<Vec<(&'static str, Vec<u8>)>, InitError> {
     let (scheme, host, base) =
         split_host(&o.host).ok_or_else(|| InitError::Host(o.host.clone()))?;
     let mut out = vec![
@@ -93,12 +97,15 @@ pub fn files(o: &InitOptions) -> Result<Vec<(&'static str, String)>, InitError> 
             include_str!("../../templates/init/script.csx").to_string(),
         ));
     }
+    let mut out: Vec<(&'static str, Vec<u8>)> =
+        out.into_iter().map(|(n, t)| (n, t.into_bytes())).collect();
+    out.push(("icon.png", ICON.to_vec()));
     Ok(out)
 }
 
 /// Writes the files into `dir` (made when missing). Nothing is written when any of them exists
 /// already; each file is written atomically.
-pub fn write(dir: &Path, files: &[(&'static str, String)]) -> Result<(), InitError> {
+pub fn write(dir: &Path, files: &[(&'static str, Vec<u8>)]) -> Result<(), InitError> {
     for (name, _) in files {
         let p = dir.join(name);
         if std::fs::symlink_metadata(&p).is_ok() {
@@ -107,7 +114,7 @@ pub fn write(dir: &Path, files: &[(&'static str, String)]) -> Result<(), InitErr
     }
     std::fs::create_dir_all(dir).map_err(|e| InitError::Io(dir.display().to_string(), e))?;
     for (name, text) in files {
-        crate::fs::write_atomic(&dir.join(name), text.as_bytes())?;
+        crate::fs::write_atomic(&dir.join(name), text)?;
     }
     Ok(())
 }

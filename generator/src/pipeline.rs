@@ -26,6 +26,10 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// The connector folder's custom code (`script.csx`), read as text, when it has one.
     pub script: Option<crate::location::FileId>,
+    /// The connector folder's `readme.md`, read as text, when it has one.
+    pub readme: Option<crate::location::FileId>,
+    /// The connector folder's `icon.png`, when it has one (not read).
+    pub icon: Option<std::path::PathBuf>,
 }
 
 /// Loads one input: reads its files, follows references into other files, and lowers the model.
@@ -102,15 +106,16 @@ fn load_with(
         }
     };
     // Read last, so that the definition and its files keep their ids.
-    let script = input
-        .folder
-        .as_deref()
-        .and_then(crate::load::input::script_file)
-        .and_then(|path| {
-            crate::load::read_text_file(&mut sources, &path, opts, &roots)
-                .map_err(|e| diags.push(unreadable_diagnostic(&path, &e)))
-                .ok()
-        });
+    let mut text_file = |path: Option<std::path::PathBuf>| {
+        let path = path?;
+        crate::load::read_text_file(&mut sources, &path, opts, &roots)
+            .map_err(|e| diags.push(unreadable_diagnostic(&path, &e)))
+            .ok()
+    };
+    let folder = input.folder.as_deref();
+    let script = text_file(folder.and_then(crate::load::input::script_file));
+    let readme = text_file(folder.and_then(|f| crate::load::input::package_file(f, "readme.md")));
+    let icon = folder.and_then(|f| crate::load::input::package_file(f, "icon.png"));
     sort_diagnostics(&mut diags);
     Loaded {
         input: input.clone(),
@@ -119,6 +124,8 @@ fn load_with(
         connection_only,
         diagnostics: diags,
         script,
+        readme,
+        icon,
     }
 }
 

@@ -437,7 +437,7 @@ fn the_site_is_the_same_bytes_every_time() {
     let (a, b) = (read(&a), read(&b));
     assert_eq!(
         a.len(),
-        11,
+        12,
         "{:?}",
         a.iter().map(|f| &f.0).collect::<Vec<_>>()
     );

@@ -42,6 +42,7 @@ fn every_template_validates_with_the_certification_profile() {
             [
                 "apiDefinition.swagger.json",
                 "apiProperties.json",
+                "icon.png",
                 "readme.md",
                 "script.csx",
                 "settings.json"
@@ -111,7 +112,7 @@ fn every_template_validates_with_the_certification_profile() {
     // Without --script and --settings: the three files.
     let plain = tmp.path().join("plain");
     assert_eq!(init(&plain, "apikey", &[]).code, 0);
-    assert_eq!(std::fs::read_dir(&plain).unwrap().count(), 3);
+    assert_eq!(std::fs::read_dir(&plain).unwrap().count(), 4);
     assert!(json(&plain.join("apiProperties.json"))["properties"]
         .get("scriptOperations")
         .is_none());

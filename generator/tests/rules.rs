@@ -115,7 +115,13 @@ fn fixtures_trigger_their_rule_and_few_others() {
             "PP0201" => &["PP0207"], // the OpenAPI fixture has no x-ms-connector-metadata
             _ => &[],
         };
-        let unexpected: Vec<&&str> = others.iter().filter(|c| !allowed.contains(c)).collect();
+        // A rule's fixture is a folder or a file, not a certification package: the package's
+        // own rules (a readme and an icon in the folder) are not what it shows.
+        let package = |c: &str| c.starts_with("PP09") && m.category != Category::Package;
+        let unexpected: Vec<&&str> = others
+            .iter()
+            .filter(|c| !allowed.contains(c) && !package(c))
+            .collect();
         assert!(
             unexpected.is_empty(),
             "{} fixture also triggers {unexpected:?}",

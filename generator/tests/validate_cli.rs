@@ -14,7 +14,7 @@ fn a_clean_connector_passes_with_exit_0() {
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(
         r.stdout,
-        "ok: 0 errors, 0 warnings in 3 files (1 connector checked)\n"
+        "ok: 0 errors, 0 warnings in 4 files (1 connector checked)\n"
     );
 }
 

@@ -73,6 +73,12 @@ pub fn script_file(folder: &Path) -> Option<PathBuf> {
     child_ci(folder, SCRIPT_FILE)
 }
 
+/// A connector folder's file for its certification package, by its lower-case name
+/// (`readme.md`, `icon.png`), when it has one (in any letter case).
+pub fn package_file(folder: &Path, lower_name: &str) -> Option<PathBuf> {
+    child_ci(folder, lower_name)
+}
+
 /// The custom code file's name (compared without regard to case).
 pub const SCRIPT_FILE: &str = "script.csx";
 

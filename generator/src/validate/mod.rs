@@ -50,6 +50,8 @@ pub enum Category {
     Properties,
     /// Custom code: `script.csx` and `scriptOperations`.
     CustomCode,
+    /// The certification package: the folder's `readme.md` and icon.
+    Package,
 }
 
 impl Category {
@@ -66,6 +68,7 @@ impl Category {
             Category::Dynamic => "Dynamic values and schemas",
             Category::Properties => "apiProperties.json",
             Category::CustomCode => "Custom code (script.csx)",
+            Category::Package => "Certification package",
         }
     }
 }
@@ -179,6 +182,21 @@ macro_rules! rule {
     };
 }
 
+/// The files of a connector folder that a certification submission needs besides the
+/// definition and its properties.
+#[derive(Debug, Clone, Copy)]
+pub struct Package {
+    /// `readme.md`, read.
+    pub readme: Option<FileId>,
+    /// Whether `icon.png` is there.
+    pub icon: bool,
+    /// The definition file, for findings about the folder as a whole.
+    pub definition: Option<FileId>,
+    /// The folder lies in an `independent-publisher-connectors` folder, as independent
+    /// publishers' connectors do in the platform's connectors repository.
+    pub independent: bool,
+}
+
 /// What a rule sees and where it reports.
 pub struct Checker<'a> {
     /// The loaded files.
@@ -187,6 +205,9 @@ pub struct Checker<'a> {
     pub connector: &'a Connector,
     /// The connector folder's `script.csx`, when it has one.
     pub script: Option<FileId>,
+    /// What the connector folder holds for its certification package (`None` for a definition
+    /// file given on its own).
+    pub package: Option<Package>,
     meta: &'static RuleMeta,
     severity: Severity,
     out: Vec<Diagnostic>,
@@ -329,6 +350,16 @@ pub fn validate(loaded: &Loaded, profile: Profile) -> Vec<Diagnostic> {
                 sources: &loaded.sources,
                 connector,
                 script: loaded.script,
+                package: loaded.input.folder.as_ref().map(|f| Package {
+                    readme: loaded.readme,
+                    icon: loaded.icon.is_some(),
+                    definition: loaded.sources.find(&loaded.input.definition),
+                    independent: f.components().any(|c| {
+                        c.as_os_str()
+                            .to_string_lossy()
+                            .eq_ignore_ascii_case("independent-publisher-connectors")
+                    }),
+                }),
                 meta,
                 severity,
                 out: Vec::new(),

@@ -40,6 +40,9 @@ pub mod operation_id_duplicate;
 pub mod operation_id_missing;
 pub mod operation_id_not_alphanumeric;
 pub mod operation_id_too_long;
+pub mod package_icon;
+pub mod package_readme_missing;
+pub mod package_readme_sections;
 pub mod pageable_next_link_invalid;
 pub mod parameter_duplicate;
 pub mod path_parameter_not_required;
@@ -166,4 +169,7 @@ pub static ALL: &[&dyn Rule] = &[
     &script_class_missing::ScriptClassMissing,
     &script_forbidden_api::ScriptForbiddenApi,
     &script_operation_unknown::ScriptOperationUnknown,
+    &package_readme_missing::PackageReadmeMissing,
+    &package_readme_sections::PackageReadmeSections,
+    &package_icon::PackageIcon,
 ];
