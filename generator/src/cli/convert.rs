@@ -19,6 +19,15 @@ pub enum To {
     Swagger2,
 }
 
+/// How the document is written.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocFormat {
+    /// JSON, indented.
+    Json,
+    /// YAML.
+    Yaml,
+}
+
 #[derive(clap::Args)]
 pub struct Args {
     /// A Postman collection, a Swagger 2.0 or OpenAPI 3.x definition, a connector folder, or a
@@ -27,6 +36,9 @@ pub struct Args {
     /// The format to write.
     #[arg(long, value_enum)]
     to: To,
+    /// JSON or YAML text.
+    #[arg(long, value_enum, default_value_t = DocFormat::Json)]
+    format: DocFormat,
     /// Write here (atomically) instead of standard output; for a directory of inputs, the
     /// directory that receives one `<name>.openapi.json` or `<name>.swagger.json` per input.
     #[arg(short, long)]
@@ -40,7 +52,7 @@ struct Converted {
     summary: String,
 }
 
-fn convert_one(loaded: &Loaded, target: Target, color: bool) -> Converted {
+fn convert_one(loaded: &Loaded, target: Target, format: DocFormat, color: bool) -> Converted {
     let mut lines: Vec<String> = loaded
         .diagnostics
         .iter()
@@ -75,10 +87,17 @@ fn convert_one(loaded: &Loaded, target: Target, color: bool) -> Converted {
             .iter()
             .map(|n| printable(&format!("note: {n}")).into_owned()),
     );
-    let bytes = serde_json::to_vec_pretty(&out.document).map(|mut b| {
-        b.push(b'\n');
-        b
-    });
+    let bytes = match format {
+        DocFormat::Json => serde_json::to_vec_pretty(&out.document)
+            .map(|mut b| {
+                b.push(b'\n');
+                b
+            })
+            .map_err(|e| e.to_string()),
+        DocFormat::Yaml => connector_gen::convert::yaml::to_yaml(&out.document)
+            .map(String::into_bytes)
+            .map_err(|e| e.to_string()),
+    };
     let (actions, polling, webhooks) = c.counts();
     let summary = format!(
         "Converted {path} ({}) to {}: {} operations ({actions} actions, {} triggers)",
@@ -113,6 +132,7 @@ fn convert_one(loaded: &Loaded, target: Target, color: bool) -> Converted {
 fn output_name(
     input: &load::Input,
     target: Target,
+    format: DocFormat,
     taken: &mut std::collections::HashSet<String>,
 ) -> String {
     let stem = input
@@ -126,9 +146,11 @@ fn output_name(
         .strip_suffix(".postman_collection")
         .unwrap_or(&stem)
         .to_string();
-    let ext = match target {
-        Target::OpenApi3 => "openapi.json",
-        Target::Swagger2 => "swagger.json",
+    let ext = match (target, format) {
+        (Target::OpenApi3, DocFormat::Json) => "openapi.json",
+        (Target::Swagger2, DocFormat::Json) => "swagger.json",
+        (Target::OpenApi3, DocFormat::Yaml) => "openapi.yaml",
+        (Target::Swagger2, DocFormat::Yaml) => "swagger.yaml",
     };
     let mut name = format!("{stem}.{ext}");
     let mut k = 2;
@@ -161,7 +183,7 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
         let loaded = pipeline::load(&inputs[0], &super::load_options());
-        let done = convert_one(&loaded, target, color);
+        let done = convert_one(&loaded, target, args.format, color);
         // The process ends soon: the model is not freed piece by piece.
         std::mem::forget(loaded);
         // Rendered diagnostics (in colour on a terminal) and notes made printable.
@@ -206,7 +228,7 @@ pub fn run(args: Args) -> ExitCode {
             .par_iter()
             .map(|input| {
                 let loaded = pipeline::load(input, &super::load_options());
-                let done = convert_one(&loaded, target, color);
+                let done = convert_one(&loaded, target, args.format, color);
                 std::mem::forget(loaded);
                 done
             })
@@ -223,7 +245,7 @@ pub fn run(args: Args) -> ExitCode {
             failed += 1;
             continue;
         };
-        let path = dir.join(output_name(input, target, &mut taken));
+        let path = dir.join(output_name(input, target, args.format, &mut taken));
         if let Err(e) = connector_gen::fs::write_atomic(&path, &bytes) {
             say!("error: {e}");
             return ExitCode::from(2);

@@ -10,6 +10,7 @@
 mod params;
 mod schema;
 mod security;
+pub mod yaml;
 
 use crate::model::*;
 use schema::SchemaWriter;
