@@ -13,7 +13,7 @@
 # which the tests replay.
 set -euo pipefail
 cd "$(dirname "$0")"
-TARGETS=(definition yaml api_properties postman codegen policies recurrence oauth_template store webhook listener files)
+TARGETS=(definition yaml api_properties postman codegen policies recurrence oauth_template store webhook listener files script)
 SHARED=../../shared/corpus
 export RUSTC_BOOTSTRAP=1
 
@@ -33,6 +33,8 @@ seeds() { # seed directories of a target, made under $work
     api_properties|policies)
       find ../fixtures -iname 'apiProperties.json' | while read -r f; do cp "$f" "$d/$(echo "$f" | md5sum | cut -c1-12).json"; done
       [ -d "$SHARED" ] && find "$SHARED/powerplatform/certified" -iname 'apiProperties.json' -size -16k | head -300 | while read -r f; do cp "$f" "$d/$(echo "$f" | md5sum | cut -c1-12).json"; done ;;
+    script)
+      find ../fixtures ../templates -iname '*.csx' | while read -r f; do cp "$f" "$d/$(echo "$f" | md5sum | cut -c1-12).csx"; done ;;
   esac
   echo "$d"
 }

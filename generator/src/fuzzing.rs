@@ -52,6 +52,23 @@ fn load_definition(name: &str, data: &[u8]) -> Loaded {
     )
 }
 
+/// Any bytes as a connector's custom code (`script.csx`): the lexer never panics, and every
+/// token and name lies inside the text on character boundaries.
+pub fn script(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let s = crate::load::csharp::lex(&text);
+    let inside = |span: crate::location::Span| {
+        let (a, b) = (span.start as usize, span.end as usize);
+        a <= b && b <= text.len() && text.is_char_boundary(a) && text.is_char_boundary(b)
+    };
+    assert!(s.tokens.iter().all(|t| inside(t.span)));
+    assert!(s
+        .names
+        .iter()
+        .all(|n| inside(n.span) && !n.parts.is_empty()));
+    assert!(s.usings.iter().all(|u| inside(u.span)));
+}
+
 /// Any bytes as a definition: JSON or YAML by their first character, Swagger 2.0, OpenAPI 3.x
 /// or a Postman collection by their content.
 pub fn definition(data: &[u8]) {

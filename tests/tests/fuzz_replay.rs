@@ -19,6 +19,7 @@ const TARGETS: &[(&str, Harness)] = &[
     ("webhook", connector_sdk::fuzzing::webhook),
     ("listener", connector_sdk::fuzzing::listener),
     ("files", connector_gen::fuzzing::files),
+    ("script", connector_gen::fuzzing::script),
 ];
 
 fn files(dir: &Path) -> Vec<std::path::PathBuf> {

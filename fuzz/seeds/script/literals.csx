@@ -1,0 +1,2 @@
+var s = """raw "" text"""; char c = '\''; @"verb ""q"" 
+ line"
