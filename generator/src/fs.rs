@@ -45,3 +45,17 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     connector_sdk::files::write_atomic(path, bytes, Access::Shared)
 }
+
+/// A temporary directory beside an output directory (in `parent`) to build it in before it is
+/// renamed into place, named `PREFIX…`. Temporary directories are private (0700); the output is
+/// not: 0777 less the umask, as `mkdir` makes it.
+pub fn staging_dir(parent: &Path, prefix: &str) -> std::io::Result<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o777));
+    }
+    builder.tempdir_in(parent)
+}

@@ -85,7 +85,7 @@ pub fn files(o: &InitOptions) -> Result<Vec<(&'static str, Vec<u8>)>, InitError>
             "apiDefinition.swagger.json",
             pretty(&definition(o, &scheme, &host, &base)),
         ),
-        ("apiProperties.json", pretty(&properties(o))),
+        ("apiProperties.json", pretty(&properties(o, &host))),
         ("readme.md", readme(o, &host)?),
     ];
     if o.settings {
@@ -269,7 +269,7 @@ fn ui(display: &str, description: &str, required: bool) -> Value {
     })
 }
 
-fn properties(o: &InitOptions) -> Value {
+fn properties(o: &InitOptions, host: &str) -> Value {
     // No `redirectUrl`: with `GlobalPerConnector` the platform makes the connector's own
     // (`…/redirect/<connector id>`) when the connector is created.
     let params = match o.auth {
@@ -289,11 +289,11 @@ fn properties(o: &InitOptions) -> Value {
                 "redirectMode": "GlobalPerConnector",
                 "properties": {"IsFirstParty": "False", "IsOnbehalfofLoginSupported": false},
                 "customParameters": {
-                    "authorizationUrlTemplate": {"value": format!("https://{}/oauth2/authorize", domain(&o.host_name()))},
+                    "authorizationUrlTemplate": {"value": format!("https://{}/oauth2/authorize", domain(host))},
                     "authorizationUrlQueryStringTemplate": {"value": "?client_id={clientId}&response_type=code&redirect_uri={redirectUrl}&scope={Scopes}&state={State}"},
-                    "tokenUrlTemplate": {"value": format!("https://{}/oauth2/token", domain(&o.host_name()))},
+                    "tokenUrlTemplate": {"value": format!("https://{}/oauth2/token", domain(host))},
                     "tokenBodyTemplate": {"value": "grant_type=authorization_code&code={code}&redirect_uri={redirectUrl}&client_id={clientId}&client_secret={clientSecret}"},
-                    "refreshUrlTemplate": {"value": format!("https://{}/oauth2/token", domain(&o.host_name()))},
+                    "refreshUrlTemplate": {"value": format!("https://{}/oauth2/token", domain(host))},
                     "refreshBodyTemplate": {"value": "grant_type=refresh_token&refresh_token={refreshToken}&redirect_uri={redirectUrl}&client_id={clientId}&client_secret={clientSecret}"}
                 }
             }, "uiDefinition": ui("Sign in", "Sign in with your account.", true)}
@@ -306,13 +306,13 @@ fn properties(o: &InitOptions) -> Value {
                 "redirectMode": "GlobalPerConnector",
                 "properties": {
                     "IsFirstParty": "False",
-                    "AzureActiveDirectoryResourceId": format!("https://{}", o.host_name()),
+                    "AzureActiveDirectoryResourceId": format!("https://{host}"),
                     "IsOnbehalfofLoginSupported": true
                 },
                 "customParameters": {
                     "loginUri": {"value": "https://login.microsoftonline.com"},
                     "tenantId": {"value": "common"},
-                    "resourceUri": {"value": format!("https://{}", o.host_name())},
+                    "resourceUri": {"value": format!("https://{host}")},
                     "enableOnbehalfOfLogin": {"value": "false"}
                 }
             }, "uiDefinition": ui("Sign in", "Sign in with your Microsoft Entra ID account.", true)}
@@ -365,13 +365,4 @@ fn readme(o: &InitOptions, host: &str) -> Result<String, InitError> {
             s
         })
         .map_err(|e| InitError::Template("readme.md", e))
-}
-
-impl InitOptions {
-    /// The host (and port) of `--host`, without scheme or base path.
-    fn host_name(&self) -> String {
-        split_host(&self.host)
-            .map(|(_, h, _)| h)
-            .unwrap_or_default()
-    }
 }

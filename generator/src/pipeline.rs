@@ -113,9 +113,10 @@ fn load_with(
             .ok()
     };
     let folder = input.folder.as_deref();
-    let script = text_file(folder.and_then(crate::load::input::script_file));
-    let readme = text_file(folder.and_then(|f| crate::load::input::package_file(f, "readme.md")));
-    let icon = folder.and_then(|f| crate::load::input::package_file(f, "icon.png"));
+    use crate::load::input::{folder_file, ICON_FILE, README_FILE, SCRIPT_FILE};
+    let script = text_file(folder.and_then(|f| folder_file(f, SCRIPT_FILE)));
+    let readme = text_file(folder.and_then(|f| folder_file(f, README_FILE)));
+    let icon = folder.and_then(|f| folder_file(f, ICON_FILE));
     sort_diagnostics(&mut diags);
     Loaded {
         input: input.clone(),

@@ -220,11 +220,7 @@ fn oauth_sign_in_is_stored_encrypted_and_used_by_call() {
     assert!(out.status.success(), "{printed:?}\n{stderr}");
     assert_eq!(printed[0], "Open this URL to sign in:");
     let url = url::Url::parse(&printed[1]).unwrap();
-    let q = |k: &str| {
-        url.query_pairs()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.into_owned())
-    };
+    let q = |k: &str| query(&url, k);
     assert_eq!(q("code_challenge_method").as_deref(), Some("S256"));
     assert_eq!(
         q("redirect_uri"),
@@ -480,41 +476,55 @@ fn an_entra_id_connector_signs_in_at_its_tenant_with_the_resource_scope() {
     // contoso-tasks declares identityProvider `aad` (login URL, tenant `common`, resource URI):
     // the sign-in URL is the v2 endpoint of that tenant asking for `<resource>/.default`.
     let home = tempfile::tempdir().unwrap();
-    let port = free_port().to_string();
-    let r = run_with(cg(home.path()).args([
-        "connect",
+    let url = entra_sign_in(
+        home.path(),
         "fixtures/connectors/contoso-tasks",
-        "--name",
-        "contoso",
-        "--no-browser",
-        "--port",
-        &port,
-        "--timeout",
-        "1",
-        "--param",
-        "region=eu",
-    ]));
+        &["--param", "region=eu"],
+    );
+    assert_eq!(
+        query(&url, "client_id").as_deref(),
+        Some("00000000-0000-0000-0000-000000000001")
+    );
+    assert_eq!(
+        query(&url, "scope").as_deref(),
+        Some("https://api.contoso.example/.default offline_access")
+    );
+}
+
+/// Starts `connect` of an Entra ID connector with nobody to sign in: it gives up after 1 s
+/// (exit 1, said on stderr); the sign-in URL it printed, which must be the v2 endpoint of the
+/// `common` tenant.
+fn entra_sign_in(home: &Path, connector: &str, extra: &[&str]) -> url::Url {
+    let port = free_port().to_string();
+    let r = run_with(
+        cg(home)
+            .args([
+                "connect",
+                connector,
+                "--name",
+                "entra",
+                "--no-browser",
+                "--port",
+                &port,
+            ])
+            .args(["--timeout", "1"])
+            .args(extra),
+    );
     assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("no sign-in after 1 s"), "{}", r.stderr);
     let url = r.stdout.lines().nth(1).unwrap_or_default();
     assert!(
         url.starts_with("https://login.microsoftonline.com/common/oauth2/v2.0/authorize?"),
         "{url}"
     );
-    let url = url::Url::parse(url).unwrap();
-    let q = |k: &str| {
-        url.query_pairs()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.into_owned())
-    };
-    assert_eq!(
-        q("client_id").as_deref(),
-        Some("00000000-0000-0000-0000-000000000001")
-    );
-    assert_eq!(
-        q("scope").as_deref(),
-        Some("https://api.contoso.example/.default offline_access")
-    );
-    assert!(r.stderr.contains("no sign-in after 1 s"), "{}", r.stderr);
+    url::Url::parse(url).unwrap()
+}
+
+/// The value of `key` in the query of `url`.
+fn query(url: &url::Url, key: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(n, _)| n == key)
+        .map(|(_, v)| v.into_owned())
 }
 
 /// `init --auth oauth2generic`: its URL and body templates sign in (against the mock provider,
@@ -575,11 +585,7 @@ fn init_oauth_templates_sign_in() {
     assert!(out.status.success(), "{printed:?}\n{stderr}");
     let url = url::Url::parse(&printed[1]).unwrap();
     assert_eq!(url.path(), "/authorize", "{url}");
-    let q = |k: &str| {
-        url.query_pairs()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.into_owned())
-    };
+    let q = |k: &str| query(&url, k);
     assert_eq!(q("client_id").as_deref(), Some("mock-client"));
     assert_eq!(q("scope").as_deref(), Some("items.read"));
     assert!(
@@ -606,32 +612,9 @@ fn init_oauth_templates_sign_in() {
         "api.contoso.com",
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let port = free_port().to_string();
-    let r = run_with(cg(home.path()).args([
-        "connect",
-        aad.to_str().unwrap(),
-        "--name",
-        "entra",
-        "--no-browser",
-        "--port",
-        &port,
-        "--timeout",
-        "1",
-    ]));
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    let url = r.stdout.lines().nth(1).unwrap_or_default();
-    assert!(
-        url.starts_with("https://login.microsoftonline.com/common/oauth2/v2.0/authorize?"),
-        "{url}"
-    );
-    let url = url::Url::parse(url).unwrap();
-    let scope = url
-        .query_pairs()
-        .find(|(n, _)| n == "scope")
-        .map(|(_, v)| v.into_owned());
+    let url = entra_sign_in(home.path(), aad.to_str().unwrap(), &[]);
     assert_eq!(
-        scope.as_deref(),
+        query(&url, "scope").as_deref(),
         Some("https://api.contoso.com/.default offline_access")
     );
-    assert!(r.stderr.contains("no sign-in after 1 s"), "{}", r.stderr);
 }

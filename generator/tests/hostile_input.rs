@@ -5,13 +5,12 @@
 
 mod common;
 
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A secret in files outside the definition's folder and in the environment: no output may
@@ -463,31 +462,6 @@ fn connection_names_are_names() {
     }
 }
 
-/// A server that records the credentials it receives.
-fn recording() -> (tokio::runtime::Runtime, String, Arc<Mutex<Vec<String>>>) {
-    let log: Arc<Mutex<Vec<String>>> = Arc::default();
-    let l = log.clone();
-    let app = axum::Router::new().fallback(move |u: Uri, h: HeaderMap| {
-        let l = l.clone();
-        async move {
-            let get = |k: &str| {
-                h.get(k)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("-")
-                    .to_string()
-            };
-            l.lock().unwrap().push(format!(
-                "{u} authorization={} x-api-key={}",
-                get("authorization"),
-                get("x-api-key")
-            ));
-            axum::Json(serde_json::json!({}))
-        }
-    });
-    let (rt, addr) = common::serve(app);
-    (rt, format!("http://{addr}"), log)
-}
-
 fn two_schemes(dir: &Path, schemes: serde_json::Value) -> PathBuf {
     let def = serde_json::json!({
         "swagger": "2.0",
@@ -504,7 +478,7 @@ fn two_schemes(dir: &Path, schemes: serde_json::Value) -> PathBuf {
 
 #[test]
 fn a_connections_values_go_to_the_scheme_they_fill() {
-    let (_rt, base, log) = recording();
+    let (_rt, base, log) = common::recording_api(serde_json::json!({}));
     let dir = tempfile::tempdir().unwrap();
     let def = two_schemes(
         dir.path(),
@@ -573,7 +547,7 @@ fn a_connections_values_go_to_the_scheme_they_fill() {
 
 #[test]
 fn hostile_looking_definitions_are_refused_by_call_and_converted_safely() {
-    let (_rt, base, log) = recording();
+    let (_rt, base, log) = common::recording_api(serde_json::json!({}));
     let dir = tempfile::tempdir().unwrap();
     let def = dir.path().join("braces.json");
     std::fs::write(

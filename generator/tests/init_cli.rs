@@ -4,10 +4,8 @@
 
 mod common;
 
-use axum::http::{HeaderMap, Uri};
 use common::{command, generate_member, run, run_with, write_workspace};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 const TEMPLATES: [&str; 5] = ["none", "basic", "apikey", "oauth2generic", "aad"];
 
@@ -32,13 +30,8 @@ fn every_template_validates_with_the_certification_profile() {
             &["--script", "--settings", "--title", "Contoso Items"],
         );
         assert_eq!(r.code, 0, "{auth}: {}", r.stderr);
-        let mut names: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
         assert_eq!(
-            names,
+            common::file_names(&dir),
             [
                 "apiDefinition.swagger.json",
                 "apiProperties.json",
@@ -172,37 +165,10 @@ fn every_template_generates_a_crate_that_builds() {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
-/// An API on 127.0.0.1 that records `PATH authorization=… x-api-key=…` of every request.
-fn api() -> (tokio::runtime::Runtime, String, Arc<Mutex<Vec<String>>>) {
-    let log: Arc<Mutex<Vec<String>>> = Arc::default();
-    let l = log.clone();
-    let app = axum::Router::new().fallback(move |u: Uri, h: HeaderMap| {
-        let l = l.clone();
-        async move {
-            let get = |n: &str| {
-                h.get(n)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("-")
-                    .to_string()
-            };
-            l.lock().unwrap().push(format!(
-                "{u} authorization={} x-api-key={}",
-                get("authorization"),
-                get("x-api-key")
-            ));
-            (
-                [("content-type", "application/json")],
-                "{\"value\":[{\"id\":\"1\",\"name\":\"first\"}]}",
-            )
-        }
-    });
-    let (rt, addr) = common::serve(app);
-    (rt, format!("http://{addr}"), log)
-}
-
 #[test]
 fn key_templates_connect_and_call_a_local_server() {
-    let (_rt, base, log) = api();
+    let (_rt, base, log) =
+        common::recording_api(serde_json::json!({"value": [{"id": "1", "name": "first"}]}));
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path().join("home");
     let cg = || {

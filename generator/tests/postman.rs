@@ -695,13 +695,8 @@ fn a_directory_converts_into_a_directory() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let mut names: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
     assert_eq!(
-        names,
+        common::file_names(&out),
         [
             "v1.swagger.json",
             "v20.swagger.json",

@@ -94,17 +94,17 @@ pub fn run(args: Args) -> ExitCode {
                 .then(|| docs::findings(&validate(&l, profile), &l.sources, &input.root()));
             let entry = Entry {
                 connector: c,
-                icon: docs::read_icon(input, &opts),
+                icon: docs::read_icon(&l, &opts),
                 findings,
             };
             if single {
                 return Ok(Done {
-                    files: renderer.single(&entry)?,
+                    files: renderer.single(entry)?,
                     row: None,
                     errors: Vec::new(),
                 });
             }
-            let r = renderer.page(&entry, slug)?;
+            let r = renderer.page(entry, slug)?;
             Ok(Done {
                 files: r.files,
                 row: Some(r.row),

@@ -393,16 +393,7 @@ pub fn write_crate(dir: &Path, files: &[CrateFile], force: bool) -> Result<(), W
             )));
         }
         std::fs::create_dir_all(&parent).map_err(io)?;
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(".connector-gen-");
-        #[cfg(unix)]
-        {
-            // A temporary directory is private (0700); the crate is not: 0777 less the umask,
-            // as `mkdir` makes it.
-            use std::os::unix::fs::PermissionsExt;
-            builder.permissions(std::fs::Permissions::from_mode(0o777));
-        }
-        let tmp = builder.tempdir_in(&parent).map_err(io)?;
+        let tmp = crate::fs::staging_dir(&parent, ".connector-gen-").map_err(io)?;
         for f in files {
             let p = tmp.path().join(&f.path);
             std::fs::create_dir_all(p.parent().unwrap_or(tmp.path())).map_err(io)?;

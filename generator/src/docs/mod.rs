@@ -114,16 +114,16 @@ fn csp(style: Option<&str>) -> String {
     format!("default-src 'none'; img-src 'self'; style-src {style_src}; script-src 'self'; base-uri 'none'; form-action 'none'")
 }
 
-/// Reads `icon.png` of a connector folder: a regular file inside the folder (the definition's
-/// confinement applies), at most [`MAX_ICON_BYTES`], and a PNG by its signature. Anything else
-/// is no icon.
-pub fn read_icon(input: &crate::load::Input, opts: &crate::load::LoadOptions) -> Option<Vec<u8>> {
-    let folder = input.folder.as_ref()?;
-    let path = folder.join("icon.png");
-    crate::load::Roots::new(&input.root(), &opts.roots)
-        .check(&path)
-        .ok()?;
-    let bytes = connector_sdk::files::read_bounded(&path, MAX_ICON_BYTES).ok()?;
+/// Reads the connector folder's icon the loader found (`icon.png` in any letter case): a
+/// regular file inside the folder (the definition's confinement applies), at most
+/// [`MAX_ICON_BYTES`], and a PNG by its signature. Anything else is no icon.
+pub fn read_icon(
+    loaded: &crate::pipeline::Loaded,
+    opts: &crate::load::LoadOptions,
+) -> Option<Vec<u8>> {
+    let path = loaded.icon.as_ref()?;
+    let roots = crate::load::Roots::new(&loaded.input.root(), &opts.roots);
+    let bytes = crate::load::confine::read(path, &roots, MAX_ICON_BYTES).ok()?;
     bytes.starts_with(b"\x89PNG\r\n\x1a\n").then_some(bytes)
 }
 
@@ -233,7 +233,7 @@ pub fn assets() -> Vec<SiteFile> {
 
 /// A folder name for each connector of a site, in order: made from `names` (a connector
 /// folder's name, or a definition file's stem), reduced to `a-z0-9-` and unique.
-pub fn slugs<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+fn slugs<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut taken = html::Unique::default();
     taken.take("assets".into());
     names
@@ -242,9 +242,9 @@ pub fn slugs<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         .collect()
 }
 
-/// The folder of each input's page in a site of several: [`slugs`] of the connector folders'
-/// names (or the definition files' stems). `generate --docs-url` links crates to the same
-/// folders.
+/// The folder of each input's page in a site of several: the connector folders' names (or the
+/// definition files' stems) reduced to `a-z0-9-` and made unique. `generate --docs-url` links crates to the
+/// same folders.
 pub fn input_slugs(inputs: &[crate::load::Input]) -> Vec<String> {
     let names: Vec<String> = inputs
         .iter()
@@ -297,43 +297,47 @@ impl Renderer {
     }
 
     /// The whole site of one connector: its page is `index.html`, its icon `icon.png`.
-    pub fn single(&self, e: &Entry<'_>) -> Result<Vec<SiteFile>, DocsError> {
-        let icon = e.icon.as_ref().map(|_| "icon.png".to_string());
-        let page = view::page(e.connector, icon, e.findings.clone());
-        let html = render_page(&self.env, &page, &self.opts, "")?;
-        let mut files = assets();
-        files.push(SiteFile {
-            path: "index.html".into(),
-            contents: html.into_bytes(),
-        });
-        if let Some(bytes) = &e.icon {
-            files.push(SiteFile {
-                path: "icon.png".into(),
-                contents: bytes.clone(),
-            });
-        }
-        Ok(files)
+    pub fn single(&self, e: Entry<'_>) -> Result<Vec<SiteFile>, DocsError> {
+        let (_, files) = self.files_of(e, "", "")?;
+        let mut all = assets();
+        all.extend(files);
+        Ok(all)
     }
 
     /// One connector's page in a site of several: `<slug>/index.html`.
-    pub fn page(&self, e: &Entry<'_>, slug: &str) -> Result<Rendered, DocsError> {
-        let icon = e.icon.as_ref().map(|_| "icon.png".to_string());
-        let page = view::page(e.connector, icon, e.findings.clone());
-        let html = render_page(&self.env, &page, &self.opts, "../")?;
-        let mut files = vec![SiteFile {
-            path: format!("{slug}/index.html"),
-            contents: html.into_bytes(),
-        }];
-        if let Some(bytes) = &e.icon {
-            files.push(SiteFile {
-                path: format!("{slug}/icon.png"),
-                contents: bytes.clone(),
-            });
-        }
+    pub fn page(&self, e: Entry<'_>, slug: &str) -> Result<Rendered, DocsError> {
+        let (page, files) = self.files_of(e, &format!("{slug}/"), "../")?;
         Ok(Rendered {
             files,
             row: index_row(&page, slug),
         })
+    }
+
+    /// A connector's page and icon in the folder `dir` (`""` or `"<slug>/"`), `root` the way
+    /// back to the site's root.
+    fn files_of(
+        &self,
+        e: Entry<'_>,
+        dir: &str,
+        root: &str,
+    ) -> Result<(Page, Vec<SiteFile>), DocsError> {
+        let page = view::page(
+            e.connector,
+            e.icon.as_ref().map(|_| "icon.png".into()),
+            e.findings,
+        );
+        let html = render_page(&self.env, &page, &self.opts, root)?;
+        let mut files = vec![SiteFile {
+            path: format!("{dir}index.html"),
+            contents: html.into_bytes(),
+        }];
+        if let Some(bytes) = e.icon {
+            files.push(SiteFile {
+                path: format!("{dir}icon.png"),
+                contents: bytes,
+            });
+        }
+        Ok((page, files))
     }
 
     /// The index of a site of several connectors (`index.html`), sorted by title.
@@ -361,38 +365,6 @@ impl Renderer {
             contents: index.into_bytes(),
         })
     }
-}
-
-/// Every file of the site for `entries` (see [`Renderer`]): one connector's page as
-/// `index.html`, or for several an index and one folder per connector, named by [`slugs`] of
-/// the connectors' names. Pages are made in parallel.
-pub fn site(entries: &[Entry<'_>], opts: &SiteOptions) -> Result<Vec<SiteFile>, DocsError> {
-    use rayon::prelude::*;
-    let r = Renderer::new(opts.clone())?;
-    if let [one] = entries {
-        return r.single(one);
-    }
-    let slugs = slugs(entries.iter().map(|e| {
-        let c = e.connector;
-        if c.name.trim().is_empty() {
-            c.title.as_str()
-        } else {
-            c.name.as_str()
-        }
-    }));
-    let rendered: Vec<Rendered> = entries
-        .par_iter()
-        .zip(slugs.par_iter())
-        .map(|(e, slug)| r.page(e, slug))
-        .collect::<Result<_, _>>()?;
-    let mut files = assets();
-    let mut rows = Vec::with_capacity(rendered.len());
-    for p in rendered {
-        files.extend(p.files);
-        rows.push(p.row);
-    }
-    files.push(r.index(rows)?);
-    Ok(files)
 }
 
 /// What the index shows of a page, with the lower-case text its search looks in.

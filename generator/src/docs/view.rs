@@ -177,7 +177,7 @@ pub struct Definition {
 }
 
 /// A validator finding.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct Finding {
     /// `error`, `warning`, `info`.
     pub severity: String,
@@ -507,10 +507,7 @@ fn connection_param(p: &ConnectionParameter, c: &Connector) -> ConnectionParam {
                 "(from the connector id in settings.json)",
             ),
             (None, Some(u)) => (html::line(&u), "(the redirectUrl of apiProperties.json)"),
-            (None, None) => (
-                format!("{global}/<connector id>"),
-                "(the connector id is in settings.json once the connector is created)",
-            ),
+            (None, None) => redirect_to_come(),
         };
         OAuthView {
             provider: html::line(
@@ -532,18 +529,30 @@ fn connection_param(p: &ConnectionParameter, c: &Connector) -> ConnectionParam {
         }
     });
     ConnectionParam {
-        name: html::line(
-            p.display_name
-                .as_deref()
-                .filter(|d| !d.trim().is_empty())
-                .unwrap_or(&p.name),
-        ),
+        name: shown_name(p.display_name.as_deref(), &p.name),
         key: html::line(&p.name),
         ty: html::line(p.type_raw.as_deref().unwrap_or("string")),
         description: crate::text::printable(&description).into_owned(),
         required: p.required,
         oauth,
     }
+}
+
+/// A `uiDefinition.displayName` as shown, the key when it has none.
+fn shown_name(display: Option<&str>, key: &str) -> String {
+    html::line(display.filter(|d| !d.trim().is_empty()).unwrap_or(key))
+}
+
+/// The redirect URL to register before the connector exists: the platform's per-connector
+/// pattern, and where its id will come from.
+fn redirect_to_come() -> (String, &'static str) {
+    (
+        format!(
+            "{}/<connector id>",
+            connector_sdk::oauth::GLOBAL_REDIRECT_URL
+        ),
+        "(the connector id is in settings.json once the connector is created)",
+    )
 }
 
 fn auth_sets(c: &Connector, ids: &mut Unique) -> Vec<AuthSet> {
@@ -554,12 +563,7 @@ fn auth_sets(c: &Connector, ids: &mut Unique) -> Vec<AuthSet> {
                 .iter()
                 .map(|s| AuthSet {
                     anchor: anchor(ids, "auth", &s.name),
-                    name: html::line(
-                        s.display_name
-                            .as_deref()
-                            .filter(|d| !d.trim().is_empty())
-                            .unwrap_or(&s.name),
-                    ),
+                    name: shown_name(s.display_name.as_deref(), &s.name),
                     kind: html::line(&s.name),
                     description: String::new(),
                     parameters: s
@@ -617,7 +621,9 @@ fn auth_sets(c: &Connector, ids: &mut Unique) -> Vec<AuthSet> {
                     param("username", "string", "The user name.".into()),
                     param("password", "securestring", "The password.".into()),
                 ],
-                AuthKind::Bearer { .. } => vec![param("token", "securestring", "The bearer token.".into())],
+                AuthKind::Bearer { .. } => {
+                    vec![param("token", "securestring", "The bearer token.".into())]
+                }
                 AuthKind::OAuth2 { flows } => flows
                     .iter()
                     .map(|f| {
@@ -634,8 +640,8 @@ fn auth_sets(c: &Connector, ids: &mut Unique) -> Vec<AuthSet> {
                             required: true,
                             oauth: Some(OAuthView {
                                 provider: "oauth2".into(),
-                                redirect_url: format!("{}/<connector id>", connector_sdk::oauth::GLOBAL_REDIRECT_URL),
-                                redirect_source: "(the connector id is in settings.json once the connector is created)".into(),
+                                redirect_url: redirect_to_come().0,
+                                redirect_source: redirect_to_come().1.into(),
                                 redirect_mode: "(no apiProperties.json)".into(),
                                 redirect_warning: false,
                                 client_id: String::new(),
@@ -650,7 +656,8 @@ fn auth_sets(c: &Connector, ids: &mut Unique) -> Vec<AuthSet> {
                 anchor: anchor(ids, "auth", &a.name),
                 name: html::line(&a.name),
                 kind: html::line(&a.label()),
-                description: crate::text::printable(a.description.as_deref().unwrap_or("").trim()).into_owned(),
+                description: crate::text::printable(a.description.as_deref().unwrap_or("").trim())
+                    .into_owned(),
                 parameters,
             }
         })

@@ -65,15 +65,7 @@ pub fn write_site(dir: &Path, files: &[SiteFile]) -> Result<(), SiteWriteError> 
         )));
     }
     std::fs::create_dir_all(&parent).map_err(io)?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".connector-docs-");
-    #[cfg(unix)]
-    {
-        // A temporary directory is private (0700); the site is not: 0777 less the umask.
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o777));
-    }
-    let tmp = builder.tempdir_in(&parent).map_err(io)?;
+    let tmp = crate::fs::staging_dir(&parent, ".connector-docs-").map_err(io)?;
     for f in files {
         if !f
             .path

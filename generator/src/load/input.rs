@@ -73,14 +73,18 @@ pub fn script_file(folder: &Path) -> Option<PathBuf> {
     child_ci(folder, SCRIPT_FILE)
 }
 
-/// A connector folder's file for its certification package, by its lower-case name
-/// (`readme.md`, `icon.png`), when it has one (in any letter case).
-pub fn package_file(folder: &Path, lower_name: &str) -> Option<PathBuf> {
+/// A file of a connector folder besides the definition, by its lower-case name
+/// ([`SCRIPT_FILE`], [`README_FILE`], [`ICON_FILE`]), when the folder has it in any letter case.
+pub fn folder_file(folder: &Path, lower_name: &str) -> Option<PathBuf> {
     child_ci(folder, lower_name)
 }
 
 /// The custom code file's name (compared without regard to case).
 pub const SCRIPT_FILE: &str = "script.csx";
+/// The readme of a certification package.
+pub const README_FILE: &str = "readme.md";
+/// The connector's icon.
+pub const ICON_FILE: &str = "icon.png";
 
 /// The connector folder input for `dir`, when it holds `apiDefinition.swagger.json` (any case).
 pub fn connector_folder(dir: &Path) -> Option<Input> {

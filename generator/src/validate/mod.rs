@@ -197,14 +197,24 @@ pub struct Package {
     pub independent: bool,
 }
 
+/// A connector's custom code: its file and what the lexer found in it (lexed once per
+/// connector, for every rule that reads it).
+#[derive(Debug)]
+pub struct ScriptSource {
+    /// `script.csx` in the source map.
+    pub file: FileId,
+    /// Its tokens, `using` directives, `Script` class and names.
+    pub lexed: crate::load::csharp::Script,
+}
+
 /// What a rule sees and where it reports.
 pub struct Checker<'a> {
     /// The loaded files.
     pub sources: &'a Sources,
     /// The model.
     pub connector: &'a Connector,
-    /// The connector folder's `script.csx`, when it has one.
-    pub script: Option<FileId>,
+    /// The connector folder's `script.csx`, lexed, when it has one.
+    pub script: Option<&'a ScriptSource>,
     /// What the connector folder holds for its certification package (`None` for a definition
     /// file given on its own).
     pub package: Option<Package>,
@@ -338,6 +348,21 @@ pub fn validate(loaded: &Loaded, profile: Profile) -> Vec<Diagnostic> {
         (None, None) => None,
     };
     if let Some((connector, scopes)) = target {
+        // What the folder holds is the same for every rule: worked out once.
+        let script = loaded.script.map(|file| ScriptSource {
+            file,
+            lexed: crate::load::csharp::lex(&loaded.sources.get(file).text),
+        });
+        let package = loaded.input.folder.as_ref().map(|f| Package {
+            readme: loaded.readme,
+            icon: loaded.icon.is_some(),
+            definition: loaded.sources.find(&loaded.input.definition),
+            independent: f.components().any(|c| {
+                c.as_os_str()
+                    .to_string_lossy()
+                    .eq_ignore_ascii_case("independent-publisher-connectors")
+            }),
+        });
         for rule in all_rules() {
             let meta = rule.meta();
             let Some(severity) = meta.severity(profile) else {
@@ -349,17 +374,8 @@ pub fn validate(loaded: &Loaded, profile: Profile) -> Vec<Diagnostic> {
             let mut cx = Checker {
                 sources: &loaded.sources,
                 connector,
-                script: loaded.script,
-                package: loaded.input.folder.as_ref().map(|f| Package {
-                    readme: loaded.readme,
-                    icon: loaded.icon.is_some(),
-                    definition: loaded.sources.find(&loaded.input.definition),
-                    independent: f.components().any(|c| {
-                        c.as_os_str()
-                            .to_string_lossy()
-                            .eq_ignore_ascii_case("independent-publisher-connectors")
-                    }),
-                }),
+                script: script.as_ref(),
+                package,
                 meta,
                 severity,
                 out: Vec::new(),

@@ -311,3 +311,40 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// The names of the entries of `dir`, sorted.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// An API on 127.0.0.1 that answers every request with `body` (JSON) and records
+/// `PATH?QUERY authorization=… x-api-key=…` of each (`-` for a header not sent).
+pub fn recording_api(body: serde_json::Value) -> (tokio::runtime::Runtime, String, RequestLog) {
+    use axum::http::{HeaderMap, Uri};
+    let log: RequestLog = RequestLog::default();
+    let l = log.clone();
+    let app = axum::Router::new().fallback(move |u: Uri, h: HeaderMap| {
+        let (l, body) = (l.clone(), body.clone());
+        async move {
+            let get = |k: &str| {
+                h.get(k)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-")
+                    .to_string()
+            };
+            l.lock().unwrap().push(format!(
+                "{u} authorization={} x-api-key={}",
+                get("authorization"),
+                get("x-api-key")
+            ));
+            axum::Json(body)
+        }
+    });
+    let (rt, addr) = serve(app);
+    (rt, format!("http://{addr}"), log)
+}

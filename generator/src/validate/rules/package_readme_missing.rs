@@ -41,7 +41,10 @@ impl Rule for PackageReadmeMissing {
                 Span::new(0, 0),
                 "the connector folder has no readme.md",
             );
-            cx.push(d.help("add readme.md with the certification template's sections: Publisher, Prerequisites, Supported Operations, Obtaining Credentials, Known Issues and Limitations, Deployment Instructions"));
+            cx.push(d.help(format!(
+                "add readme.md with the certification template's sections: {}",
+                super::package_readme_sections::REQUIRED_SECTIONS.join(", ")
+            )));
         }
     }
 }

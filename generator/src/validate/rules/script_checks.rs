@@ -1,8 +1,5 @@
 //! What the custom code rules share: the lexed script, and the platform's lists.
 
-use crate::load::csharp::{self, Script};
-use crate::validate::Checker;
-
 /// The namespaces custom code may use: the platform's documented list ("Write code in a custom
 /// connector", *Supported namespaces*).
 pub const ALLOWED_NAMESPACES: &[&str] = &[
@@ -132,9 +129,3 @@ pub const FORBIDDEN: &[Area] = &[
         members: &[],
     },
 ];
-
-/// The script of the connector being checked, lexed, with its file.
-pub fn script(cx: &Checker<'_>) -> Option<(crate::location::FileId, Script)> {
-    let file = cx.script?;
-    Some((file, csharp::lex(&cx.sources.get(file).text)))
-}

@@ -1,6 +1,5 @@
 //! Rule PP0803 `script-class-missing`.
 
-use super::script_checks::script;
 use crate::location::Span;
 use crate::validate::{Checker, Rule, RuleMeta, Scope};
 
@@ -40,7 +39,8 @@ impl Rule for ScriptClassMissing {
         Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
-        let Some((file, s)) = script(cx) else { return };
+        let Some(src) = cx.script else { return };
+        let (file, s) = (src.file, &src.lexed);
         if let Some(at) = s.unterminated {
             let d = cx.at_text(
                 file,

@@ -1,6 +1,6 @@
 //! Rule PP0804 `script-forbidden-api`.
 
-use super::script_checks::{script, FORBIDDEN};
+use super::script_checks::FORBIDDEN;
 use crate::load::csharp::Kind;
 use crate::validate::{Checker, Rule, RuleMeta, Scope};
 
@@ -44,7 +44,8 @@ impl Rule for ScriptForbiddenApi {
         Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
-        let Some((file, s)) = script(cx) else { return };
+        let Some(src) = cx.script else { return };
+        let (file, s) = (src.file, &src.lexed);
         let text = &cx.sources.get(file).text;
         for t in s.tokens.iter().filter(|t| t.kind == Kind::Directive) {
             let line = &text[t.span.start as usize..t.span.end as usize];

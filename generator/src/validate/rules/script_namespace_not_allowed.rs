@@ -1,6 +1,6 @@
 //! Rule PP0802 `script-namespace-not-allowed`.
 
-use super::script_checks::{script, ALLOWED_NAMESPACES};
+use super::script_checks::ALLOWED_NAMESPACES;
 use crate::validate::{Checker, Rule, RuleMeta, Scope};
 
 crate::rule! {
@@ -38,7 +38,8 @@ impl Rule for ScriptNamespaceNotAllowed {
         Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
-        let Some((file, s)) = script(cx) else { return };
+        let Some(src) = cx.script else { return };
+        let (file, s) = (src.file, &src.lexed);
         for u in &s.usings {
             // `using static System.Math;` and `using J = Newtonsoft.Json.Linq.JObject;`: a type of
             // an allowed namespace is allowed.
@@ -59,7 +60,10 @@ impl Rule for ScriptNamespaceNotAllowed {
                         u.name
                     ),
                 );
-                cx.push(d.help("the platform allows System, System.Collections(.Generic), System.Diagnostics, System.IO(.Compression), System.Linq, System.Net(.Http, .Http.Headers, .Security), System.Security.Authentication, System.Security.Cryptography, System.Text(.RegularExpressions), System.Threading(.Tasks), System.Web, System.Xml(.Linq), System.Drawing(.Drawing2D, .Imaging), Microsoft.Extensions.Logging, Newtonsoft.Json(.Linq)"));
+                cx.push(d.help(format!(
+                    "the platform allows {}",
+                    ALLOWED_NAMESPACES.join(", ")
+                )));
             }
         }
     }

@@ -35,7 +35,9 @@ impl Rule for ScriptTooLarge {
         Scope::ConnectionFiles
     }
     fn check(&self, cx: &mut Checker<'_>) {
-        let Some(file) = cx.script else { return };
+        let Some(file) = cx.script.map(|s| s.file) else {
+            return;
+        };
         let f = cx.sources.get(file);
         let bytes = f.original.as_ref().map_or(f.text.len(), Vec::len);
         if bytes > MAX_SCRIPT_BYTES {
