@@ -37,6 +37,15 @@ pub fn printable_line(text: &str) -> Cow<'_, str> {
     })
 }
 
+/// One line of a diff (without its line end): like [`printable_line`], but tabs are kept (they
+/// are the indentation of many files) and a byte-order mark is escaped (`\u{feff}`: it is
+/// invisible, and a fix may be its removal).
+pub fn printable_diff_line(text: &str) -> Cow<'_, str> {
+    escape(text, |c| {
+        c != '\t' && (is_unsafe(c) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}'))
+    })
+}
+
 fn escape(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> {
     if !text.chars().any(&unsafe_char) {
         return Cow::Borrowed(text);

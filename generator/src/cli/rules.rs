@@ -79,6 +79,7 @@ fn validation_rules(format: RulesFormat) -> String {
                         "code": m.code, "name": m.name, "category": m.category.title(),
                         "default": m.default.map_or("off", Severity::as_str),
                         "certification": m.certification.as_str(), "summary": m.summary,
+                        "fix": m.fix.map(|f| f.as_str()),
                     })
                 })
                 .collect();
@@ -89,11 +90,12 @@ fn validation_rules(format: RulesFormat) -> String {
             .map(|r| {
                 let m = r.meta();
                 format!(
-                    "{}  {:<36} {:<8} {:<8} {}\n",
+                    "{}  {:<36} {:<8} {:<8} {:<6} {}\n",
                     m.code,
                     m.name,
                     m.default.map_or("off", Severity::as_str),
                     m.certification.as_str(),
+                    m.fix.map_or("-", |f| f.as_str()),
                     m.summary
                 )
             })

@@ -1,6 +1,7 @@
 //! Diagnostics: what the loader, the lowering and the validator say about a definition.
 
 pub mod codes;
+pub mod fix;
 pub mod render;
 
 use crate::location::{FileId, Span};
@@ -70,6 +71,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Other places involved.
     pub related: Vec<Related>,
+    /// The edits that would mend it, when the rule knows them.
+    pub fix: Option<fix::Fix>,
 }
 
 impl Diagnostic {
@@ -85,6 +88,7 @@ impl Diagnostic {
             pointer: None,
             help: None,
             related: Vec::new(),
+            fix: None,
         }
     }
 
@@ -114,6 +118,12 @@ impl Diagnostic {
             span,
             message: message.into(),
         });
+        self
+    }
+
+    /// Offers a fix (none when `fix` is `None`: an edit that could not be made exactly).
+    pub fn fix(mut self, fix: Option<fix::Fix>) -> Self {
+        self.fix = fix;
         self
     }
 

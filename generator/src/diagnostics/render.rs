@@ -141,6 +141,18 @@ pub fn human(d: &Diagnostic, sources: &(impl SourceMap + ?Sized), color: bool) -
     if let Some(help) = &d.help {
         let _ = writeln!(out, "  {} {}", paint(bold, "= help:"), printable_line(help));
     }
+    if let Some(fix) = &d.fix {
+        let how = match fix.safety {
+            super::fix::Safety::Safe => "--fix",
+            super::fix::Safety::Unsafe => "--fix --unsafe-fixes",
+        };
+        let _ = writeln!(
+            out,
+            "  {} {} ({how})",
+            paint(bold, "= fix:"),
+            printable_line(&fix.title)
+        );
+    }
     out
 }
 

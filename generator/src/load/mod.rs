@@ -11,6 +11,7 @@ pub mod refs;
 pub mod source;
 pub mod yaml;
 
+use crate::diagnostics::fix::{Edit, Fix, Safety};
 use crate::diagnostics::{codes, Diagnostic};
 pub use confine::{normalize, FileError, Roots, Unreadable};
 pub use input::{connector_folder, discover, DiscoverError, Input};
@@ -29,6 +30,9 @@ pub struct LoadOptions {
     pub max_file_bytes: u64,
     /// Folders whose files a definition may read besides its own folder (see [`confine`]).
     pub roots: Vec<PathBuf>,
+    /// Contents to read instead of the files at these paths (as the loader names them): the
+    /// edited text `validate --fix` checks again before anything is written.
+    pub overlay: Option<std::sync::Arc<std::collections::HashMap<PathBuf, Vec<u8>>>>,
 }
 
 impl Default for LoadOptions {
@@ -38,7 +42,20 @@ impl Default for LoadOptions {
             max_yaml_nodes: 5_000_000,
             max_file_bytes: 256 * 1024 * 1024,
             roots: Vec::new(),
+            overlay: None,
         }
+    }
+}
+
+impl LoadOptions {
+    /// The bytes of a file: from the overlay when it holds them (after the same confinement
+    /// check), else from disk, confined and bounded.
+    fn read_bytes(&self, path: &Path, roots: &Roots) -> Result<Vec<u8>, FileError> {
+        if let Some(bytes) = self.overlay.as_ref().and_then(|o| o.get(path)) {
+            roots.check(path)?;
+            return Ok(bytes.clone());
+        }
+        confine::read(path, roots, self.max_file_bytes)
     }
 }
 
@@ -102,7 +119,7 @@ pub fn read_file(
     roots: &Roots,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<FileId, FileError> {
-    let bytes = confine::read(path, roots, opts.max_file_bytes)?;
+    let bytes = opts.read_bytes(path, roots)?;
     add_file(sources, path, bytes, opts, diags)
 }
 
@@ -114,7 +131,7 @@ pub fn read_text_file(
     opts: &LoadOptions,
     roots: &Roots,
 ) -> Result<FileId, FileError> {
-    let bytes = confine::read(path, roots, opts.max_file_bytes)?;
+    let bytes = opts.read_bytes(path, roots)?;
     let original = std::str::from_utf8(&bytes).is_err().then(|| bytes.clone());
     let (text, encoding) = decode(bytes);
     let mut source = SourceFile::new(path.to_path_buf(), text, encoding, Syntax::Text);
@@ -161,7 +178,17 @@ pub fn add_file(
                 "the file starts with a UTF-8 byte-order mark",
             )
             .at(file, Span::new(0, 0))
-            .help("save the file as UTF-8 without a BOM; strict JSON readers refuse it"),
+            .help("save the file as UTF-8 without a BOM; strict JSON readers refuse it")
+            .fix(Some(Fix::new(
+                Safety::Safe,
+                "remove the byte-order mark",
+                vec![Edit {
+                    file,
+                    start: 0,
+                    end: 3,
+                    text: String::new(),
+                }],
+            ))),
         ),
         Encoding::Utf8Bom => {}
         Encoding::Utf16 => diags.push(
@@ -185,8 +212,14 @@ pub fn add_file(
     let parsed = match syntax {
         Syntax::Text => return Ok(file),
         Syntax::Json => json::parse(&f.text, opts.max_depth).map(|p| {
+            // Where the text starts among the file's bytes, for edits (UTF-8 files only).
+            let base = match encoding {
+                Encoding::Utf8 => Some(0),
+                Encoding::Utf8Bom => Some(3),
+                _ => None,
+            };
             for t in &p.tolerances {
-                diags.push(tolerance_diagnostic(file, t));
+                diags.push(tolerance_diagnostic(file, t, base));
             }
             (p.root, p.refs)
         }),
@@ -244,12 +277,25 @@ fn duplicate_diagnostic(file: FileId, key: &str, first: Span, second: Span) -> D
     .help("remove one of the two; strict readers keep either the first or the last")
 }
 
-fn tolerance_diagnostic(file: FileId, t: &json::Tolerance) -> Diagnostic {
+fn tolerance_diagnostic(file: FileId, t: &json::Tolerance, base: Option<usize>) -> Diagnostic {
     match t {
         json::Tolerance::TrailingComma(span) => {
+            let fix = base.map(|b| {
+                Fix::new(
+                    Safety::Safe,
+                    "remove the comma",
+                    vec![Edit {
+                        file,
+                        start: b + span.start as usize,
+                        end: b + span.end as usize,
+                        text: String::new(),
+                    }],
+                )
+            });
             Diagnostic::new(&codes::TRAILING_COMMA, "trailing comma")
                 .at(file, *span)
                 .help("remove the comma; strict JSON does not allow a comma before `]` or `}`")
+                .fix(fix)
         }
         json::Tolerance::DuplicateKey { key, first, second } => {
             duplicate_diagnostic(file, key, *first, *second)

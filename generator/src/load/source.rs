@@ -212,12 +212,17 @@ impl SourceFile {
     }
 
     /// The span of the node at a JSON pointer, when the file was parsed and the pointer exists.
+    pub fn span_of(&self, pointer: &str) -> Option<Span> {
+        self.node_at(pointer).map(|n| n.span)
+    }
+
+    /// The node at a JSON pointer, when the file was parsed and the pointer exists.
     /// Large objects are looked up through an index built on first use: every diagnostic of a
     /// definition with 100,000 paths is located under `/paths`.
-    pub fn span_of(&self, pointer: &str) -> Option<Span> {
+    pub fn node_at(&self, pointer: &str) -> Option<&Node> {
         let root = self.root.as_ref()?;
         if pointer.is_empty() {
-            return Some(root.span);
+            return Some(root);
         }
         let rest = pointer.strip_prefix('/')?;
         let mut node = root;
@@ -242,7 +247,7 @@ impl SourceFile {
                 _ => return None,
             };
         }
-        Some(node.span)
+        Some(node)
     }
 }
 

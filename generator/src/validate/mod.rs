@@ -7,9 +7,12 @@
 
 pub mod baseline;
 pub mod config;
+pub mod edit;
+pub mod fix;
 pub mod report;
 pub mod rules;
 
+use crate::diagnostics::fix::{Edit, Fix};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::load::source::Sources;
 use crate::location::FileId;
@@ -86,6 +89,9 @@ pub struct RuleMeta {
     pub default: Option<Severity>,
     /// Severity in the certification profile.
     pub certification: Severity,
+    /// Whether its findings come with a fix for `validate --fix`, and how safe it is (a rule
+    /// may offer none for some findings: an edit it cannot make exactly).
+    pub fix: Option<crate::diagnostics::fix::Safety>,
     /// One line.
     pub summary: &'static str,
     /// The doc comment: What it does / Why / Example / Fix (markdown).
@@ -139,6 +145,7 @@ macro_rules! rule {
         pub struct $name:ident {
             loader: $loader:ident,
             certification: $cert:ident,
+            $(fix: $fix:ident,)?
             summary: $summary:literal $(,)?
         }
     ) => {
@@ -150,6 +157,7 @@ macro_rules! rule {
                 category: Loading,
                 default: Some($crate::diagnostics::codes::$loader.severity),
                 certification: $cert,
+                $(fix: $fix,)?
                 summary: $summary,
             }
         }
@@ -162,6 +170,7 @@ macro_rules! rule {
             category: $cat:ident,
             default: $default:expr,
             certification: $cert:ident,
+            $(fix: $fix:ident,)?
             summary: $summary:literal $(,)?
         }
     ) => {
@@ -175,10 +184,23 @@ macro_rules! rule {
                 category: $crate::validate::Category::$cat,
                 default: $default,
                 certification: $crate::diagnostics::Severity::$cert,
+                fix: $crate::__rule_fix!($($fix)?),
                 summary: $summary,
                 doc: concat!($($doc, "\n"),*),
             };
         }
+    };
+}
+
+/// The fix safety of a [`rule!`] (none when it names none).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __rule_fix {
+    () => {
+        None
+    };
+    ($fix:ident) => {
+        Some($crate::diagnostics::fix::Safety::$fix)
     };
 }
 
@@ -302,6 +324,17 @@ impl<'a> Checker<'a> {
             .all_parameters()
             .filter_map(|p| Some((p, p.oauth.as_ref()?)))
             .collect()
+    }
+
+    /// An editor of a file for the fixes of findings in it (`None` unless it is JSON in UTF-8).
+    pub fn editor(&self, file: FileId) -> Option<edit::Editor<'a>> {
+        edit::Editor::new(self.sources, file)
+    }
+
+    /// A fix of the current rule's safety made of one edit.
+    pub fn fix(&self, title: impl Into<String>, edit: Option<Edit>) -> Option<Fix> {
+        let safety = self.meta.fix?;
+        Some(Fix::new(safety, title, vec![edit?]))
     }
 
     /// Records a diagnostic.

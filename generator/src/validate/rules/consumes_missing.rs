@@ -1,6 +1,7 @@
 //! Rule PP0315 `consumes-missing`.
 
-use crate::model::{ParameterLocation, SpecFormat};
+use crate::diagnostics::fix::Fix;
+use crate::model::{Operation, ParameterLocation, SpecFormat};
 use crate::validate::{Checker, Rule, RuleMeta};
 
 crate::rule! {
@@ -24,8 +25,30 @@ crate::rule! {
         category: Parameters,
         default: Some(crate::diagnostics::Severity::Warning),
         certification: Error,
+        fix: Safe,
         summary: "Body or form parameters without consumes",
     }
+}
+
+/// The members of an operation that come before `consumes` and `produces`, as the Swagger 2.0
+/// specification lists them.
+pub const OPERATION_HEAD: &[&str] = &[
+    "tags",
+    "summary",
+    "description",
+    "externalDocs",
+    "operationId",
+    "consumes",
+];
+
+/// The fix that writes `key` (`consumes` or `produces`) with one media type on an operation,
+/// among the members that come before it.
+pub fn media_fix(cx: &Checker<'_>, op: &Operation, key: &str, media: &str) -> Option<Fix> {
+    let edit = cx.editor(op.origin.file).and_then(|ed| {
+        let operation = ed.node(&op.origin.pointer.as_string())?;
+        ed.set_member(operation, key, &serde_json::json!([media]), OPERATION_HEAD)
+    });
+    cx.fix(format!("add \"{key}\": [\"{media}\"]"), edit)
 }
 
 impl Rule for ConsumesMissing {
@@ -55,11 +78,13 @@ impl Rule for ConsumesMissing {
                         op.id
                     ),
                 );
-                cx.push(d.help(if form {
-                    "add \"consumes\": [\"multipart/form-data\"]"
+                let media = if form {
+                    "multipart/form-data"
                 } else {
-                    "add \"consumes\": [\"application/json\"]"
-                }));
+                    "application/json"
+                };
+                let fix = media_fix(cx, op, "consumes", media);
+                cx.push(d.help(format!("add \"consumes\": [\"{media}\"]")).fix(fix));
             }
         }
     }

@@ -27,6 +27,7 @@ crate::rule! {
         category: Loading,
         default: Some(crate::diagnostics::Severity::Error),
         certification: Error,
+        fix: Safe,
         summary: "x-ms-* extension with a value the platform does not accept",
     }
 }
@@ -43,8 +44,47 @@ fn value_at(
         .get(e.origin.file)
         .span_of(&e.origin.pointer.as_string())
         .unwrap_or(e.origin.span);
-    cx.at_key(e.origin.file, span, &e.origin.pointer, message)
-        .help(help.to_string())
+    let d = cx
+        .at_key(e.origin.file, span, &e.origin.pointer, message)
+        .help(help.to_string());
+    let ed = cx.editor(e.origin.file);
+    let pointer = e.origin.pointer.as_string();
+    // An empty label goes (the platform shows the name instead).
+    if e.key == "x-ms-summary" {
+        let edit = ed.and_then(|ed| {
+            let (parent, _) = pointer.rsplit_once('/')?;
+            ed.remove_member(ed.node(parent)?, &e.key)
+        });
+        return d.fix(cx.fix("remove the empty x-ms-summary", edit));
+    }
+    // A value the platform would take once written as it spells it: `"Single"`, `"true"`.
+    let Some(right) = respelt(&e.key, &e.value) else {
+        return d;
+    };
+    let edit = ed.and_then(|ed| Some(ed.set_value(ed.node(&pointer)?, &right)));
+    d.fix(cx.fix(format!("write {right}"), edit))
+}
+
+/// The accepted value `value` of extension `key` stands for when only its case (or its being a
+/// string) is wrong.
+fn respelt(key: &str, value: &serde_json::Value) -> Option<serde_json::Value> {
+    let accepted: &[&str] = match key {
+        "x-ms-url-encoding" => &["single", "double"],
+        "x-ms-trigger" => &["single", "batch"],
+        "x-ms-notification-url" => {
+            return match value.as_str()?.trim().to_ascii_lowercase().as_str() {
+                "true" => Some(true.into()),
+                "false" => Some(false.into()),
+                _ => None,
+            }
+        }
+        _ => return None,
+    };
+    let lower = value.as_str()?.trim().to_ascii_lowercase();
+    accepted
+        .iter()
+        .find(|a| **a == lower)
+        .map(|a| serde_json::Value::from(*a))
 }
 
 impl Rule for InvalidExtensionValue {

@@ -24,25 +24,53 @@ crate::rule! {
         category: Operations,
         default: Some(crate::diagnostics::Severity::Error),
         certification: Error,
+        fix: Safe,
         summary: "x-ms-visibility is not important/advanced/internal",
     }
 }
 
 fn report(cx: &mut Checker<'_>, origin: &Origin, v: &Option<Visibility>) {
     if let Some(Visibility::Other(value)) = v {
-        let suggestion = match value.to_ascii_lowercase().as_str() {
-            "important" | "advanced" | "internal" | "none" => {
-                format!("write \"{}\" in lower case", value.to_ascii_lowercase())
-            }
-            _ => "use \"important\", \"advanced\" or \"internal\" (or remove it)".to_string(),
+        let lower = value.to_ascii_lowercase();
+        let cased = matches!(
+            lower.as_str(),
+            "important" | "advanced" | "internal" | "none"
+        );
+        let suggestion = if cased {
+            format!("write \"{lower}\" in lower case")
+        } else {
+            "use \"important\", \"advanced\" or \"internal\" (or remove it)".to_string()
         };
+        // A wrongly cased visibility is written as the platform spells it; an empty one (which
+        // the platform reads as the default) goes.
+        let empty = value.trim().is_empty();
+        let edit = cx
+            .editor(origin.file)
+            .filter(|_| cased || empty)
+            .and_then(|ed| {
+                let element = ed.node(&origin.pointer.as_string())?;
+                let node = element.get("x-ms-visibility")?;
+                node.as_str()?;
+                if empty {
+                    ed.remove_member(element, "x-ms-visibility")
+                } else {
+                    Some(ed.set_value(node, &lower.as_str().into()))
+                }
+            });
+        let title = if empty {
+            "remove the empty x-ms-visibility".to_string()
+        } else {
+            format!("write \"{lower}\"")
+        };
+        let fix = cx.fix(title, edit);
         let d = cx
             .at_member(
                 origin,
                 &["x-ms-visibility"],
                 format!("x-ms-visibility \"{value}\" is not a visibility"),
             )
-            .help(suggestion);
+            .help(suggestion)
+            .fix(fix);
         cx.push(d);
     }
 }

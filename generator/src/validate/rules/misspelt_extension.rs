@@ -25,6 +25,7 @@ crate::rule! {
         category: Loading,
         default: Some(crate::diagnostics::Severity::Warning),
         certification: Error,
+        fix: Safe,
         summary: "x-ms-* key close to a known extension",
     }
 }
@@ -126,7 +127,18 @@ fn report(cx: &mut Checker<'_>, ext: &Extensions) {
                 format!("`{}` is not a known extension; it is ignored", e.key),
             )
             .help(format!("did you mean `{right}`?"));
-        cx.push(d);
+        // The key renamed, unless its object holds the right one already.
+        let edit = cx.editor(e.origin.file).and_then(|ed| {
+            let pointer = e.origin.pointer.as_string();
+            let (parent, _) = pointer.rsplit_once('/')?;
+            let object = ed.node(parent)?;
+            if object.member(right).is_some() {
+                return None;
+            }
+            Some(ed.rename_key(object.member(&e.key)?, right))
+        });
+        let fix = cx.fix(format!("rename `{}` to `{right}`", e.key), edit);
+        cx.push(d.fix(fix));
     }
 }
 

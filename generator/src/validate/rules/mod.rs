@@ -45,6 +45,7 @@ pub mod package_readme_missing;
 pub mod package_readme_sections;
 pub mod pageable_next_link_invalid;
 pub mod parameter_duplicate;
+pub mod parameter_summary_missing;
 pub mod path_parameter_not_required;
 pub mod path_parameter_url_encoding;
 pub mod path_template_invalid;
@@ -56,6 +57,7 @@ pub mod postman_request_merged;
 pub mod postman_request_skipped;
 pub mod postman_scripts_dropped;
 pub mod postman_undefined_variable;
+pub mod produces_missing;
 pub mod publisher_missing;
 pub mod read_error;
 pub mod ref_loop;
@@ -156,6 +158,8 @@ pub static ALL: &[&dyn Rule] = &[
     &pageable_next_link_invalid::PageableNextLinkInvalid,
     &parameter_duplicate::ParameterDuplicate,
     &path_template_invalid::PathTemplateInvalid,
+    &produces_missing::ProducesMissing,
+    &parameter_summary_missing::ParameterSummaryMissing,
     &dynamic_operation_unknown::DynamicOperationUnknown,
     &dynamic_parameters_missing::DynamicParametersMissing,
     &webhook_notification_url_invalid::WebhookNotificationUrlInvalid,

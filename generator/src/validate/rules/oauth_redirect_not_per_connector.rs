@@ -26,6 +26,7 @@ crate::rule! {
         category: Auth,
         default: Some(crate::diagnostics::Severity::Error),
         certification: Error,
+        fix: Safe,
         summary: "OAuth connection does not use the per-connector redirect URI",
     }
 }
@@ -63,9 +64,19 @@ impl Rule for OAuthRedirectNotPerConnector {
                     format!("OAuth connection `{}` has no redirectMode, so it uses the global redirect URI", p.name),
                 ),
             };
+            let edit = cx.editor(o.origin.file).and_then(|ed| {
+                let settings = ed.node(&o.origin.pointer.as_string())?;
+                ed.set_member(
+                    settings,
+                    "redirectMode",
+                    &"GlobalPerConnector".into(),
+                    &["redirectUrl"],
+                )
+            });
+            let fix = cx.fix("set \"redirectMode\": \"GlobalPerConnector\"", edit);
             cx.push(d.help(format!(
                 "connections using the shared redirect URI stopped working for new sign-ins after 17 February 2024: set \"redirectMode\": \"GlobalPerConnector\" and register {uri} as the redirect URI of the OAuth app"
-            )));
+            )).fix(fix));
         }
     }
 }

@@ -27,6 +27,7 @@ crate::rule! {
         category: Auth,
         default: Some(crate::diagnostics::Severity::Error),
         certification: Error,
+        fix: Safe,
         summary: "OAuth redirectUrl is the global one or not this connector's",
     }
 }
@@ -70,9 +71,26 @@ impl Rule for OAuthRedirectUrlMismatch {
                 Some(e) => format!("set \"redirectUrl\": \"{e}\""),
                 None => format!("use {GLOBAL_REDIRECT_URL}/<connector id without \"shared_\">"),
             };
+            // This connector's URL when its id is known; else the global URL goes: with
+            // `GlobalPerConnector` the platform writes the per-connector one when it creates the
+            // connector.
+            let fix = cx.editor(o.origin.file).and_then(|ed| {
+                let settings = ed.node(&o.origin.pointer.as_string())?;
+                match &expected {
+                    Some(e) => cx.fix(
+                        format!("set \"redirectUrl\": \"{e}\""),
+                        ed.set_member(settings, "redirectUrl", &e.as_str().into(), &[]),
+                    ),
+                    None => cx.fix(
+                        "remove the global redirectUrl (the platform sets this connector's)",
+                        ed.remove_member(settings, "redirectUrl"),
+                    ),
+                }
+            });
             let d = cx
                 .at_member(&o.origin, &["redirectUrl"], message)
-                .help(help);
+                .help(help)
+                .fix(fix);
             cx.push(d);
         }
     }

@@ -24,6 +24,7 @@ crate::rule! {
         category: Parameters,
         default: Some(crate::diagnostics::Severity::Error),
         certification: Error,
+        fix: Safe,
         summary: "Path parameter not marked required",
     }
 }
@@ -45,7 +46,13 @@ impl Rule for PathParameterNotRequired {
                         format!("path parameter `{}` is not marked required", p.name),
                     )
                     .help("add \"required\": true");
-                cx.push(d);
+                let edit = cx.editor(p.origin.file).and_then(|ed| {
+                    let param = ed.node(&p.origin.pointer.as_string())?;
+                    param.get("$ref").is_none().then_some(())?;
+                    ed.set_member(param, "required", &true.into(), &["name", "in"])
+                });
+                let fix = cx.fix("set \"required\": true", edit);
+                cx.push(d.fix(fix));
             }
         }
     }

@@ -19,6 +19,7 @@ crate::rule! {
     pub struct TrailingComma {
         loader: TRAILING_COMMA,
         certification: Warning,
+        fix: Safe,
         summary: "A comma before `]` or `}`",
     }
 }

@@ -19,6 +19,7 @@ crate::rule! {
     pub struct Utf8Bom {
         loader: UTF8_BOM,
         certification: Warning,
+        fix: Safe,
         summary: "A UTF-8 byte-order mark precedes the JSON text",
     }
 }
