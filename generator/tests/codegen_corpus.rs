@@ -74,24 +74,9 @@ fn crates_of_real_connectors_compile() {
     let Some(corpus) = corpus() else { return };
     let all = std::env::var("CODEGEN_CORPUS").is_ok_and(|v| v == "all");
     let certified = corpus.join("powerplatform/certified");
-    let listed = |dir: PathBuf| -> Vec<PathBuf> {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                p.is_dir()
-                    || matches!(
-                        p.extension().and_then(|e| e.to_str()),
-                        Some("json" | "yaml")
-                    )
-            })
-            .collect();
-        v.sort();
-        v
-    };
     let paths: Vec<PathBuf> = if all {
-        let mut v = listed(certified);
-        v.extend(listed(corpus.join("openapi")));
+        let mut v = common::inputs_in(&certified);
+        v.extend(common::inputs_in(&corpus.join("openapi")));
         v
     } else {
         SAMPLE

@@ -41,18 +41,34 @@ pub struct Args {
     format: DocFormat,
     /// Write here (atomically) instead of standard output; for a directory of inputs, the
     /// directory that receives one `<name>.openapi.json` or `<name>.swagger.json` per input.
+    ///
+    /// With `--to swagger2`, an -o that is a directory (one that exists, ends with `/`, or has no
+    /// extension) receives a connector folder: `apiDefinition.swagger.json` and
+    /// `apiProperties.json` (the connection the security schemes need, OAuth with the
+    /// per-connector redirect, a `dynamichosturl` policy for operations on other hosts).
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Overwrite the files of an existing connector folder at -o.
+    #[arg(long)]
+    force: bool,
 }
 
-/// What converting one input gave: lines for stderr, the bytes to write, and whether it failed.
+/// What converting one input gave: lines for stderr, the bytes to write (and those of
+/// `apiProperties.json` for a connector folder), and whether it failed.
 struct Converted {
     lines: Vec<String>,
     bytes: Option<Vec<u8>>,
+    properties: Option<Vec<u8>>,
     summary: String,
 }
 
-fn convert_one(loaded: &Loaded, target: Target, format: DocFormat, color: bool) -> Converted {
+fn convert_one(
+    loaded: &Loaded,
+    target: Target,
+    format: DocFormat,
+    color: bool,
+    folder: bool,
+) -> Converted {
     let mut lines: Vec<String> = loaded
         .diagnostics
         .iter()
@@ -78,6 +94,7 @@ fn convert_one(loaded: &Loaded, target: Target, format: DocFormat, color: bool) 
         return Converted {
             lines,
             bytes: None,
+            properties: None,
             summary: String::new(),
         };
     };
@@ -87,6 +104,7 @@ fn convert_one(loaded: &Loaded, target: Target, format: DocFormat, color: bool) 
             .iter()
             .map(|n| printable(&format!("note: {n}")).into_owned()),
     );
+    let properties = folder.then(|| properties_of(loaded, c, &out, &mut lines));
     let bytes = match format {
         DocFormat::Json => serde_json::to_vec_pretty(&out.document)
             .map(|mut b| {
@@ -115,6 +133,7 @@ fn convert_one(loaded: &Loaded, target: Target, format: DocFormat, color: bool) 
         Ok(b) => Converted {
             lines,
             bytes: Some(b),
+            properties,
             summary,
         },
         Err(e) => {
@@ -122,10 +141,84 @@ fn convert_one(loaded: &Loaded, target: Target, format: DocFormat, color: bool) 
             Converted {
                 lines,
                 bytes: None,
+                properties: None,
                 summary,
             }
         }
     }
+}
+
+/// The `apiProperties.json` of a connector folder: the input's own when it is a connector
+/// folder that has one (copied as it is), else written from the connector.
+fn properties_of(
+    loaded: &Loaded,
+    c: &connector_gen::model::Connector,
+    out: &connector_gen::convert::Converted,
+    lines: &mut Vec<String>,
+) -> Vec<u8> {
+    let own = loaded
+        .input
+        .properties
+        .as_deref()
+        .and_then(|p| loaded.sources.find(p))
+        .map(|id| loaded.sources.get(id));
+    if let Some(src) = own {
+        return src
+            .original
+            .clone()
+            .unwrap_or_else(|| src.text.clone().into_bytes());
+    }
+    let props = connector_gen::convert::properties::api_properties(c, out);
+    lines.extend(
+        props
+            .notes
+            .iter()
+            .map(|n| printable(&format!("note: {n}")).into_owned()),
+    );
+    let mut bytes = serde_json::to_vec_pretty(&props.document).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Whether -o names a directory to receive a connector folder: one that exists, or a path that
+/// does not exist yet and ends with a separator or has no extension.
+fn is_folder(path: &Path) -> bool {
+    if std::fs::symlink_metadata(path).is_ok() {
+        // Something is there: a folder only if it is one (a file, a device or a link stays the
+        // single-file output, with its checks).
+        return path.is_dir();
+    }
+    let text = path.as_os_str().to_string_lossy();
+    text.ends_with(std::path::MAIN_SEPARATOR) || text.ends_with('/') || path.extension().is_none()
+}
+
+/// Writes a connector folder: `apiProperties.json`, then the definition, each atomically;
+/// existing files only with --force.
+fn write_folder(
+    dir: &Path,
+    definition: &[u8],
+    properties: &[u8],
+    force: bool,
+) -> Result<(), String> {
+    let files = [
+        ("apiProperties.json", properties),
+        ("apiDefinition.swagger.json", definition),
+    ];
+    for (name, _) in &files {
+        let p = dir.join(name);
+        connector_gen::fs::check_output(&p).map_err(|e| e.to_string())?;
+        if !force && std::fs::symlink_metadata(&p).is_ok() {
+            return Err(format!(
+                "{} exists; nothing was written (give --force to overwrite the folder's files)",
+                p.display()
+            ));
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for (name, bytes) in files {
+        connector_gen::fs::write_atomic(&dir.join(name), bytes).map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// The file name a converted input gets in an output directory.
@@ -175,15 +268,20 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     if inputs.len() == 1 {
+        let folder = target == Target::Swagger2 && args.output.as_deref().is_some_and(is_folder);
+        if folder && args.format == DocFormat::Yaml {
+            say!("error: a connector folder holds JSON files: leave out --format yaml, or give -o FILE.yaml");
+            return ExitCode::from(2);
+        }
         // A device, a FIFO or a symbolic link at -o is refused before any work.
-        if let Some(path) = &args.output {
+        if let Some(path) = args.output.as_ref().filter(|_| !folder) {
             if let Err(e) = connector_gen::fs::check_output(path) {
                 say!("error: {e}");
                 return ExitCode::from(2);
             }
         }
         let loaded = pipeline::load(&inputs[0], &super::load_options());
-        let done = convert_one(&loaded, target, args.format, color);
+        let done = convert_one(&loaded, target, args.format, color, folder);
         // The process ends soon: the model is not freed piece by piece.
         std::mem::forget(loaded);
         // Rendered diagnostics (in colour on a terminal) and notes made printable.
@@ -193,9 +291,12 @@ pub fn run(args: Args) -> ExitCode {
         let Some(bytes) = done.bytes else {
             return ExitCode::from(1);
         };
-        let written = match &args.output {
-            Some(path) => connector_gen::fs::write_atomic(path, &bytes).map_err(|e| e.to_string()),
-            None => match std::io::stdout().lock().write_all(&bytes) {
+        let written = match (&args.output, &done.properties) {
+            (Some(dir), Some(props)) if folder => write_folder(dir, &bytes, props, args.force),
+            (Some(path), _) => {
+                connector_gen::fs::write_atomic(path, &bytes).map_err(|e| e.to_string())
+            }
+            (None, _) => match std::io::stdout().lock().write_all(&bytes) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
                 _ => Ok(()),
             },
@@ -204,8 +305,14 @@ pub fn run(args: Args) -> ExitCode {
             say!("error: cannot write the output: {e}");
             return ExitCode::from(2);
         }
-        if let Some(path) = &args.output {
-            say!("{} → {}", done.summary, path.display());
+        match &args.output {
+            Some(dir) if folder => say!(
+                "{} → {} (apiDefinition.swagger.json, apiProperties.json)",
+                done.summary,
+                dir.display()
+            ),
+            Some(path) => say!("{} → {}", done.summary, path.display()),
+            None => {}
         }
         return ExitCode::SUCCESS;
     }
@@ -228,7 +335,7 @@ pub fn run(args: Args) -> ExitCode {
             .par_iter()
             .map(|input| {
                 let loaded = pipeline::load(input, &super::load_options());
-                let done = convert_one(&loaded, target, args.format, color);
+                let done = convert_one(&loaded, target, args.format, color, false);
                 std::mem::forget(loaded);
                 done
             })

@@ -8,6 +8,7 @@
 //! [`Converted::notes`], never dropped silently.
 
 mod params;
+pub mod properties;
 mod schema;
 mod security;
 pub mod yaml;
@@ -32,6 +33,9 @@ pub struct Converted {
     pub document: Value,
     /// Things of the model the target format has no place for (deduplicated, in order).
     pub notes: Vec<String>,
+    /// Swagger 2.0: the operations another host serves (the URL, with server variables at their
+    /// defaults, and the operation ids), written under the connector's one host.
+    pub other_hosts: Vec<(String, Vec<String>)>,
 }
 
 /// Writes `c` as a `target` document.
@@ -42,6 +46,7 @@ pub fn convert(c: &Connector, target: Target) -> Converted {
         schemas: SchemaWriter::new(&c.types, target),
         notes: Vec::new(),
         other_hosts: Vec::new(),
+        own_bases: Vec::new(),
     };
     let document = match target {
         Target::OpenApi3 => w.openapi3(),
@@ -51,7 +56,11 @@ pub fn convert(c: &Connector, target: Target) -> Converted {
     notes.extend(w.schemas.notes);
     let mut seen = std::collections::HashSet::new();
     notes.retain(|n| seen.insert(n.clone()));
-    Converted { document, notes }
+    Converted {
+        document,
+        notes,
+        other_hosts: w.other_hosts,
+    }
 }
 
 /// The typed platform extensions of a schema or parameter, unless already written as raw
@@ -114,6 +123,8 @@ struct Writer<'a> {
     notes: Vec<String>,
     /// Swagger 2.0: operations served by another host than the connector's, by host.
     other_hosts: Vec<(String, Vec<String>)>,
+    /// Swagger 2.0: the document's own base URLs (`scheme://host/basePath`, one per scheme).
+    own_bases: Vec<String>,
 }
 
 impl Writer<'_> {
@@ -255,10 +266,8 @@ impl Writer<'_> {
             }
             None => self.notes.push("the connector has no host: `host` is left out (the platform needs one before import)".into()),
         }
-        doc.insert(
-            "basePath".into(),
-            base_path.unwrap_or_else(|| "/".into()).into(),
-        );
+        let base_path = base_path.unwrap_or_else(|| "/".into());
+        doc.insert("basePath".into(), base_path.clone().into());
         let schemes: Vec<String> = if !c.schemes.is_empty() {
             c.schemes.clone()
         } else {
@@ -267,6 +276,16 @@ impl Writer<'_> {
                 .filter(|s| s == "http" || s == "https")
                 .collect()
         };
+        // An operation whose server is the document's own needs no other host.
+        if let Some(h) = &host {
+            for scheme in schemes
+                .iter()
+                .chain(schemes.is_empty().then_some(&"https".to_string()))
+            {
+                self.own_bases
+                    .push(format!("{scheme}://{h}{}", base_path.trim_end_matches('/')));
+            }
+        }
         doc.insert(
             "schemes".into(),
             if schemes.is_empty() {
@@ -309,7 +328,7 @@ impl Writer<'_> {
         }
         let paths = self.paths();
         doc.insert("paths".into(), paths);
-        for (url, ids) in std::mem::take(&mut self.other_hosts) {
+        for (url, ids) in &self.other_hosts {
             let shown: Vec<String> = ids.iter().take(5).map(|i| format!("`{i}`")).collect();
             let more = if ids.len() > 5 {
                 format!(" and {} more", ids.len() - 5)
@@ -317,7 +336,7 @@ impl Writer<'_> {
                 String::new()
             };
             self.notes.push(format!(
-                "{} operation{} ({}{more}) go{} to {url}, but Swagger 2.0 has one host: {} written under the connector's host",
+                "{} operation{} ({}{more}) go{} to {url}, but Swagger 2.0 has one host: {} written under the connector's host (a connector folder written with `-o DIR` routes them there with a `dynamichosturl` policy template)",
                 ids.len(),
                 if ids.len() == 1 { "" } else { "s" },
                 shown.join(", "),
@@ -434,10 +453,15 @@ impl Writer<'_> {
         }
         if !op.servers.is_empty() {
             if swagger {
-                let url = &op.servers[0].url;
-                match self.other_hosts.iter_mut().find(|(u, _)| u == url) {
+                let url = op.servers[0].url_with_defaults();
+                let own = self
+                    .own_bases
+                    .iter()
+                    .any(|b| b.eq_ignore_ascii_case(url.trim_end_matches('/')));
+                match self.other_hosts.iter_mut().find(|(u, _)| *u == url) {
+                    _ if own => {}
                     Some((_, ids)) => ids.push(op.id.clone()),
-                    None => self.other_hosts.push((url.clone(), vec![op.id.clone()])),
+                    None => self.other_hosts.push((url, vec![op.id.clone()])),
                 }
             } else {
                 m.insert(

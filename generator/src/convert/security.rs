@@ -58,7 +58,9 @@ impl Writer<'_> {
                 AuthKind::OAuth2 { flows } => {
                     m.insert("type".into(), "oauth2".into());
                     if swagger {
-                        let Some(f) = flows.first() else {
+                        // The platform signs users in with the authorization code flow: that
+                        // one when there are several.
+                        let Some(f) = preferred_flow(flows) else {
                             self.notes.push(format!(
                                 "security scheme `{}`: OAuth 2.0 without a flow; left out",
                                 a.name
@@ -66,7 +68,7 @@ impl Writer<'_> {
                             continue;
                         };
                         if flows.len() > 1 {
-                            self.notes.push(format!("security scheme `{}`: Swagger 2.0 holds one OAuth 2.0 flow; the first is written", a.name));
+                            self.notes.push(format!("security scheme `{}`: Swagger 2.0 holds one OAuth 2.0 flow; the {} flow is written", a.name, flow_label(&f.kind)));
                         }
                         let flow = match &f.kind {
                             OAuthFlowKind::AuthorizationCode => "accessCode",
@@ -156,4 +158,24 @@ pub(super) fn scopes(list: &[(String, String)]) -> Value {
         .map(|(k, v)| (k.clone(), Value::from(v.clone())))
         .collect::<Map<_, _>>()
         .into()
+}
+
+/// The OAuth 2.0 flow a Swagger 2.0 document (and a platform connection) keeps of several: the
+/// authorization code flow when there is one, else the first.
+pub fn preferred_flow(flows: &[OAuthFlow]) -> Option<&OAuthFlow> {
+    flows
+        .iter()
+        .find(|f| f.kind == OAuthFlowKind::AuthorizationCode)
+        .or_else(|| flows.first())
+}
+
+/// A flow's name in prose.
+pub fn flow_label(k: &OAuthFlowKind) -> &str {
+    match k {
+        OAuthFlowKind::AuthorizationCode => "authorization code",
+        OAuthFlowKind::Implicit => "implicit",
+        OAuthFlowKind::Password => "password",
+        OAuthFlowKind::ClientCredentials => "client credentials",
+        OAuthFlowKind::Other(o) => o,
+    }
 }

@@ -348,3 +348,21 @@ pub fn recording_api(body: serde_json::Value) -> (tokio::runtime::Runtime, Strin
     let (rt, addr) = serve(app);
     (rt, format!("http://{addr}"), log)
 }
+
+/// The folders and `.json`/`.yaml` files directly in `dir`, sorted: the inputs of a corpus
+/// directory.
+pub fn inputs_in(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.is_dir()
+                || matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("json" | "yaml")
+                )
+        })
+        .collect();
+    v.sort();
+    v
+}
