@@ -19,6 +19,7 @@ pub mod load;
 pub mod location;
 pub mod lower;
 pub mod model;
+pub mod package;
 pub mod pipeline;
 pub mod plan;
 pub mod release;

@@ -46,6 +46,22 @@ pub fn printable_diff_line(text: &str) -> Cow<'_, str> {
     })
 }
 
+/// `text` of ASCII letters and digits only: the others dropped, and a letter that followed them
+/// made upper case (`get_forms` → `getForms`, `Update item!` → `UpdateItem`).
+pub fn alphanumeric_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut upper = false;
+    for ch in text.chars() {
+        if ch.is_ascii_alphanumeric() {
+            out.push(if upper { ch.to_ascii_uppercase() } else { ch });
+            upper = false;
+        } else {
+            upper = !out.is_empty();
+        }
+    }
+    out
+}
+
 fn escape(text: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> {
     if !text.chars().any(&unsafe_char) {
         return Cow::Borrowed(text);

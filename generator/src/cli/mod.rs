@@ -19,6 +19,7 @@ mod docs;
 mod generate;
 mod init;
 mod inspect;
+mod package;
 mod rules;
 #[cfg(feature = "run")]
 mod serve;
@@ -122,6 +123,17 @@ enum Command {
     ///   connector-gen init contoso --auth aad --title "Contoso Tasks" --script --settings
     #[command(verbatim_doc_comment)]
     Init(init::Args),
+    /// Write a connector folder as a certification package: a zip of intro.md (the readme) and a
+    /// Package Deployer package holding the connector's solution (and the flows' solution).
+    ///
+    /// The folder must pass `validate --profile certification` without an error. Exit status:
+    /// 0 written, 1 the connector has errors (nothing written), 2 bad arguments or cannot write.
+    ///
+    /// Examples:
+    ///   connector-gen package contoso -o contoso.zip
+    ///   connector-gen package contoso -o contoso.zip --flows ContosoFlows_1_0_0_0.zip
+    #[command(verbatim_doc_comment)]
+    Package(package::Args),
     /// Write a static reference site for connectors: one page each (connection, throttling,
     /// actions, triggers, definitions), and an index with a search for a directory.
     ///
@@ -285,6 +297,7 @@ pub fn main() -> ExitCode {
         Command::Convert(args) => pipeline::with_loader_thread(|| convert::run(args)),
         Command::Diff(args) => pipeline::with_loader_pool(|| diff::run(args)),
         Command::Init(args) => init::run(args),
+        Command::Package(args) => pipeline::with_loader_thread(|| package::run(args)),
         Command::Docs(args) => pipeline::with_loader_pool(|| docs::run(args)),
         #[cfg(feature = "run")]
         Command::Call(args) => pipeline::with_loader_pool(|| call::run(args)),

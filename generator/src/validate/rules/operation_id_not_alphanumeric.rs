@@ -79,22 +79,6 @@ fn id_references(cx: &Checker<'_>) -> HashMap<String, Vec<(FileId, Span)>> {
 
 /// `base`, or `base2`, `base3`… : the first not in `taken` (compared without case, as the
 /// platform compares operation ids).
-/// An id of letters and digits only: the others dropped, and a letter that followed them made
-/// upper case (`get_forms` → `getForms`, `Update item!` → `UpdateItem`).
-pub fn sanitized(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    let mut upper = false;
-    for ch in id.chars() {
-        if ch.is_ascii_alphanumeric() {
-            out.push(if upper { ch.to_ascii_uppercase() } else { ch });
-            upper = false;
-        } else {
-            upper = !out.is_empty();
-        }
-    }
-    out
-}
-
 fn unique(base: &str, taken: &HashSet<String>) -> String {
     if !taken.contains(&base.to_ascii_lowercase()) {
         return base.to_string();
@@ -128,7 +112,7 @@ impl Rule for OperationIdNotAlphanumeric {
             .collect();
         let mut renamed: HashMap<&str, String> = HashMap::new();
         for op in bad {
-            let fixed = sanitized(&op.id);
+            let fixed = crate::text::alphanumeric_words(&op.id);
             let d = cx
                 .at_member(
                     &op.origin,
