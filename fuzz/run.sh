@@ -13,7 +13,7 @@
 # which the tests replay.
 set -euo pipefail
 cd "$(dirname "$0")"
-TARGETS=(definition yaml api_properties postman codegen policies recurrence oauth_template store webhook listener files script)
+TARGETS=(definition yaml api_properties postman codegen policies recurrence oauth_template store webhook listener files script fix)
 SHARED=../../shared/corpus
 export RUSTC_BOOTSTRAP=1
 
@@ -21,7 +21,7 @@ seeds() { # seed directories of a target, made under $work
   local t=$1 d="$work/$1"
   mkdir -p "$d"
   case $t in
-    definition|codegen)
+    definition|codegen|fix)
       find ../fixtures -type f \( -name '*.json' -o -name '*.yaml' \) ! -iname 'apiProperties.json' -size -64k -exec cp --backup=numbered {} "$d/" \;
       [ -d "$SHARED" ] && find "$SHARED/openapi" "$SHARED/powerplatform/certified" -type f \( -iname 'apiDefinition.swagger.json' -o -name '*.yaml' -o -name '*.json' \) -size -24k 2>/dev/null | head -400 | while read -r f; do cp "$f" "$d/$(echo "$f" | md5sum | cut -c1-12).json"; done ;;
     yaml)

@@ -75,6 +75,40 @@ pub fn definition(data: &[u8]) {
     exercise(&load_definition("definition", data));
 }
 
+/// Any bytes as a connector's definition, fixed with every fix (`validate --fix
+/// --unsafe-fixes`) in memory: no panic; the fixed file reads again (the fixes refuse to break
+/// it); and, when the fixes settled, fixing the result changes nothing.
+pub fn fix(data: &[u8]) {
+    use crate::validate::fix::{fix, Applicability};
+    let input = input("apiDefinition.swagger.json", false);
+    let run = |bytes: &[u8]| {
+        let overlay = std::collections::HashMap::from([(input.definition.clone(), bytes.to_vec())]);
+        let opts = LoadOptions {
+            overlay: Some(std::sync::Arc::new(overlay)),
+            ..LoadOptions::default()
+        };
+        fix(
+            &input,
+            &opts,
+            Profile::Certification,
+            Applicability::Unsafe,
+            &|_, _| true,
+        )
+    };
+    let Ok(first) = run(data) else { return };
+    if first.unsettled {
+        return;
+    }
+    let Some(change) = first.changes.iter().find(|c| c.path == input.definition) else {
+        return;
+    };
+    let again = run(&change.after).expect("fixed bytes fix again");
+    assert!(
+        again.changes.is_empty(),
+        "a second fix changed the fixed file"
+    );
+}
+
 /// Any bytes through the YAML reader (aliases, anchors, tags, odd scalars).
 pub fn yaml(data: &[u8]) {
     exercise(&load_definition("definition.yaml", data));

@@ -20,6 +20,7 @@ const TARGETS: &[(&str, Harness)] = &[
     ("listener", connector_sdk::fuzzing::listener),
     ("files", connector_gen::fuzzing::files),
     ("script", connector_gen::fuzzing::script),
+    ("fix", connector_gen::fuzzing::fix),
 ];
 
 fn files(dir: &Path) -> Vec<std::path::PathBuf> {

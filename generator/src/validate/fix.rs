@@ -109,7 +109,9 @@ pub fn fix(
     which: Applicability,
     keep: &(dyn Fn(&Diagnostic, &Loaded) -> bool + Sync),
 ) -> Result<Fixed, FixError> {
-    let mut overlay: HashMap<PathBuf, Vec<u8>> = HashMap::new();
+    // Files given in memory (`opts.overlay`) are read from there, as in every round after.
+    let mut overlay: HashMap<PathBuf, Vec<u8>> =
+        opts.overlay.as_deref().cloned().unwrap_or_default();
     let mut before: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let mut applied: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut round = 0;
