@@ -19,8 +19,8 @@ pub enum PackageError {
     /// The input is not a connector folder with its definition and properties.
     #[error("{0}: a package is made of a connector folder (apiDefinition.swagger.json and apiProperties.json)")]
     NotAFolder(String),
-    /// A file the package needs is missing.
-    #[error("{folder}: no {file}; a certification package needs it")]
+    /// A file the package needs is missing (or, for the icon, not a PNG of at most 1 MiB).
+    #[error("{folder}: no usable {file}; a certification package needs it")]
     Missing {
         /// The connector folder.
         folder: String,
@@ -187,22 +187,9 @@ struct Names {
     version: String,
 }
 
-fn read_confined(loaded: &Loaded, path: &Path, limit: u64) -> Result<Vec<u8>, PackageError> {
-    let roots = crate::load::Roots::new(&loaded.input.root(), &[]);
-    crate::load::confine::read(path, &roots, limit).map_err(|e| PackageError::Read {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    })
-}
-
 /// The bytes of a file the loader read, as they are on disk.
 fn source_bytes(loaded: &Loaded, path: &Path) -> Option<Vec<u8>> {
-    let src = loaded.sources.get(loaded.sources.find(path)?);
-    Some(
-        src.original
-            .clone()
-            .unwrap_or_else(|| src.text.clone().into_bytes()),
-    )
+    Some(loaded.sources.get(loaded.sources.find(path)?).bytes())
 }
 
 /// Checks that `bytes` are a solution zip holding flows, and gives its file name in the package.
@@ -248,7 +235,11 @@ fn check_flows(path: &Path, bytes: &[u8]) -> Result<String, PackageError> {
 
 /// The certification package of a loaded connector folder, with `flows` (an exported solution
 /// of the connector's flows) when given.
-pub fn package(loaded: &Loaded, flows: Option<&Path>) -> Result<Package, PackageError> {
+pub fn package(
+    loaded: &Loaded,
+    opts: &crate::load::LoadOptions,
+    flows: Option<&Path>,
+) -> Result<Package, PackageError> {
     let folder =
         loaded.input.folder.clone().ok_or_else(|| {
             PackageError::NotAFolder(loaded.input.definition.display().to_string())
@@ -286,11 +277,11 @@ pub fn package(loaded: &Loaded, flows: Option<&Path>) -> Result<Package, Package
             folder: shown.clone(),
             file: README_FILE,
         })?;
-    let icon_path = loaded.icon.clone().ok_or_else(|| PackageError::Missing {
+    // The icon as the docs site reads it: a PNG inside the folder, at most 1 MiB.
+    let icon = crate::docs::read_icon(loaded, opts).ok_or_else(|| PackageError::Missing {
         folder: shown.clone(),
         file: ICON_FILE,
     })?;
-    let icon = read_confined(loaded, &icon_path, crate::docs::MAX_ICON_BYTES)?;
     let script = loaded
         .script
         .map(|id| loaded.sources.get(id).text.clone().into_bytes());

@@ -267,6 +267,14 @@ fn a_connector_with_errors_or_no_folder_is_not_packaged() {
     assert!(r.stderr.contains("error[PP0012]"), "{}", r.stderr);
     assert!(r.stderr.contains("no package was written"), "{}", r.stderr);
     assert!(!out.exists());
+    // An icon that is not a PNG is not packaged.
+    let dir = tmp.path().join("bad-icon");
+    init(&dir, "apikey", "Contoso Items");
+    std::fs::write(dir.join("icon.png"), b"<svg/>").unwrap();
+    let r = package(&dir, &out, None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("no usable icon.png"), "{}", r.stderr);
+    assert!(!out.exists());
     // A definition file is not a connector folder.
     let r = run(&[
         "package",

@@ -163,10 +163,7 @@ fn properties_of(
         .and_then(|p| loaded.sources.find(p))
         .map(|id| loaded.sources.get(id));
     if let Some(src) = own {
-        return src
-            .original
-            .clone()
-            .unwrap_or_else(|| src.text.clone().into_bytes());
+        return src.bytes();
     }
     let props = connector_gen::convert::properties::api_properties(c, out);
     lines.extend(

@@ -34,7 +34,8 @@ pub fn run(args: Args) -> ExitCode {
         say!("error: {e}");
         return ExitCode::from(2);
     }
-    let loaded = pipeline::load(&input, &super::load_options());
+    let opts = super::load_options();
+    let loaded = pipeline::load(&input, &opts);
     // A package is for certification: the connector passes its checks first.
     let mut findings = loaded.diagnostics.clone();
     findings.extend(validate(&loaded, Profile::Certification));
@@ -54,7 +55,7 @@ pub fn run(args: Args) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    let package = match connector_gen::package::package(&loaded, args.flows.as_deref()) {
+    let package = match connector_gen::package::package(&loaded, &opts, args.flows.as_deref()) {
         Ok(p) => p,
         Err(e) => {
             say!("error: {e}");

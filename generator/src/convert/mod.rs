@@ -268,7 +268,7 @@ impl Writer<'_> {
         }
         let base_path = base_path.unwrap_or_else(|| "/".into());
         doc.insert("basePath".into(), base_path.clone().into());
-        let schemes: Vec<String> = if !c.schemes.is_empty() {
+        let mut schemes: Vec<String> = if !c.schemes.is_empty() {
             c.schemes.clone()
         } else {
             scheme
@@ -276,25 +276,16 @@ impl Writer<'_> {
                 .filter(|s| s == "http" || s == "https")
                 .collect()
         };
+        if schemes.is_empty() {
+            schemes.push("https".into());
+        }
         // An operation whose server is the document's own needs no other host.
         if let Some(h) = &host {
-            for scheme in schemes
-                .iter()
-                .chain(schemes.is_empty().then_some(&"https".to_string()))
-            {
-                self.own_bases
-                    .push(format!("{scheme}://{h}{}", base_path.trim_end_matches('/')));
-            }
+            let base = base_path.trim_end_matches('/');
+            self.own_bases
+                .extend(schemes.iter().map(|scheme| format!("{scheme}://{h}{base}")));
         }
-        doc.insert(
-            "schemes".into(),
-            if schemes.is_empty() {
-                vec!["https".to_string()]
-            } else {
-                schemes
-            }
-            .into(),
-        );
+        doc.insert("schemes".into(), schemes.into());
         if let Some(s) = server.filter(|s| !s.variables.is_empty()) {
             let host_template = s.url.split_once("://").map_or(s.url.as_str(), |(_, r)| r);
             let host_template = host_template.split('/').next().unwrap_or("");

@@ -216,6 +216,23 @@ impl SourceFile {
         self.node_at(pointer).map(|n| n.span)
     }
 
+    /// Whether the file is UTF-8 (with or without a byte-order mark): its text is its bytes.
+    pub fn is_utf8(&self) -> bool {
+        matches!(self.encoding, Encoding::Utf8 | Encoding::Utf8Bom)
+    }
+
+    /// The file's bytes as they are on disk: the text (after its byte-order mark, when it had
+    /// one), or the original bytes of a file decoded from UTF-16 or Windows-1252.
+    pub fn bytes(&self) -> Vec<u8> {
+        match (&self.original, &self.encoding) {
+            (Some(b), _) => b.clone(),
+            (None, Encoding::Utf8Bom) => {
+                [b"\xEF\xBB\xBF".as_slice(), self.text.as_bytes()].concat()
+            }
+            (None, _) => self.text.as_bytes().to_vec(),
+        }
+    }
+
     /// The node at a JSON pointer, when the file was parsed and the pointer exists.
     /// Large objects are looked up through an index built on first use: every diagnostic of a
     /// definition with 100,000 paths is located under `/paths`.

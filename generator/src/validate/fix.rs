@@ -11,7 +11,7 @@ use super::edit::apply;
 use super::{validate, Profile};
 use crate::diagnostics::fix::{Edit, Safety};
 use crate::diagnostics::{codes, Diagnostic};
-use crate::load::source::{Encoding, SourceFile};
+use crate::load::source::SourceFile;
 use crate::load::{Input, LoadOptions};
 use crate::pipeline::{self, Loaded};
 use std::collections::{BTreeMap, HashMap};
@@ -59,17 +59,8 @@ pub struct Fixed {
     pub changes: Vec<Change>,
     /// Fixes applied, by rule code.
     pub applied: BTreeMap<&'static str, usize>,
-    /// Rounds of validation run.
-    pub rounds: usize,
     /// Fixes were still being offered after [`MAX_ROUNDS`].
     pub unsettled: bool,
-}
-
-impl Fixed {
-    /// Fixes applied in all.
-    pub fn fixed(&self) -> usize {
-        self.applied.values().sum()
-    }
 }
 
 /// Why fixes were not kept.
@@ -88,15 +79,7 @@ pub enum FixError {
 /// The bytes of a file as on disk, when its fixes can be made (UTF-8, with or without a
 /// byte-order mark).
 fn disk_bytes(src: &SourceFile) -> Option<Vec<u8>> {
-    match src.encoding {
-        Encoding::Utf8 => Some(src.text.as_bytes().to_vec()),
-        Encoding::Utf8Bom => {
-            let mut b = b"\xEF\xBB\xBF".to_vec();
-            b.extend_from_slice(src.text.as_bytes());
-            Some(b)
-        }
-        Encoding::Utf16 | Encoding::Windows1252 { .. } => None,
-    }
+    src.is_utf8().then(|| src.bytes())
 }
 
 /// Applies the fixes `which` allows to one connector, round after round, until none is left
@@ -151,7 +134,6 @@ pub fn fix(
                 diagnostics,
                 changes,
                 applied,
-                rounds: round,
                 unsettled: !settled,
             });
         }
@@ -190,7 +172,7 @@ fn choose(
         if fix
             .edits
             .iter()
-            .any(|e| disk_bytes(loaded.sources.get(e.file)).is_none())
+            .any(|e| !loaded.sources.get(e.file).is_utf8())
         {
             continue;
         }
