@@ -126,7 +126,9 @@ impl<'a> Editor<'a> {
     fn separator(&self, key: Span) -> String {
         let text = &self.src.text;
         let start = key.start as usize;
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        // The line index, not a search back: a minified definition is one line of megabytes.
+        let line = self.src.line_col(key.start).line as usize;
+        let line_start = self.src.offset_of(line, 1);
         let indent = &text[line_start..start];
         if line_start == 0 || !indent.chars().all(|c| c == ' ' || c == '\t') {
             return " ".to_string();
