@@ -82,9 +82,7 @@ pub fn run(path: PathBuf, format: Format, max_depth: Option<usize>) -> ExitCode 
             } else {
                 serde_json::Value::Array(values.collect())
             };
-            serde_json::to_writer_pretty(&mut stdout, &value)
-                .map_err(std::io::Error::from)
-                .and_then(|_| writeln!(stdout))
+            super::write_json(&mut stdout, &value)
         }
         Format::Human => results
             .iter()

@@ -218,6 +218,16 @@ fn parse_depth(s: &str) -> Result<usize, String> {
     }
 }
 
+/// Writes `value` as pretty JSON and a line break, straight into `out` (no text of it is built
+/// first: reports can be hundreds of megabytes).
+pub fn write_json(
+    out: &mut impl std::io::Write,
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
 /// The loading limits: defaults changed by the `CONNECTOR_GEN_MAX_*` environment variables. A
 /// variable that does not hold a number in range stops the command (exit 2).
 pub fn load_options() -> LoadOptions {

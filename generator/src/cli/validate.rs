@@ -201,29 +201,13 @@ fn report_of(
 /// Prints the report in the chosen format; the exit code says whether errors remain.
 fn report(args: &Args, profile: Profile, findings: Vec<Finding>, summary: Summary) -> ExitCode {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    // JSON and SARIF go straight to stdout; the other formats are small beside the findings.
     let written = match args.format {
         ReportFormat::Human => out.write_all(report::human(&findings, &summary).as_bytes()),
-        ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &report::json(&findings, &summary))
-                .map_err(std::io::Error::from)
-        }
-        ReportFormat::Sarif => {
-            serde_json::to_writer_pretty(&mut out, &report::sarif(&findings, profile))
-                .map_err(std::io::Error::from)
-        }
+        ReportFormat::Json => super::write_json(&mut out, &report::json(&findings, &summary)),
+        ReportFormat::Sarif => super::write_json(&mut out, &report::sarif(&findings, profile)),
         ReportFormat::Github => out.write_all(report::github(&findings).as_bytes()),
     };
-    let newline = matches!(args.format, ReportFormat::Json | ReportFormat::Sarif);
-    let written = written
-        .and_then(|_| {
-            if newline {
-                out.write_all(b"\n")
-            } else {
-                Ok(())
-            }
-        })
-        .and_then(|_| out.flush());
+    let written = written.and_then(|_| out.flush());
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             return fail(format!("cannot write the report: {e}"));

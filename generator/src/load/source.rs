@@ -169,13 +169,25 @@ impl SourceFile {
         &self.index().starts
     }
 
+    /// The 0-based line holding byte `offset` (clamped to the text), by binary search.
+    fn line_index_of(&self, offset: u32) -> usize {
+        let offset = offset.min(self.text.len() as u32);
+        self.line_starts().partition_point(|&s| s <= offset).max(1) - 1
+    }
+
+    /// Byte offset of the start of the line holding byte `offset`. Constant time in the length
+    /// of the line, as [`SourceFile::line_col`].
+    pub fn line_start(&self, offset: u32) -> usize {
+        self.line_starts()[self.line_index_of(offset)] as usize
+    }
+
     /// Line and column of a byte offset. Constant time in the length of the line (a minified
     /// definition is one line of many megabytes, and every diagnostic is located in it).
     pub fn line_col(&self, offset: u32) -> LineCol {
         let index = self.index();
-        let offset = offset.min(self.text.len() as u32);
-        let line = index.starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let line = self.line_index_of(offset);
         let line_start = index.starts[line] as usize;
+        let offset = offset.min(self.text.len() as u32);
         let mut end = offset as usize;
         while !self.text.is_char_boundary(end) {
             end -= 1;

@@ -126,9 +126,9 @@ impl<'a> Editor<'a> {
     fn separator(&self, key: Span) -> String {
         let text = &self.src.text;
         let start = key.start as usize;
-        // The line index, not a search back: a minified definition is one line of megabytes.
-        let line = self.src.line_col(key.start).line as usize;
-        let line_start = self.src.offset_of(line, 1);
+        // Through the line index, not a search back: a minified definition is one line of
+        // megabytes, and a fix is offered for every finding.
+        let line_start = self.src.line_start(key.start);
         let indent = &text[line_start..start];
         if line_start == 0 || !indent.chars().all(|c| c == ' ' || c == '\t') {
             return " ".to_string();

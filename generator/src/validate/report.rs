@@ -112,8 +112,8 @@ impl Finding {
     }
 }
 
-/// Counts for the summary.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Counts for the summary; serialized as the `summary` of the JSON report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     /// Files read.
     pub files: usize,
@@ -127,12 +127,14 @@ pub struct Summary {
     pub infos: usize,
     /// Findings left out because the baseline knows them.
     pub baselined: usize,
-    /// Fixes applied (`Some` with `--fix`).
-    pub fixed: Option<usize>,
     /// Findings whose safe fix `--fix` would apply.
     pub fixable: usize,
     /// Findings whose fix needs `--unsafe-fixes`.
+    #[serde(rename = "unsafeFixable")]
     pub unsafe_fixable: usize,
+    /// Fixes applied (`Some` with `--fix`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<usize>,
 }
 
 impl Summary {
@@ -227,55 +229,20 @@ pub fn human(findings: &[Finding], summary: &Summary) -> String {
 /// The JSON report (shape documented in docs/validate.md): every finding, then the counts.
 /// Serialized straight to its writer: a report of 100,000 operations' findings is hundreds of
 /// megabytes, and no tree of it is built.
-pub fn json<'a>(findings: &'a [Finding], summary: &Summary) -> JsonReport<'a> {
-    JsonReport {
-        diagnostics: findings,
-        summary: JsonSummary {
-            files: summary.files,
-            connectors: summary.connectors,
-            errors: summary.errors,
-            warnings: summary.warnings,
-            infos: summary.infos,
-            baselined: summary.baselined,
-            fixable: summary.fixable,
-            unsafe_fixable: summary.unsafe_fixable,
-            fixed: summary.fixed,
-        },
-    }
-}
-
-/// What `--format json` prints (see [`json`]).
 #[derive(Debug, Serialize)]
 pub struct JsonReport<'a> {
     /// The findings.
     pub diagnostics: &'a [Finding],
     /// The counts.
-    pub summary: JsonSummary,
+    pub summary: &'a Summary,
 }
 
-/// The counts of a [`JsonReport`].
-#[derive(Debug, Serialize)]
-pub struct JsonSummary {
-    /// Files read.
-    pub files: usize,
-    /// Connectors checked.
-    pub connectors: usize,
-    /// Errors.
-    pub errors: usize,
-    /// Warnings.
-    pub warnings: usize,
-    /// Infos.
-    pub infos: usize,
-    /// Findings the baseline knows.
-    pub baselined: usize,
-    /// Findings `--fix` would fix.
-    pub fixable: usize,
-    /// Findings only `--unsafe-fixes` would fix.
-    #[serde(rename = "unsafeFixable")]
-    pub unsafe_fixable: usize,
-    /// Fixes applied (with `--fix`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fixed: Option<usize>,
+/// The JSON report of `findings` and `summary`.
+pub fn json<'a>(findings: &'a [Finding], summary: &'a Summary) -> JsonReport<'a> {
+    JsonReport {
+        diagnostics: findings,
+        summary,
+    }
 }
 
 fn sarif_level(s: Severity) -> &'static str {
