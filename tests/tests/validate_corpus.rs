@@ -75,7 +75,7 @@ fn the_certified_corpus_validates_and_rules_match_independent_counts() {
             let name = folder.file_name().unwrap().to_string_lossy().into_owned();
             findings.push((
                 name,
-                Finding::from_diagnostic(&d, &loaded.sources, &fallback, None),
+                Finding::from_diagnostic(d, &loaded.sources, &fallback, None),
             ));
         }
     }

@@ -113,9 +113,10 @@ pub struct Part {
 pub struct Call {
     /// The operation.
     pub spec: OperationSpec<Name>,
-    pub(crate) path: Vec<(String, String, PathEncoding)>,
-    pub(crate) query: Vec<(String, String)>,
-    pub(crate) headers: Vec<(String, String)>,
+    // Names are generated `&'static str`s (borrowed, not copied) or owned by run-time callers.
+    pub(crate) path: Vec<(Name, String, PathEncoding)>,
+    pub(crate) query: Vec<(Name, String)>,
+    pub(crate) headers: Vec<(Name, String)>,
     pub(crate) body: Option<Body>,
     /// The base URL a `dynamichosturl` policy gave.
     pub(crate) base_url: Option<String>,
@@ -154,11 +155,28 @@ pub fn encode_component(s: &str) -> String {
     out
 }
 
+/// The bytes RFC 3986 leaves unreserved: letters, digits, `-`, `.`, `_`, `~`.
+static UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        table[i] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+        i += 1;
+    }
+    table
+};
+
 /// [`encode_component`] appended to `out`.
 pub(crate) fn encode_into(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    // Most names and values need no escape: copied whole.
+    if s.bytes().all(|b| UNRESERVED[usize::from(b)]) {
+        out.push_str(s);
+        return;
+    }
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+        if UNRESERVED[usize::from(b)] {
             out.push(b as char);
         } else {
             out.push('%');
@@ -218,11 +236,12 @@ impl Call {
     /// Sets a path parameter.
     pub fn path<T: Serialize + ?Sized>(
         &mut self,
-        name: &str,
+        name: impl Into<Name>,
         value: &T,
         encoding: PathEncoding,
     ) -> &mut Self {
-        let Some(v) = self.value(name, value) else {
+        let name = name.into();
+        let Some(v) = self.value(&name, value) else {
             return self;
         };
         let text = match &v {
@@ -233,18 +252,19 @@ impl Call {
                 .join(","),
             _ => owned_scalar(v).unwrap_or_default(),
         };
-        self.path.push((name.to_string(), text, encoding));
+        self.path.push((name, text, encoding));
         self
     }
 
     /// Adds a query parameter (`None`/`null` values are left out).
     pub fn query<T: Serialize + ?Sized>(
         &mut self,
-        name: &str,
+        name: impl Into<Name>,
         value: &T,
         format: ArrayFormat,
     ) -> &mut Self {
-        let Some(v) = self.value(name, value) else {
+        let name = name.into();
+        let Some(v) = self.value(&name, value) else {
             return self;
         };
         match v {
@@ -253,7 +273,7 @@ impl Call {
                 match format {
                     ArrayFormat::Multi => self
                         .query
-                        .extend(texts.into_iter().map(|t| (name.to_string(), t))),
+                        .extend(texts.into_iter().map(|t| (name.clone(), t))),
                     _ => {
                         let sep = match format {
                             ArrayFormat::Ssv => " ",
@@ -261,13 +281,13 @@ impl Call {
                             ArrayFormat::Pipes => "|",
                             _ => ",",
                         };
-                        self.query.push((name.to_string(), texts.join(sep)));
+                        self.query.push((name, texts.join(sep)));
                     }
                 }
             }
             other => {
                 if let Some(t) = owned_scalar(other) {
-                    self.query.push((name.to_string(), t));
+                    self.query.push((name, t));
                 }
             }
         }
@@ -276,17 +296,19 @@ impl Call {
 
     /// Sets the query parameter `name` to `value`, replacing the values it had.
     pub fn set_query(&mut self, name: &str, value: &str) -> &mut Self {
-        self.query.retain(|(k, _)| k != name);
-        self.query.push((name.to_string(), value.to_string()));
+        self.query.retain(|(k, _)| *k != name);
+        self.query
+            .push((Name::Owned(name.to_string()), value.to_string()));
         self
     }
 
     /// Adds a header (`None`/`null` values are left out; arrays are comma-separated).
-    pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
-        let Some(v) = self.value(name, value) else {
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: impl Into<Name>, value: &T) -> &mut Self {
+        let name = name.into();
+        let Some(v) = self.value(&name, value) else {
             return self;
         };
-        let text = match &v {
+        let text = match v {
             Value::Array(items) => Some(
                 items
                     .iter()
@@ -294,10 +316,10 @@ impl Call {
                     .collect::<Vec<_>>()
                     .join(","),
             ),
-            other => scalar(other),
+            other => owned_scalar(other),
         };
         if let Some(t) = text {
-            self.headers.push((name.to_string(), t));
+            self.headers.push((name, t));
         }
         self
     }

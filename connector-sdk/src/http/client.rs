@@ -11,6 +11,7 @@ use crate::http::retry::{
 use crate::Error;
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::level_filters::LevelFilter;
 use tracing::Instrument;
 
 /// The largest response body read by default (100 MiB, the platform's message size limit).
@@ -285,118 +286,136 @@ impl Client {
         if let Some(url) = &self.base_override {
             call.base_url = Some(url.clone());
         }
+        // Spans name the operation and the path template, never the URL (a query may hold an
+        // API key) nor headers. A span no subscriber wants is not entered on every poll; and
+        // when no subscriber wants the level none is made (with `tracing`'s `log` feature, which other
+        // crates turn on, a disabled span still writes its fields and its closing for `log`).
+        let span = if LevelFilter::current() >= tracing::Level::INFO {
+            tracing::info_span!(
+                "action",
+                operation = &*call.spec.id,
+                method = call.method(),
+                path = &*call.spec.path
+            )
+        } else {
+            tracing::Span::none()
+        };
+        // The attempts borrow the call: it is not moved into another future.
+        if span.is_disabled() {
+            self.attempts(&call).await
+        } else {
+            self.attempts(&call).instrument(span).await
+        }
+    }
+
+    /// Sends `call` until it is answered, fails for good, or the retries are used up.
+    async fn attempts(&self, call: &Call) -> Result<Response, Error> {
         let idempotent = matches!(
             call.method(),
             "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
         );
-        // Spans name the operation and the path template, never the URL (a query may hold an
-        // API key) nor headers. A span no subscriber wants is not entered on every poll.
-        let span = tracing::info_span!(
-            "action",
-            operation = &*call.spec.id,
-            method = call.method(),
-            path = &*call.spec.path
-        );
-        let attempts = async move {
-            let mut rng = fastrand::Rng::new();
-            let mut retries = 0;
-            let mut refreshed_after_401 = false;
-            loop {
-                let token = self.oauth_token().await?;
-                let attempt = tracing::debug_span!(
+        let mut rng = fastrand::Rng::new();
+        let mut retries = 0;
+        let mut refreshed_after_401 = false;
+        loop {
+            let token = self.oauth_token().await?;
+            let attempt = if LevelFilter::current() >= tracing::Level::DEBUG {
+                tracing::debug_span!(
                     "attempt",
                     attempt = retries + 1,
                     status = tracing::field::Empty,
                     duration_ms = tracing::field::Empty
-                );
-                let started = std::time::Instant::now();
-                let secret = token.as_ref().map(|(t, _)| t);
-                let result = if attempt.is_disabled() {
-                    self.send_once(&call, secret).await
-                } else {
-                    self.send_once(&call, secret)
-                        .instrument(attempt.clone())
-                        .await
-                };
-                // An OAuth token the service no longer takes is refreshed once (by one caller
-                // however many saw the 401) and the request sent again.
-                if let (Ok(r), Some((_, generation)), Credential::OAuth2(source)) =
-                    (&result, &token, &self.connection.credential)
-                {
-                    if r.status == 401 && !refreshed_after_401 {
-                        refreshed_after_401 = true;
-                        source.refresh_after_unauthorized(*generation).await?;
-                        continue;
-                    }
-                }
-                let ms = started.elapsed().as_millis() as u64;
-                attempt.record("duration_ms", ms);
-                match &result {
-                    Ok(r) => {
-                        attempt.record("status", r.status);
-                        tracing::debug!(parent: &attempt, status = r.status, duration_ms = ms, "answered");
-                    }
-                    Err((e, _)) => {
-                        tracing::debug!(parent: &attempt, duration_ms = ms, error = %e, "failed");
-                    }
-                }
-                let next = retries + 1;
-                // (the wait, whether the service's Retry-After chose it)
-                let wait = match &result {
-                    _ if next > self.retry.count() => None,
-                    Ok(r) if retryable_status(r.status) => {
-                        match crate::http::retry::retry_after(r, std::time::SystemTime::now()) {
-                            Some(asked) if asked > self.max_retry_after => {
-                                return Err(Error::Limit {
-                                    operation: call.spec.id.to_string(),
-                                    message: format!(
-                                        "HTTP {} from {}, which asks to retry after {} s (Retry-After): longer than the longest wait honoured, {} s; not retried (raise it with Client::with_max_retry_after, or --max-retry-after)",
-                                        r.status,
-                                        r.host,
-                                        asked.as_secs(),
-                                        self.max_retry_after.as_secs()
-                                    ),
-                                });
-                            }
-                            Some(asked) => Some((asked, true)),
-                            None => self.retry.delay(next, &mut rng).map(|d| (d, false)),
-                        }
-                    }
-                    Err((Error::Transport { .. } | Error::Timeout { .. }, connect))
-                        if *connect || idempotent =>
-                    {
-                        self.retry.delay(next, &mut rng).map(|d| (d, false))
-                    }
-                    _ => None,
-                };
-                match wait {
-                    Some((duration, retry_after)) => {
-                        tracing::info!(
-                            retry = next,
-                            wait_ms = duration.as_millis() as u64,
-                            "retrying"
-                        );
-                        retries = next;
-                        self.wait(Wait {
-                            operation: call.spec.id.to_string(),
-                            duration,
-                            reason: WaitReason::Retry {
-                                attempt: next,
-                                of: self.retry.count(),
-                                status: result.as_ref().ok().map(|r| r.status),
-                                retry_after,
-                            },
-                        })
-                        .await;
-                    }
-                    None => return result.map_err(|(e, _)| e),
+                )
+            } else {
+                tracing::Span::none()
+            };
+            let started = std::time::Instant::now();
+            let secret = token.as_ref().map(|(t, _)| t);
+            let result = if attempt.is_disabled() {
+                self.send_once(call, secret).await
+            } else {
+                self.send_once(call, secret)
+                    .instrument(attempt.clone())
+                    .await
+            };
+            // An OAuth token the service no longer takes is refreshed once (by one caller
+            // however many saw the 401) and the request sent again.
+            if let (Ok(r), Some((_, generation)), Credential::OAuth2(source)) =
+                (&result, &token, &self.connection.credential)
+            {
+                if r.status == 401 && !refreshed_after_401 {
+                    refreshed_after_401 = true;
+                    source.refresh_after_unauthorized(*generation).await?;
+                    continue;
                 }
             }
-        };
-        if span.is_disabled() {
-            attempts.await
-        } else {
-            attempts.instrument(span).await
+            let ms = started.elapsed().as_millis() as u64;
+            // Recording into a span nobody wants still formats for `log`: skipped.
+            if !attempt.is_disabled() {
+                attempt.record("duration_ms", ms);
+                if let Ok(r) = &result {
+                    attempt.record("status", r.status);
+                }
+            }
+            match &result {
+                Ok(r) => {
+                    tracing::debug!(parent: &attempt, status = r.status, duration_ms = ms, "answered");
+                }
+                Err((e, _)) => {
+                    tracing::debug!(parent: &attempt, duration_ms = ms, error = %e, "failed");
+                }
+            }
+            let next = retries + 1;
+            // (the wait, whether the service's Retry-After chose it)
+            let wait = match &result {
+                _ if next > self.retry.count() => None,
+                Ok(r) if retryable_status(r.status) => {
+                    match crate::http::retry::retry_after(r, std::time::SystemTime::now()) {
+                        Some(asked) if asked > self.max_retry_after => {
+                            return Err(Error::Limit {
+                                operation: call.spec.id.to_string(),
+                                message: format!(
+                                    "HTTP {} from {}, which asks to retry after {} s (Retry-After): longer than the longest wait honoured, {} s; not retried (raise it with Client::with_max_retry_after, or --max-retry-after)",
+                                    r.status,
+                                    r.host,
+                                    asked.as_secs(),
+                                    self.max_retry_after.as_secs()
+                                ),
+                            });
+                        }
+                        Some(asked) => Some((asked, true)),
+                        None => self.retry.delay(next, &mut rng).map(|d| (d, false)),
+                    }
+                }
+                Err((Error::Transport { .. } | Error::Timeout { .. }, connect))
+                    if *connect || idempotent =>
+                {
+                    self.retry.delay(next, &mut rng).map(|d| (d, false))
+                }
+                _ => None,
+            };
+            match wait {
+                Some((duration, retry_after)) => {
+                    tracing::info!(
+                        retry = next,
+                        wait_ms = duration.as_millis() as u64,
+                        "retrying"
+                    );
+                    retries = next;
+                    self.wait(Wait {
+                        operation: call.spec.id.to_string(),
+                        duration,
+                        reason: WaitReason::Retry {
+                            attempt: next,
+                            of: self.retry.count(),
+                            status: result.as_ref().ok().map(|r| r.status),
+                            retry_after,
+                        },
+                    })
+                    .await;
+                }
+                None => return result.map_err(|(e, _)| e),
+            }
         }
     }
 }

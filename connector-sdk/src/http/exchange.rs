@@ -47,7 +47,7 @@ impl Client {
             }
             let mut req = self.authorized(method, url, token);
             for (k, v) in &call.headers {
-                req = req.header(k.as_str(), v.as_str());
+                req = req.header(&**k, v.as_str());
             }
             if !hop.body {
                 return req;
@@ -125,22 +125,22 @@ impl Client {
         let mut origin: Option<url::Origin> = None;
         let mut redirects = 0;
         loop {
-            let response = self
-                .transmit(
-                    operation,
-                    host_of(&url),
-                    build(method.clone(), url.clone(), hop),
-                )
+            // The URL goes to the request; a redirect gives it back (most requests have none,
+            // and need no copy of it).
+            let host = host_of(&url);
+            let (response, sent) = self
+                .transmit(operation, host, build(method.clone(), url, hop))
                 .await?;
-            let location = match response.status {
-                301 | 302 | 303 | 307 | 308 if self.max_redirects > 0 => {
+            let location = match (&sent, response.status) {
+                (Some(_), 301 | 302 | 303 | 307 | 308) => {
                     response.header("location").map(str::to_string)
                 }
                 _ => None,
             };
-            let Some(location) = location else {
+            let (Some(location), Some(sent)) = (location, sent) else {
                 return Ok(response);
             };
+            url = sent;
             let refuse = |target: &str, reason: String| {
                 (
                     Error::Redirect {
@@ -227,7 +227,7 @@ impl Client {
             }
             let mut req = self.authorized(method, url, secret);
             for (k, v) in &headers {
-                req = req.header(k.as_str(), v.as_str());
+                req = req.header(&**k, v.as_str());
             }
             req
         };
@@ -301,13 +301,14 @@ impl Client {
         }
     }
 
-    /// Sends one request and reads its response, at most [`Client::max_body_bytes`] of body.
+    /// Sends one request and reads its response, at most [`Client::max_body_bytes`] of body;
+    /// with the URL it was sent to when the response is a redirect to follow.
     async fn transmit(
         &self,
         operation: &Name,
         host: String,
         req: reqwest::RequestBuilder,
-    ) -> Result<Response, (Error, bool)> {
+    ) -> Result<(Response, Option<reqwest::Url>), (Error, bool)> {
         let transport = |e: reqwest::Error| {
             let connect = e.is_connect();
             let error = if e.is_timeout() {
@@ -342,6 +343,8 @@ impl Client {
         if let Some(length) = resp.content_length().filter(|l| *l > limit) {
             return Err(too_large(format!("says it is {length} bytes")));
         }
+        let sent = (self.max_redirects > 0 && matches!(status, 301 | 302 | 303 | 307 | 308))
+            .then(|| resp.url().clone());
         let headers = std::mem::take(resp.headers_mut());
         let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0) as usize);
         while let Some(chunk) = resp.chunk().await.map_err(transport)? {
@@ -350,13 +353,14 @@ impl Client {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Response {
+        let response = Response {
             operation: operation.clone(),
             host,
             status,
             headers,
             body,
-        })
+        };
+        Ok((response, sent))
     }
 
     /// The final response of an exchange, shaped by the connector's response policies.

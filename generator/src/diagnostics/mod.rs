@@ -68,7 +68,7 @@ pub struct Diagnostic {
     /// The JSON pointer of the element concerned, when known.
     pub pointer: Option<String>,
     /// What to do about it.
-    pub help: Option<String>,
+    pub help: Option<std::borrow::Cow<'static, str>>,
     /// Other places involved.
     pub related: Vec<Related>,
     /// The edits that would mend it, when the rule knows them.
@@ -106,7 +106,7 @@ impl Diagnostic {
     }
 
     /// Adds what to do about it.
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<std::borrow::Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }

@@ -321,6 +321,9 @@ impl<'a> Parser<'a> {
             }
         }
         self.depth -= 1;
+        // The tree lives as long as the file is checked: no room left over in its lists (an
+        // object of five members would keep eight places).
+        members.shrink_to_fit();
         Ok(Node::new(
             Span::new(start, self.pos),
             Value::Object(members),
@@ -421,6 +424,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.depth -= 1;
+        items.shrink_to_fit();
         Ok(Node::new(Span::new(start, self.pos), Value::Array(items)))
     }
 

@@ -244,5 +244,14 @@ pub fn lower(
                 .map(|s| s.to_string_lossy().into_owned())
         })
         .unwrap_or_else(|| "connector".into());
+    // The model lives as long as the findings made of it: the room the lists grew into is
+    // given back (up to half of each, for a definition of many operations).
+    connector.operations.shrink_to_fit();
+    for op in &mut connector.operations {
+        // One parameter or response takes a list of four places.
+        op.parameters.shrink_to_fit();
+        op.responses.shrink_to_fit();
+    }
+    connector.types.shrink_to_fit();
     Some(connector)
 }

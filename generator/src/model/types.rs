@@ -228,6 +228,12 @@ impl TypeSpace {
         id
     }
 
+    /// Gives back the room the list of schemas grew into.
+    pub fn shrink_to_fit(&mut self) {
+        self.schemas.shrink_to_fit();
+        self.named.shrink_to_fit();
+    }
+
     /// Reserves an id to fill later (for `$ref` targets not yet lowered).
     pub fn reserve(&mut self) -> SchemaId {
         self.resolved = Default::default();

@@ -302,13 +302,13 @@ pub fn build(
                 } else {
                     PathEncoding::Double
                 };
-                call.path(&p.name, &value, enc);
+                call.path(p.name.clone(), &value, enc);
             }
             ParameterLocation::Query => {
-                call.query(&p.name, &value, array_format(p));
+                call.query(p.name.clone(), &value, array_format(p));
             }
             ParameterLocation::Header => {
-                call.header(&p.name, &value);
+                call.header(p.name.clone(), &value);
             }
             ParameterLocation::FormData
                 if c.types.get(c.types.resolve(p.schema)).types == [SchemaType::File] =>

@@ -34,7 +34,7 @@ pub struct Baseline {
 
 fn entry(f: &Finding) -> Entry {
     Entry {
-        code: f.code.clone(),
+        code: f.code.to_string(),
         file: f.file.replace('\\', "/"),
         pointer: f.pointer.clone().unwrap_or_default(),
         message: f.message.clone(),
@@ -116,7 +116,7 @@ impl Baseline {
         let before = findings.len();
         findings.retain(|f| {
             let key = (
-                f.code.clone(),
+                f.code.to_string(),
                 f.file.replace('\\', "/"),
                 f.pointer.clone().unwrap_or_default(),
             );

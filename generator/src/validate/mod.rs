@@ -419,8 +419,35 @@ pub fn validate(loaded: &Loaded, profile: Profile) -> Vec<Diagnostic> {
     }
     // An element shared through `$ref` (a parameter, a schema) is checked once for every
     // operation that uses it: report each finding once.
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|d| seen.insert((d.code, d.file, d.span, d.message.clone())));
     crate::diagnostics::sort_diagnostics(&mut out);
+    dedup_sorted(&mut out);
     out
+}
+
+/// Drops every diagnostic that repeats an earlier one (same code, file, span and message) from
+/// a list sorted by [`crate::diagnostics::sort_diagnostics`]. The sort is stable and repeats
+/// share its key (file, start, code), so they stand in one run after the first: each run is
+/// compared within itself, by reference (no copy of a message, and no set of the whole list).
+fn dedup_sorted(out: &mut Vec<Diagnostic>) {
+    let key = |d: &Diagnostic| (d.file, d.span.map(|s| s.start), d.code);
+    let mut keep = vec![true; out.len()];
+    let mut seen: std::collections::HashSet<(Option<Span>, &str)> = Default::default();
+    for (i, d) in out.iter().enumerate() {
+        let new_run = i == 0 || key(d) != key(&out[i - 1]);
+        if new_run {
+            // A large set is dropped rather than cleared: clearing costs its capacity, and
+            // most runs after a long one are of one diagnostic.
+            if seen.capacity() > 64 {
+                seen = Default::default();
+            } else {
+                seen.clear();
+            }
+        }
+        keep[i] = seen.insert((d.span, d.message.as_str()));
+    }
+    let mut i = 0;
+    out.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
 }

@@ -7,17 +7,18 @@ use crate::load::source::Sources;
 use crate::text::{printable, printable_line};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// A diagnostic with its location resolved to file, line and column (what every format prints).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// Rule code.
-    pub code: String,
+    pub code: Cow<'static, str>,
     /// Rule name.
-    pub name: String,
+    pub name: Cow<'static, str>,
     /// `error`, `warning` or `info`.
-    pub severity: String,
+    pub severity: Cow<'static, str>,
     /// What is wrong.
     pub message: String,
     /// The file, as given on the command line (joined with the path inside it).
@@ -36,7 +37,7 @@ pub struct Finding {
     pub pointer: Option<String>,
     /// What to do.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
+    pub help: Option<Cow<'static, str>>,
     /// The fix offered for it, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<FixNote>,
@@ -49,7 +50,7 @@ pub struct Finding {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FixNote {
     /// `safe` (applied by `--fix`) or `unsafe` (only with `--unsafe-fixes`).
-    pub safety: String,
+    pub safety: Cow<'static, str>,
     /// What it does.
     pub title: String,
 }
@@ -58,11 +59,13 @@ impl Finding {
     /// Resolves a diagnostic against its sources. `fallback_file` names the input when the
     /// diagnostic has no file.
     pub fn from_diagnostic(
-        d: &Diagnostic,
+        d: Diagnostic,
         sources: &Sources,
         fallback_file: &str,
         render_color: Option<bool>,
     ) -> Finding {
+        // Rendered while the diagnostic is whole; its texts are then moved, not copied.
+        let rendered = render_color.map(|color| render::human(&d, sources, color));
         let (file, line, column, end_line, end_column) = match d.file {
             Some(f) => {
                 let src = sources.get(f);
@@ -83,28 +86,28 @@ impl Finding {
             None => (fallback_file.to_string(), 0, 0, 0, 0),
         };
         Finding {
-            code: d.code.to_string(),
-            name: d.name.to_string(),
-            severity: d.severity.as_str().to_string(),
-            message: d.message.clone(),
+            code: Cow::Borrowed(d.code),
+            name: Cow::Borrowed(d.name),
+            severity: Cow::Borrowed(d.severity.as_str()),
+            message: d.message,
             file,
             line,
             column,
             end_line,
             end_column,
-            pointer: d.pointer.clone(),
-            help: d.help.clone(),
-            fix: d.fix.as_ref().map(|f| FixNote {
-                safety: f.safety.as_str().to_string(),
-                title: f.title.clone(),
+            pointer: d.pointer,
+            help: d.help,
+            fix: d.fix.map(|f| FixNote {
+                safety: Cow::Borrowed(f.safety.as_str()),
+                title: f.title,
             }),
-            rendered: render_color.map(|color| render::human(d, sources, color)),
+            rendered,
         }
     }
 
     /// The severity as an enum.
     pub fn level(&self) -> Severity {
-        match self.severity.as_str() {
+        match &*self.severity {
             "error" => Severity::Error,
             "warning" => Severity::Warning,
             _ => Severity::Info,
@@ -146,7 +149,7 @@ impl Summary {
                 Severity::Warning => self.warnings += 1,
                 Severity::Info => self.infos += 1,
             }
-            match f.fix.as_ref().map(|n| n.safety.as_str()) {
+            match f.fix.as_ref().map(|n| &*n.safety) {
                 Some("safe") => self.fixable += 1,
                 Some(_) => self.unsafe_fixable += 1,
                 None => {}

@@ -4,6 +4,7 @@
 //! and writing `setproperty` values.
 
 use crate::auth::connection::Connection;
+use crate::http::call::Name;
 use serde_json::{Map, Value};
 
 /// Why an expression or a property path cannot be used.
@@ -35,8 +36,8 @@ pub enum ExpressionError {
 /// What expressions can read.
 pub(super) struct Scope<'a> {
     pub(super) connection: &'a Connection,
-    pub(super) query: &'a [(String, String)],
-    pub(super) headers: &'a [(String, String)],
+    pub(super) query: &'a [(Name, String)],
+    pub(super) headers: &'a [(Name, String)],
     pub(super) body: Option<&'a Value>,
     pub(super) method: &'a str,
 }
@@ -200,7 +201,7 @@ pub(super) fn parse_path(s: &str) -> (Vec<Key>, usize) {
 }
 
 pub(super) fn lookup<'v>(
-    pairs: &'v [(String, String)],
+    pairs: &'v [(Name, String)],
     name: &str,
     ignore_case: bool,
 ) -> Option<&'v str> {

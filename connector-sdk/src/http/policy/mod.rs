@@ -17,7 +17,7 @@ pub use expressions::ExpressionError;
 pub use polling::PollingTemplate;
 
 use crate::auth::connection::Connection;
-use crate::http::call::{encode_component, Body, Call, PathEncoding};
+use crate::http::call::{encode_component, Body, Call, Name, PathEncoding};
 use crate::http::response::Response;
 use crate::Error;
 use expressions::{as_text, property_value, render, set_property, Scope};
@@ -170,7 +170,7 @@ impl Policies {
         &self,
         operation: &str,
         connection: &Connection,
-    ) -> Result<Vec<(String, String)>, Error> {
+    ) -> Result<Vec<(Name, String)>, Error> {
         let call = Call::new(crate::OperationSpec::owned(operation, "GET", ""));
         Ok(self.apply(call, connection, true, true)?.headers)
     }
@@ -552,7 +552,7 @@ fn instance(item: &Value) -> Result<Instance, TemplateError> {
 
 /// Sets a name/value pair in a header or query list by `exists`.
 fn set_pair(
-    pairs: &mut Vec<(String, String)>,
+    pairs: &mut Vec<(Name, String)>,
     name: &str,
     value: String,
     exists: Exists,
@@ -570,9 +570,9 @@ fn set_pair(
         Exists::Skip if present => {}
         Exists::Override => {
             pairs.retain(|(k, _)| !same(k));
-            pairs.push((name.to_string(), value));
+            pairs.push((Name::Owned(name.to_string()), value));
         }
-        _ => pairs.push((name.to_string(), value)),
+        _ => pairs.push((Name::Owned(name.to_string()), value)),
     }
 }
 
@@ -629,8 +629,8 @@ mod tests {
         let conn = Connection::new("https://x.example")
             .with_parameter("host", "tenant.example")
             .with_parameter("key", "k1");
-        let query = vec![("type".to_string(), "ip".to_string())];
-        let headers = vec![("X-Id".to_string(), "7".to_string())];
+        let query = vec![(Name::Borrowed("type"), "ip".to_string())];
+        let headers = vec![(Name::Borrowed("X-Id"), "7".to_string())];
         let body = json!({"next": "n", "gifts": {"payments": {"amount": 3}}, "state": "open"});
         let scope = Scope {
             connection: &conn,
