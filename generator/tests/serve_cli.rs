@@ -688,6 +688,10 @@ impl Fleet {
         let started = Instant::now();
         let mut kills = 0;
         let mut round = 0usize;
+        // Every third round an instance is paused: the other one holding the most leases. One
+        // holding none (leases not yet spread, or all with the instance just killed) would
+        // lose nothing, so the pause waits for a round where it holds some.
+        let mut pause_due = false;
         while started.elapsed() < length {
             round += 1;
             self.all_running();
@@ -697,8 +701,8 @@ impl Fleet {
             kills += 1;
             std::thread::sleep(Duration::from_millis(300));
             self.children[victim] = self.spawn(victim);
-            if round % 3 == 1 {
-                // The other instance holding the most leases: it must lose them.
+            pause_due |= round % 3 == 1;
+            if pause_due {
                 let held = |c: &Child| {
                     psql(
                         &self.url,
@@ -710,10 +714,19 @@ impl Fleet {
                     .parse::<usize>()
                     .unwrap()
                 };
-                let paused = (0..self.children.len())
+                let (paused, leases) = (0..self.children.len())
                     .filter(|i| *i != victim)
-                    .max_by_key(|i| held(&self.children[*i]))
+                    .map(|i| (i, held(&self.children[i])))
+                    .max_by_key(|(_, n)| *n)
                     .unwrap();
+                if leases == 0 {
+                    for _ in 0..10 {
+                        tick();
+                        std::thread::sleep(Duration::from_millis(100));
+                    }
+                    continue;
+                }
+                pause_due = false;
                 signal(&self.children[paused], libc::SIGSTOP);
                 let until = Instant::now() + pause;
                 while Instant::now() < until {
