@@ -131,13 +131,11 @@ impl Client {
             let (response, sent) = self
                 .transmit(operation, host, build(method.clone(), url, hop))
                 .await?;
-            let location = match (&sent, response.status) {
-                (Some(_), 301 | 302 | 303 | 307 | 308) => {
-                    response.header("location").map(str::to_string)
-                }
-                _ => None,
+            // `transmit` gives the URL back only for a redirect to follow.
+            let Some(sent) = sent else {
+                return Ok(response);
             };
-            let (Some(location), Some(sent)) = (location, sent) else {
+            let Some(location) = response.header("location").map(str::to_string) else {
                 return Ok(response);
             };
             url = sent;
