@@ -141,7 +141,10 @@ impl Diagnostic {
 
 /// Orders diagnostics by file, then position, then code: stable output for people and snapshots.
 pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
-        (a.file, a.span.map(|s| s.start), a.code).cmp(&(b.file, b.span.map(|s| s.start), b.code))
-    });
+    diags.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+}
+
+/// What [`sort_diagnostics`] orders by: the file, the start of the span, the code.
+pub fn sort_key(d: &Diagnostic) -> (Option<FileId>, Option<u32>, &'static str) {
+    (d.file, d.span.map(|s| s.start), d.code)
 }

@@ -429,7 +429,7 @@ pub fn validate(loaded: &Loaded, profile: Profile) -> Vec<Diagnostic> {
 /// share its key (file, start, code), so they stand in one run after the first: each run is
 /// compared within itself, by reference (no copy of a message, and no set of the whole list).
 fn dedup_sorted(out: &mut Vec<Diagnostic>) {
-    let key = |d: &Diagnostic| (d.file, d.span.map(|s| s.start), d.code);
+    let key = crate::diagnostics::sort_key;
     let mut keep = vec![true; out.len()];
     let mut seen: std::collections::HashSet<(Option<Span>, &str)> = Default::default();
     for (i, d) in out.iter().enumerate() {
