@@ -113,10 +113,14 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     }
     let file = options.open(path).map_err(io)?;
     // What was opened is what counts.
-    if let Some(kind) = special_kind(&file.metadata().map_err(io)?) {
+    let opened = file.metadata().map_err(io)?;
+    if let Some(kind) = special_kind(&opened) {
         return Err(not_regular(kind));
     }
-    let mut bytes = Vec::new();
+    // Room for the size the file says it has, and one byte more to see that it ends there: a
+    // list grown while reading would keep up to twice the file's size.
+    let opened = opened.len().min(limit);
+    let mut bytes = Vec::with_capacity(usize::try_from(opened).unwrap_or(0).saturating_add(1));
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io)?;
