@@ -54,7 +54,12 @@ fn swagger2_connector_folder_is_fully_modelled() {
     let list = op(c, "ListProjects");
     assert_eq!(list.visibility, Some(Visibility::Important));
     assert_eq!(
-        list.pageable.as_ref().unwrap().next_link_name.as_deref(),
+        list.rare()
+            .pageable
+            .as_ref()
+            .unwrap()
+            .next_link_name
+            .as_deref(),
         Some("@odata.nextLink")
     );
     assert_eq!(param(list, "$top").visibility, Some(Visibility::Advanced));
@@ -98,7 +103,10 @@ fn swagger2_connector_folder_is_fully_modelled() {
         (header.location.clone(), header.visibility.clone()),
         (ParameterLocation::Header, Some(Visibility::Internal))
     );
-    assert_eq!(c.types.get(header.schema).default, Some(json!("generated")));
+    assert_eq!(
+        c.types.get(header.schema).rare().default,
+        Some(json!("generated"))
+    );
     let body = create.request_body.as_ref().unwrap();
     assert_eq!(body.parameter_name.as_deref(), Some("body"));
     assert_eq!(body.content[0].media_type, "application/json");
@@ -107,7 +115,7 @@ fn swagger2_connector_folder_is_fully_modelled() {
     assert_eq!(created.status, StatusKey::Code(201));
     assert_eq!(created.headers[0].name, "Location");
     assert_eq!(
-        create.api_annotation,
+        create.rare().api_annotation,
         Some(json!({"family": "CreateTask", "revision": 2}))
     );
 
@@ -123,7 +131,10 @@ fn swagger2_connector_folder_is_fully_modelled() {
     assert_eq!(c.types.get(file.schema).types, vec![SchemaType::File]);
     assert_eq!(upload.consumes, ["multipart/form-data"]);
     assert!(upload.request_body.is_none(), "formData stays parameters");
-    assert_eq!(upload.capabilities, Some(json!({"chunkTransfer": true})));
+    assert_eq!(
+        upload.rare().capabilities,
+        Some(json!({"chunkTransfer": true}))
+    );
 
     let export = op(c, "ExportProject");
     assert_eq!(export.kind, OperationKind::Action { long_running: true });
@@ -133,9 +144,9 @@ fn swagger2_connector_folder_is_fully_modelled() {
         .find(|r| r.status == StatusKey::Code(200))
         .unwrap();
     let schema = c.types.get(done.schema().unwrap());
-    assert_eq!(schema.dynamic[0].kind, DynamicKind::Schema);
+    assert_eq!(schema.rare().dynamic[0].kind, DynamicKind::Schema);
     assert_eq!(
-        schema.dynamic[0].parameters,
+        schema.rare().dynamic[0].parameters,
         vec![(
             "projectId".to_string(),
             DynamicArgument::Parameter("projectId".into())
@@ -156,7 +167,7 @@ fn swagger2_connector_folder_is_fully_modelled() {
         }
     );
     assert_eq!(
-        new_task.trigger_hint.as_deref(),
+        new_task.rare().trigger_hint.as_deref(),
         Some("Create a task to fire this trigger")
     );
     let list_dyn = &param(new_task, "projectId").dynamic[0];
@@ -172,7 +183,7 @@ fn swagger2_connector_folder_is_fully_modelled() {
         }
     );
     assert_eq!(
-        batch.trigger_metadata,
+        batch.rare().trigger_metadata,
         Some(json!({"kind": "query", "mode": "polling"}))
     );
 
@@ -218,15 +229,18 @@ fn swagger2_connector_folder_is_fully_modelled() {
     assert!(prop("due").nullable);
     assert_eq!(prop("due").format.as_deref(), Some("date-time"));
     assert_eq!(
-        prop("status").enum_values,
+        prop("status").rare().enum_values,
         vec![json!("open"), json!("done")]
     );
-    assert_eq!(prop("owner").dynamic[0].kind, DynamicKind::Properties);
+    assert_eq!(
+        prop("owner").rare().dynamic[0].kind,
+        DynamicKind::Properties
+    );
     assert!(matches!(
         prop("fields").additional,
         Some(Additional::Schema(_))
     ));
-    assert_eq!(prop("title").constraints.max_length, Some(200));
+    assert_eq!(prop("title").rare().constraints.max_length, Some(200));
 
     let md = &c.metadata;
     assert_eq!(md.connector_metadata.len(), 3);
@@ -538,7 +552,12 @@ fn openapi30_servers_callbacks_compositions_and_parameter_styles() {
         Some(Additional::Any)
     );
     assert_eq!(
-        list.pageable.as_ref().unwrap().next_link_name.as_deref(),
+        list.rare()
+            .pageable
+            .as_ref()
+            .unwrap()
+            .next_link_name
+            .as_deref(),
         Some("nextLink")
     );
 
@@ -554,8 +573,8 @@ fn openapi30_servers_callbacks_compositions_and_parameter_styles() {
             .unwrap()
             .schema,
     );
-    assert_eq!(filter.one_of.len(), 2);
-    let d = filter.discriminator.as_ref().unwrap();
+    assert_eq!(filter.rare().one_of.len(), 2);
+    let d = filter.rare().discriminator.as_ref().unwrap();
     assert_eq!((d.property.as_str(), d.mapping.len()), ("kind", 2));
     let upload = op(c, "upload");
     let media: Vec<_> = upload
@@ -628,7 +647,7 @@ fn openapi31_webhooks_type_arrays_and_ref_siblings() {
     };
     assert!(prop("note").nullable);
     assert_eq!(prop("note").types, vec![SchemaType::String]);
-    assert_eq!(prop("status").const_value, Some(json!("succeeded")));
+    assert_eq!(prop("status").rare().const_value, Some(json!("succeeded")));
     assert_eq!(
         prop("parent").description.as_deref(),
         Some("The payment this one refunds")

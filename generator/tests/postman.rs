@@ -145,13 +145,13 @@ fn urls_methods_variables_and_duplicates() {
     assert_eq!(id.location, ParameterLocation::Path);
     assert!(id.required);
     assert_eq!(id.description.as_deref(), Some("The order number."));
-    assert_eq!(schema(c, id.schema).example, Some(json!(1042)));
+    assert_eq!(schema(c, id.schema).rare().example, Some(json!(1042)));
     // `{{orderId}}` (undefined) and `v{{apiVersion}}` (defined) in the path: parameters, the
     // defined one with its value as the default. No `{{` is left in any path.
     let lines = op(c, "OrderLinesForVersion");
     assert_eq!(lines.path, "/orders/{orderId}/lines/v{apiVersion}");
     assert_eq!(
-        schema(c, param(lines, "apiVersion").schema).default,
+        schema(c, param(lines, "apiVersion").schema).rare().default,
         Some(json!("2024-01-01"))
     );
     assert!(c.operations.iter().all(|o| !o.path.contains("{{")));
@@ -163,10 +163,10 @@ fn urls_methods_variables_and_duplicates() {
     // Another host: the operation's own server; an undefined variable in a host: a server
     // variable.
     assert_eq!(
-        op(c, "UploadAnImage").servers[0].url,
+        op(c, "UploadAnImage").rare().servers[0].url,
         "https://upload.fabrikam.test"
     );
-    let tenant = &op(c, "TenantReport").servers[0];
+    let tenant = &op(c, "TenantReport").rare().servers[0];
     assert_eq!(tenant.url, "https://{tenant}.reports.fabrikam.test");
     assert_eq!(tenant.variables[0].name, "tenant");
     // Nothing lost silently: 15 requests = 12 operations + 1 merged + 2 skipped, each named.
@@ -267,7 +267,7 @@ fn bodies_are_inferred_and_saved_responses_become_typed_responses() {
             .unwrap(),
     );
     assert_eq!(
-        g.example,
+        g.rare().example,
         Some(json!({"query": "query { orders { id } }", "variables": {"first": 5}}))
     );
     // XML in and out, kept as text with its media type; Accept → produces.
@@ -309,7 +309,7 @@ fn auth_is_inherited_from_collection_to_folder_to_request() {
     // The collection's scheme applies to the whole connector.
     assert_eq!(c.security[0].schemes[0].0, "apiKey");
     let sec = |id: &str| -> Option<Vec<String>> {
-        op(c, id).security.as_ref().map(|reqs| {
+        op(c, id).rare().security.as_ref().map(|reqs| {
             reqs.iter()
                 .flat_map(|r| r.schemes.iter().map(|s| s.0.clone()))
                 .collect()
@@ -344,7 +344,7 @@ fn auth_is_inherited_from_collection_to_folder_to_request() {
         vec!["orders.read", "orders.write"]
     );
     assert_eq!(
-        op(c, "OAuth20").security.as_ref().unwrap()[0].schemes[0].1,
+        op(c, "OAuth20").rare().security.as_ref().unwrap()[0].schemes[0].1,
         vec!["orders.read", "orders.write"]
     );
     // OAuth 2.0 with only a token is a bearer token; digest is HTTP digest; a query key.
@@ -422,7 +422,7 @@ fn the_v2_0_and_v1_formats_are_read() {
     assert_eq!(forecast.path, "/v1/fields/{fieldId}/forecasts");
     assert_eq!(forecast.tags, vec!["Weather"]);
     assert_eq!(
-        schema(c, param(forecast, "fieldId").schema).example,
+        schema(c, param(forecast, "fieldId").schema).rare().example,
         Some(json!("F-7"))
     );
     assert_eq!(
@@ -437,7 +437,7 @@ fn the_v2_0_and_v1_formats_are_read() {
     // Nested v1 folders (folders_order) make a tag path.
     assert_eq!(op(c, "Alerts").tags, vec!["Weather / Alerts"]);
     // `currentHelper: basicAuth`; a urlencoded body; a raw JSON body.
-    assert!(op(c, "GetAToken").security.is_some());
+    assert!(op(c, "GetAToken").rare().security.is_some());
     assert_eq!(
         param(op(c, "GetAToken"), "grant_type").location,
         ParameterLocation::FormData

@@ -95,10 +95,15 @@ fn wait_listening(mock: &mut Mock) {
 /// value, else one of the right type and format.
 fn sample(types: &TypeSpace, id: SchemaId) -> Value {
     let s = types.get(types.resolve(id));
-    if let Some(v) = s.default.clone().or_else(|| s.enum_values.first().cloned()) {
+    if let Some(v) = s
+        .rare()
+        .default
+        .clone()
+        .or_else(|| s.rare().enum_values.first().cloned())
+    {
         return v;
     }
-    if let Some(v) = s.example.clone().filter(|v| !v.is_object()) {
+    if let Some(v) = s.rare().example.clone().filter(|v| !v.is_object()) {
         return v;
     }
     match s.types.first() {
@@ -189,7 +194,11 @@ fn call_runs_the_get_actions_of_real_definitions_against_prism_without_violation
             ];
             for p in op.parameters.iter().filter(|p| p.required) {
                 let internal_default = p.visibility == Some(Visibility::Internal)
-                    && c.types.get(c.types.resolve(p.schema)).default.is_some();
+                    && c.types
+                        .get(c.types.resolve(p.schema))
+                        .rare()
+                        .default
+                        .is_some();
                 if !internal_default {
                     let v = param_text(&sample(&c.types, p.schema));
                     args.push("--param".into());

@@ -107,7 +107,7 @@ fn every_postman_request_is_an_operation_or_a_diagnostic_and_converts_to_valid_d
         let urls = c
             .servers
             .iter()
-            .chain(c.operations.iter().flat_map(|o| o.servers.iter()))
+            .chain(c.operations.iter().flat_map(|o| o.rare().servers.iter()))
             .map(|s| s.url.as_str())
             .chain(c.operations.iter().map(|o| o.path.as_str()));
         for u in urls.filter(|u| u.contains("{{") || u.contains("}}")) {

@@ -128,12 +128,13 @@ fn operation_parts(
         if p.location == ParameterLocation::Body && !sends_body {
             continue;
         }
-        let default = c
-            .types
-            .get(p.schema)
-            .default
-            .clone()
-            .or_else(|| c.types.get(c.types.resolve(p.schema)).default.clone());
+        let default = c.types.get(p.schema).rare().default.clone().or_else(|| {
+            c.types
+                .get(c.types.resolve(p.schema))
+                .rare()
+                .default
+                .clone()
+        });
         let internal = p.visibility == Some(Visibility::Internal);
         let is_callback = style == Style::Trigger
             && notify
@@ -577,7 +578,7 @@ fn action(
     };
     // A pageable action also streams the items of every page.
     let items = op
-        .pageable
+        .rare().pageable
         .as_ref()
         .and_then(|p| p.next_link_name.clone().map(|n| (n, p.item_name.clone())))
         .map(|(next_link, item_name)| {

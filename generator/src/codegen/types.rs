@@ -128,15 +128,16 @@ impl<'a> ModelsGen<'a> {
 
     fn shape(&self, id: SchemaId) -> Shape {
         let s = self.types.get(id);
-        if !s.dynamic.is_empty() && s.properties.is_empty() {
+        if !s.rare().dynamic.is_empty() && s.properties.is_empty() {
             return Shape::Inline;
         }
-        let string_enum = !s.enum_values.is_empty()
-            && s.enum_values.iter().all(|v| v.is_string())
+        let string_enum = !s.rare().enum_values.is_empty()
+            && s.rare().enum_values.iter().all(|v| v.is_string())
             && (s.types.is_empty() || s.types == [SchemaType::String]);
         if string_enum {
             return Shape::Enum(
-                s.enum_values
+                s.rare()
+                    .enum_values
                     .iter()
                     .filter_map(|v| v.as_str().map(str::to_string))
                     .collect(),
@@ -149,9 +150,10 @@ impl<'a> ModelsGen<'a> {
             return Shape::Struct;
         }
         let variants: Vec<SchemaId> = s
+            .rare()
             .one_of
             .iter()
-            .chain(&s.any_of)
+            .chain(&s.rare().any_of)
             .copied()
             .filter(|&v| !self.is_null(v))
             .collect();
@@ -167,7 +169,7 @@ impl<'a> ModelsGen<'a> {
             if let Some(values) = strings {
                 return Shape::Enum(values);
             }
-            if let Some((tag, tagged)) = self.tagging(&variants, s.discriminator.as_ref()) {
+            if let Some((tag, tagged)) = self.tagging(&variants, s.rare().discriminator.as_ref()) {
                 return Shape::Tagged(tag, tagged);
             }
             return Shape::OneOf(variants);
@@ -180,7 +182,7 @@ impl<'a> ModelsGen<'a> {
     /// of its subtypes (and of itself, when it gives its own `x-ms-discriminator-value`), when
     /// the union is sound (see [`ModelsGen::tagging`]).
     fn inheritance(&self, id: SchemaId, s: &Schema) -> Option<(String, Vec<(String, SchemaId)>)> {
-        let d = s.discriminator.as_ref()?;
+        let d = s.rare().discriminator.as_ref()?;
         let subtypes = self.subtypes.get(&id)?;
         let own = discriminator_value(s).is_some().then_some(id);
         let members: Vec<SchemaId> = own.into_iter().chain(subtypes.iter().copied()).collect();
@@ -208,8 +210,11 @@ impl<'a> ModelsGen<'a> {
                     vs.additional,
                     Some(Additional::Schema(_)) | Some(Additional::Any)
                 );
-                (!props.is_empty() && !extra && vs.one_of.is_empty() && vs.any_of.is_empty())
-                    .then_some((r, props))
+                (!props.is_empty()
+                    && !extra
+                    && vs.rare().one_of.is_empty()
+                    && vs.rare().any_of.is_empty())
+                .then_some((r, props))
             })
             .collect::<Option<_>>()?;
         let single = |pid: SchemaId| -> Option<String> {
@@ -299,7 +304,7 @@ impl<'a> ModelsGen<'a> {
 
     fn inline(&mut self, id: SchemaId, s: &Schema, hint: &str) -> TokenStream {
         let value = quote! { ::connector_sdk::serde_json::Value };
-        if !s.dynamic.is_empty() || s.types.len() > 1 {
+        if !s.rare().dynamic.is_empty() || s.types.len() > 1 {
             return value;
         }
         match s.types.first() {
@@ -338,9 +343,10 @@ impl<'a> ModelsGen<'a> {
                 _ => {
                     // A single `oneOf` variant, or an `allOf` of one part: that type.
                     let only = s
+                        .rare()
                         .one_of
                         .iter()
-                        .chain(&s.any_of)
+                        .chain(&s.rare().any_of)
                         .chain(&s.all_of)
                         .copied()
                         .find(|&v| !self.is_null(v));
@@ -388,14 +394,17 @@ impl<'a> ModelsGen<'a> {
     fn unwrap_alias(&self, mut id: SchemaId) -> SchemaId {
         for _ in 0..32 {
             let s = self.types.get(id);
-            if !s.properties.is_empty() || s.additional.is_some() || !s.enum_values.is_empty() {
+            if !s.properties.is_empty()
+                || s.additional.is_some()
+                || !s.rare().enum_values.is_empty()
+            {
                 break;
             }
             let parts: Vec<SchemaId> = s
                 .all_of
                 .iter()
-                .chain(&s.one_of)
-                .chain(&s.any_of)
+                .chain(&s.rare().one_of)
+                .chain(&s.rare().any_of)
                 .copied()
                 .filter(|&v| !self.is_null(v))
                 .collect();
@@ -449,7 +458,7 @@ impl<'a> ModelsGen<'a> {
                 combine([
                     ps.summary.as_deref().or(resolved.summary.as_deref()),
                     ps.description.as_deref().or(resolved.description.as_deref()),
-                    (!ps.dynamic.is_empty() || !resolved.dynamic.is_empty())
+                    (!ps.rare().dynamic.is_empty() || !resolved.rare().dynamic.is_empty())
                         .then_some("The shape of this value is given at run time by another operation (x-ms-dynamic-schema)."),
                 ]),
                 || format!("The {} property.", code(&pname)),
@@ -508,9 +517,10 @@ impl<'a> ModelsGen<'a> {
                 let (mut variants, mut to_str, mut from_str) = (Vec::new(), Vec::new(), Vec::new());
                 // A `oneOf` of constants keeps each constant's description.
                 let described: HashMap<String, String> = s
+                    .rare()
                     .one_of
                     .iter()
-                    .chain(&s.any_of)
+                    .chain(&s.rare().any_of)
                     .filter_map(|&v| {
                         let vs = self.types.get(self.types.resolve(v));
                         match string_values(vs)?.as_slice() {
@@ -682,7 +692,10 @@ fn subtypes(types: &TypeSpace) -> HashMap<SchemaId, Vec<SchemaId>> {
     let mut out = HashMap::new();
     for &base in direct.keys() {
         let b = types.get(base);
-        if b.discriminator.is_none() || !b.one_of.is_empty() || !b.any_of.is_empty() {
+        if b.rare().discriminator.is_none()
+            || !b.rare().one_of.is_empty()
+            || !b.rare().any_of.is_empty()
+        {
             continue;
         }
         let mut seen = HashSet::from([base]);
@@ -712,7 +725,7 @@ fn schema_doc(s: &Schema, fallback: impl FnOnce() -> String) -> TokenStream {
 
 /// A schema's own `x-ms-discriminator-value`.
 fn discriminator_value(s: &Schema) -> Option<String> {
-    s.discriminator_value.clone()
+    s.rare().discriminator_value.clone()
 }
 
 /// The values of a string enum (or a string `const`), if the schema is one.
@@ -720,13 +733,14 @@ fn string_values(s: &Schema) -> Option<Vec<String>> {
     if !(s.types.is_empty() || s.types == [SchemaType::String]) {
         return None;
     }
-    if let Some(serde_json::Value::String(c)) = &s.const_value {
+    if let Some(serde_json::Value::String(c)) = &s.rare().const_value {
         return Some(vec![c.clone()]);
     }
-    if s.enum_values.is_empty() {
+    if s.rare().enum_values.is_empty() {
         return None;
     }
-    s.enum_values
+    s.rare()
+        .enum_values
         .iter()
         .map(|v| v.as_str().map(str::to_string))
         .collect()

@@ -439,12 +439,12 @@ impl Writer<'_> {
         if op.deprecated {
             m.insert("deprecated".into(), true.into());
         }
-        if let Some(sec) = &op.security {
+        if let Some(sec) = &op.rare().security {
             m.insert("security".into(), security(sec));
         }
-        if !op.servers.is_empty() {
+        if !op.rare().servers.is_empty() {
             if swagger {
-                let url = op.servers[0].url_with_defaults();
+                let url = op.rare().servers[0].url_with_defaults();
                 let own = self
                     .own_bases
                     .iter()
@@ -457,7 +457,12 @@ impl Writer<'_> {
             } else {
                 m.insert(
                     "servers".into(),
-                    op.servers.iter().map(server3).collect::<Vec<_>>().into(),
+                    op.rare()
+                        .servers
+                        .iter()
+                        .map(server3)
+                        .collect::<Vec<_>>()
+                        .into(),
                 );
             }
         }
@@ -489,22 +494,22 @@ impl Writer<'_> {
                 }
             }
         }
-        if let Some(p) = &op.pageable {
+        if let Some(p) = &op.rare().pageable {
             m.insert(
                 "x-ms-pageable".into(),
                 json!({ "nextLinkName": p.next_link_name, "itemName": p.item_name.clone().unwrap_or_else(|| "value".into()) }),
             );
         }
         for (k, v) in [
-            ("x-ms-trigger-metadata", &op.trigger_metadata),
-            ("x-ms-capabilities", &op.capabilities),
-            ("x-ms-api-annotation", &op.api_annotation),
+            ("x-ms-trigger-metadata", &op.rare().trigger_metadata),
+            ("x-ms-capabilities", &op.rare().capabilities),
+            ("x-ms-api-annotation", &op.rare().api_annotation),
         ] {
             if let Some(v) = v {
                 m.insert(k.into(), v.clone());
             }
         }
-        if let Some(h) = &op.trigger_hint {
+        if let Some(h) = &op.rare().trigger_hint {
             m.insert("x-ms-trigger-hint".into(), h.clone().into());
         }
         extensions(&mut m, &op.extensions);

@@ -229,7 +229,7 @@ impl<'a> SchemaWriter<'a> {
             let v: Vec<Value> = s.all_of.iter().map(|id| self.schema(*id)).collect();
             m.insert("allOf".into(), v.into());
         }
-        for (key, list) in [("oneOf", &s.one_of), ("anyOf", &s.any_of)] {
+        for (key, list) in [("oneOf", &s.rare().one_of), ("anyOf", &s.rare().any_of)] {
             if list.is_empty() {
                 continue;
             }
@@ -244,7 +244,7 @@ impl<'a> SchemaWriter<'a> {
                 m.insert(key.into(), v.into());
             }
         }
-        if let Some(not) = s.not {
+        if let Some(not) = s.rare().not {
             if swagger {
                 self.notes
                     .push("`not` is not part of Swagger 2.0: left out".into());
@@ -253,18 +253,18 @@ impl<'a> SchemaWriter<'a> {
                 m.insert("not".into(), v);
             }
         }
-        if !s.enum_values.is_empty() {
-            m.insert("enum".into(), s.enum_values.clone().into());
-        } else if let Some(c) = &s.const_value {
+        if !s.rare().enum_values.is_empty() {
+            m.insert("enum".into(), s.rare().enum_values.clone().into());
+        } else if let Some(c) = &s.rare().const_value {
             m.insert("enum".into(), vec![c.clone()].into());
         }
-        if let Some(d) = &s.default {
+        if let Some(d) = &s.rare().default {
             m.insert("default".into(), d.clone());
         }
-        if let Some(e) = &s.example {
+        if let Some(e) = &s.rare().example {
             m.insert("example".into(), e.clone());
         }
-        if let Some(d) = &s.discriminator {
+        if let Some(d) = &s.rare().discriminator {
             if swagger {
                 m.insert("discriminator".into(), d.property.clone().into());
             } else {
@@ -281,7 +281,7 @@ impl<'a> SchemaWriter<'a> {
                 m.insert("discriminator".into(), o.into());
             }
         }
-        let c = &s.constraints;
+        let c = &s.rare().constraints;
         for (k, v) in [("minimum", c.minimum), ("maximum", c.maximum)] {
             if let Some(v) = v.and_then(serde_json::Number::from_f64) {
                 m.insert(k.into(), v.into());
@@ -305,9 +305,9 @@ impl<'a> SchemaWriter<'a> {
             s.summary.as_deref(),
             s.visibility.as_ref(),
             s.notification_url,
-            &s.dynamic,
+            &s.rare().dynamic,
         );
-        for e in s.extensions.iter() {
+        for e in s.rare().extensions.iter() {
             m.insert(e.key.clone(), e.value.clone());
         }
         Value::Object(m)
@@ -345,15 +345,18 @@ impl<'a> SchemaWriter<'a> {
             };
             m.insert("items".into(), items);
         }
-        for (k, v) in [("default", &s.default), ("x-example", &s.example)] {
+        for (k, v) in [
+            ("default", &s.rare().default),
+            ("x-example", &s.rare().example),
+        ] {
             if let Some(v) = v {
                 m.insert(k.into(), v.clone());
             }
         }
-        if !s.enum_values.is_empty() {
-            m.insert("enum".into(), s.enum_values.clone().into());
+        if !s.rare().enum_values.is_empty() {
+            m.insert("enum".into(), s.rare().enum_values.clone().into());
         }
-        let c = &s.constraints;
+        let c = &s.rare().constraints;
         for (k, v) in [("minimum", c.minimum), ("maximum", c.maximum)] {
             if let Some(v) = v.and_then(serde_json::Number::from_f64) {
                 m.insert(k.into(), v.into());

@@ -151,17 +151,19 @@ impl Cx<'_> {
             self.out.push(f);
             return;
         }
-        if !o.enum_values.is_empty() && !n.enum_values.is_empty() {
+        if !o.rare().enum_values.is_empty() && !n.rare().enum_values.is_empty() {
             let removed: Vec<_> = o
+                .rare()
                 .enum_values
                 .iter()
-                .filter(|v| !n.enum_values.contains(v))
+                .filter(|v| !n.rare().enum_values.contains(v))
                 .cloned()
                 .collect();
             let added: Vec<_> = n
+                .rare()
                 .enum_values
                 .iter()
-                .filter(|v| !o.enum_values.contains(v))
+                .filter(|v| !o.rare().enum_values.contains(v))
                 .cloned()
                 .collect();
             if !removed.is_empty() {

@@ -67,7 +67,7 @@ pub fn base_label(s: &Schema) -> String {
         .unwrap_or_else(|| {
             if !s.properties.is_empty() || !s.all_of.is_empty() {
                 "object".into()
-            } else if !s.one_of.is_empty() || !s.any_of.is_empty() {
+            } else if !s.rare().one_of.is_empty() || !s.rare().any_of.is_empty() {
                 "one of several".into()
             } else {
                 "any".into()
@@ -133,10 +133,11 @@ impl<'a> Types<'a> {
             .or(s.description.as_deref())
             .map(|d| crate::text::printable(d.trim()).into_owned())
             .unwrap_or_default();
-        if s.enum_values.is_empty() {
+        if s.rare().enum_values.is_empty() {
             return text;
         }
         let values: Vec<String> = s
+            .rare()
             .enum_values
             .iter()
             .take(10)
@@ -145,7 +146,7 @@ impl<'a> Types<'a> {
                 other => html::line(&other.to_string()),
             })
             .collect();
-        let more = if s.enum_values.len() > 10 {
+        let more = if s.rare().enum_values.len() > 10 {
             ", …"
         } else {
             ""

@@ -756,6 +756,7 @@ fn operation(o: &Operation, types: &Types<'_>, ids: &mut Unique) -> Op {
         }
     }
     let annotated_deprecated = o
+        .rare()
         .api_annotation
         .as_ref()
         .and_then(|a| a.get("status"))

@@ -313,7 +313,12 @@ impl<'a> Ctx<'a> {
                 };
                 queue.push_back((p.schema, sub));
             }
-            for &c in s.all_of.iter().chain(&s.one_of).chain(&s.any_of) {
+            for &c in s
+                .all_of
+                .iter()
+                .chain(&s.rare().one_of)
+                .chain(&s.rare().any_of)
+            {
                 queue.push_back((c, path.clone()));
             }
         }
@@ -544,16 +549,18 @@ impl<'a> Ctx<'a> {
             kind: OperationKind::Action {
                 long_running: false,
             },
-            pageable: self.pageable(file, op, ptr),
+            rare: Rare::of(OperationRare {
+                pageable: self.pageable(file, op, ptr),
+                trigger_hint: self.str_field(file, op, ptr, "x-ms-trigger-hint"),
+                trigger_metadata: op.get("x-ms-trigger-metadata").map(Node::to_json),
+                capabilities: op.get("x-ms-capabilities").map(Node::to_json),
+                api_annotation: op.get("x-ms-api-annotation").map(Node::to_json),
+                security: self.security(file, op, ptr),
+                servers: Vec::new(),
+            }),
             deprecated: self
                 .bool_field(file, op, ptr, "deprecated")
                 .unwrap_or(false),
-            trigger_hint: self.str_field(file, op, ptr, "x-ms-trigger-hint"),
-            trigger_metadata: op.get("x-ms-trigger-metadata").map(Node::to_json),
-            capabilities: op.get("x-ms-capabilities").map(Node::to_json),
-            api_annotation: op.get("x-ms-api-annotation").map(Node::to_json),
-            security: self.security(file, op, ptr),
-            servers: Vec::new(),
             extensions: self.extensions(file, op, ptr),
             origin: self.origin(file, ptr, op),
         }

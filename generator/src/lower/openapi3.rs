@@ -273,9 +273,12 @@ fn path_item<'a>(
             continue;
         }
         let mut op = ctx.operation_shell(file, opn, &optr, method, path);
-        op.servers = servers(ctx, file, opn, &optr);
-        if op.servers.is_empty() {
-            op.servers = servers(ctx, file, item, ptr);
+        let mut own = servers(ctx, file, opn, &optr);
+        if own.is_empty() {
+            own = servers(ctx, file, item, ptr);
+        }
+        if !own.is_empty() {
+            op.rare_mut().servers = own;
         }
         if let Origin::Callback(parent, name) = &origin {
             if op.id_generated {

@@ -110,11 +110,12 @@ impl<'a> Ctx<'a> {
             origin: self.origin(file, ptr, node),
             ..Schema::default()
         };
+        let mut rare = SchemaRare::default();
         if node.as_object().is_none() {
             if let Value::Bool(b) = node.value {
                 // JSON Schema `true` / `false` (OpenAPI 3.1).
                 if !b {
-                    s.not = Some(self.types.add(Schema::default()));
+                    rare.not = Some(self.types.add(Schema::default()));
                 }
             } else {
                 self.push(
@@ -126,6 +127,7 @@ impl<'a> Ctx<'a> {
                     .pointer(ptr.as_string()),
                 );
             }
+            s.set_rare(rare);
             return s;
         }
         s.description = self.str_field(file, node, ptr, "description");
@@ -137,9 +139,9 @@ impl<'a> Ctx<'a> {
                 node.get("x-ms-notification-url").map(|v| &v.value),
                 Some(Value::Bool(true))
             ) || node.get_str("x-ms-notification-url") == Some("true");
-            s.dynamic = self.dynamics(file, node, ptr);
-            s.extensions = self.extensions(file, node, ptr);
-            s.discriminator_value = s
+            rare.dynamic = self.dynamics(file, node, ptr);
+            rare.extensions = self.extensions(file, node, ptr);
+            rare.discriminator_value = rare
                 .extensions
                 .get("x-ms-discriminator-value")
                 .and_then(serde_json::Value::as_str)
@@ -162,6 +164,7 @@ impl<'a> Ctx<'a> {
             }
             // Swagger 2.0 and OpenAPI 3.0 ignore a `$ref`'s siblings; 3.1 allows a few. Keep the
             // annotations (description, x-ms-*) that were read above and nothing structural.
+            s.set_rare(rare);
             return s;
         }
         match node.get("type").map(|t| &t.value) {
@@ -277,8 +280,8 @@ impl<'a> Ctx<'a> {
                             .collect();
                         match target {
                             0 => s.all_of = ids,
-                            1 => s.one_of = ids,
-                            _ => s.any_of = ids,
+                            1 => rare.one_of = ids,
+                            _ => rare.any_of = ids,
                         }
                     }
                     None => self.wrong_type_schema(
@@ -291,20 +294,20 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some(not) = node.get("not") {
-            s.not = Some(self.schema(file, not, ptr.join("not")));
+            rare.not = Some(self.schema(file, not, ptr.join("not")));
         }
         if let Some(e) = node.get("enum") {
             match e.as_array() {
-                Some(items) => s.enum_values = items.iter().map(Node::to_json).collect(),
+                Some(items) => rare.enum_values = items.iter().map(Node::to_json).collect(),
                 None => {
                     self.wrong_type_schema(file, e, &ptr.join("enum"), "`enum` should be an array")
                 }
             }
         }
-        s.const_value = node.get("const").map(Node::to_json);
-        s.default = node.get("default").map(Node::to_json);
-        s.example = node.get("example").map(Node::to_json);
-        s.discriminator = match node.get("discriminator").map(|d| &d.value) {
+        rare.const_value = node.get("const").map(Node::to_json);
+        rare.default = node.get("default").map(Node::to_json);
+        rare.example = node.get("example").map(Node::to_json);
+        rare.discriminator = match node.get("discriminator").map(|d| &d.value) {
             Some(Value::String(p)) => Some(Discriminator {
                 property: p.clone(),
                 mapping: Vec::new(),
@@ -328,7 +331,7 @@ impl<'a> Ctx<'a> {
             }
             _ => None,
         };
-        s.constraints = Constraints {
+        rare.constraints = Constraints {
             minimum: node.get("minimum").and_then(Node::as_f64),
             maximum: node.get("maximum").and_then(Node::as_f64),
             min_length: node.get("minLength").and_then(Node::as_u64),
@@ -337,6 +340,7 @@ impl<'a> Ctx<'a> {
             max_items: node.get("maxItems").and_then(Node::as_u64),
             pattern: node.get_str("pattern").map(str::to_string),
         };
+        s.set_rare(rare);
         s
     }
 

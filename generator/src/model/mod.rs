@@ -10,11 +10,13 @@
 mod auth;
 mod operation;
 mod properties;
+mod rare;
 mod types;
 
 pub use auth::*;
 pub use operation::*;
 pub use properties::*;
+pub use rare::{Rare, Scarce};
 pub use types::*;
 
 use crate::location::{FileId, PointerBuf, Span};

@@ -36,7 +36,7 @@ pub fn merged_properties(types: &TypeSpace, s: &Schema) -> Vec<(String, SchemaId
 pub fn is_plain_string(types: &TypeSpace, id: SchemaId) -> bool {
     let s = types.get(types.resolve(id));
     s.types == [SchemaType::String]
-        && s.enum_values.is_empty()
+        && s.rare().enum_values.is_empty()
         && s.format
             .as_deref()
             .is_none_or(|f| !matches!(f, "date-time" | "date" | "uuid" | "byte" | "binary"))

@@ -5,7 +5,7 @@ use crate::model::*;
 /// The URL of an operation's own server (with its variables' defaults), when it has one that
 /// is complete (a server with a variable that has no value is left to the connection).
 pub fn operation_server(op: &Operation) -> Option<String> {
-    let s = op.servers.first()?;
+    let s = op.rare().servers.first()?;
     let complete = s
         .variables
         .iter()

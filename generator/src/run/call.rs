@@ -279,7 +279,12 @@ pub fn build(
     for p in &op.parameters {
         let value = match given.iter().find(|(k, _)| k == &p.name) {
             Some((_, v)) => Some(value_of(&c.types, p, v)),
-            None => c.types.get(c.types.resolve(p.schema)).default.clone(),
+            None => c
+                .types
+                .get(c.types.resolve(p.schema))
+                .rare()
+                .default
+                .clone(),
         };
         if p.location == ParameterLocation::Body {
             match &body {
@@ -400,7 +405,7 @@ pub fn client_for(
 
 /// How a pageable action's pages are followed, when it has a next link.
 pub fn paging_of(op: &Operation) -> Option<connector_sdk::Paging<Name>> {
-    op.pageable.as_ref().and_then(|p| {
+    op.rare().pageable.as_ref().and_then(|p| {
         p.next_link_name
             .as_deref()
             .map(|next| connector_sdk::Paging {

@@ -32,10 +32,12 @@ fn check(cx: &mut DiffCx<'_>) {
     for p in cx.pairs.clone().iter().copied() {
         let (o, n) = (
             p.old
+                .rare()
                 .pageable
                 .as_ref()
                 .and_then(|x| x.next_link_name.clone()),
             p.new
+                .rare()
                 .pageable
                 .as_ref()
                 .and_then(|x| x.next_link_name.clone()),

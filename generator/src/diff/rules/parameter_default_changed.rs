@@ -34,6 +34,7 @@ fn check(cx: &mut DiffCx<'_>) {
             side.connector
                 .types
                 .get(side.connector.types.resolve(pp.schema))
+                .rare()
                 .default
                 .clone()
         };

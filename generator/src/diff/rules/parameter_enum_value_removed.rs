@@ -34,13 +34,14 @@ fn check(cx: &mut DiffCx<'_>) {
             continue;
         }
         let (ot, nt) = (cx.old.schema(q.old.schema), cx.new.schema(q.new.schema));
-        if ot.enum_values.is_empty() || nt.enum_values.is_empty() {
+        if ot.rare().enum_values.is_empty() || nt.rare().enum_values.is_empty() {
             continue;
         }
         let gone: Vec<String> = ot
+            .rare()
             .enum_values
             .iter()
-            .filter(|v| !nt.enum_values.contains(v))
+            .filter(|v| !nt.rare().enum_values.contains(v))
             .map(|v| v.to_string())
             .collect();
         if gone.is_empty() {

@@ -37,6 +37,7 @@ fn check(cx: &mut DiffCx<'_>) {
                 .connector
                 .types
                 .get(cx.new.connector.types.resolve(q.schema))
+                .rare()
                 .default
                 .is_some();
             if !q.required || has_default {

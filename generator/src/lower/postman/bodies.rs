@@ -129,13 +129,16 @@ pub(super) fn finish(ctx: &mut Ctx<'_>, s: Slot) -> Operation {
         });
     }
     let text_schema = |ctx: &mut Ctx<'_>, examples: &[Json], origin: &Origin| {
-        ctx.types.add(Schema {
+        let mut schema = Schema {
             types: vec![SchemaType::String],
             format: examples.is_empty().then(|| "binary".to_string()),
-            example: examples.first().cloned(),
             origin: origin.clone(),
             ..Schema::default()
-        })
+        };
+        if let Some(first) = examples.first() {
+            schema.rare_mut().example = Some(first.clone());
+        }
+        ctx.types.add(schema)
     };
     if !bodies.is_empty() {
         let origin = body_origin.unwrap_or_else(|| op.origin.clone());

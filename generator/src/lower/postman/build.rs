@@ -389,14 +389,12 @@ fn new_slot(file: FileId, req: &Req<'_>, p: Parts, used_ids: &mut HashSet<String
         kind: OperationKind::Action {
             long_running: false,
         },
-        pageable: None,
         deprecated: false,
-        trigger_hint: None,
-        trigger_metadata: None,
-        capabilities: None,
-        api_annotation: None,
-        security,
-        servers,
+        rare: Rare::of(OperationRare {
+            security,
+            servers,
+            ..OperationRare::default()
+        }),
         extensions: Extensions::default(),
         origin: origin_of(&req.ptr, req.node),
     };

@@ -17,7 +17,7 @@ pub fn infer(types: &mut TypeSpace, examples: &[&Value], origin: &Origin) -> Sch
     if let Some(first) = examples.first() {
         if serde_json::to_string(first).is_ok_and(|s| s.len() <= MAX_EXAMPLE_BYTES) {
             let mut s = types.get(id).clone();
-            s.example = Some((*first).clone());
+            s.rare_mut().example = Some((*first).clone());
             types.fill(id, s);
         }
     }
@@ -213,7 +213,7 @@ mod tests {
             ts.get(prop("tags").items.unwrap()).types,
             vec![SchemaType::String]
         );
-        assert_eq!(s.example.as_ref(), Some(&a));
+        assert_eq!(s.rare().example.as_ref(), Some(&a));
     }
 
     #[test]

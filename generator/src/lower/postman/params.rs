@@ -169,7 +169,9 @@ pub(super) fn set_values(
     }
     let mut s = ctx.types.get(p.schema).clone();
     // A default from a variable is text; keep it only where the inferred type is text too.
-    s.default = default.filter(|_| s.types == [SchemaType::String]);
-    s.example = example;
+    let default = default.filter(|_| s.types == [SchemaType::String]);
+    let rare = s.rare_mut();
+    rare.default = default;
+    rare.example = example;
     ctx.types.fill(p.schema, s);
 }

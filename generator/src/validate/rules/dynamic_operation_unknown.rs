@@ -35,7 +35,7 @@ pub fn all_dynamics(c: &crate::model::Connector) -> impl Iterator<Item = &Dynami
     c.operations
         .iter()
         .flat_map(|o| o.parameters.iter().flat_map(|p| p.dynamic.iter()))
-        .chain(c.types.iter().flat_map(|(_, s)| s.dynamic.iter()))
+        .chain(c.types.iter().flat_map(|(_, s)| s.rare().dynamic.iter()))
 }
 
 impl Rule for DynamicOperationUnknown {

@@ -46,7 +46,7 @@ impl Rule for DynamicParametersMissing {
                 .iter()
                 .filter(|p| p.required && p.location != ParameterLocation::Body)
                 .filter(|p| p.visibility != Some(Visibility::Internal))
-                .filter(|p| c.types.get(p.schema).default.is_none())
+                .filter(|p| c.types.get(p.schema).rare().default.is_none())
                 .filter(|p| !dy.parameters.iter().any(|(n, _)| n == &p.name))
                 .map(|p| p.name.as_str())
                 .collect();

@@ -41,8 +41,8 @@ impl Rule for InternalRequiredWithoutDefault {
                 if p.location != ParameterLocation::Body
                     && p.required
                     && p.visibility == Some(Visibility::Internal)
-                    && c.types.get(p.schema).default.is_none()
-                    && schema.default.is_none()
+                    && c.types.get(p.schema).rare().default.is_none()
+                    && schema.rare().default.is_none()
                     && !p.notification_url
                 {
                     let d = cx
@@ -63,8 +63,8 @@ impl Rule for InternalRequiredWithoutDefault {
                         let internal = ps.visibility == Some(Visibility::Internal);
                         if prop.required
                             && internal
-                            && ps.default.is_none()
-                            && resolved.default.is_none()
+                            && ps.rare().default.is_none()
+                            && resolved.rare().default.is_none()
                             && !ps.notification_url
                             && !resolved.notification_url
                         {

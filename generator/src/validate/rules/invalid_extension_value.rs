@@ -98,7 +98,7 @@ impl Rule for InvalidExtensionValue {
                 .iter()
                 .chain(op.parameters.iter().flat_map(|p| p.extensions.iter()))
         });
-        let schemas = c.types.iter().flat_map(|(_, s)| s.extensions.iter());
+        let schemas = c.types.iter().flat_map(|(_, s)| s.rare().extensions.iter());
         for e in operations.chain(schemas) {
             let d = match (e.key.as_str(), &e.value) {
                 ("x-ms-url-encoding", v) if !matches!(v.as_str(), Some("single" | "double")) => {

@@ -162,7 +162,7 @@ impl Rule for MisspeltExtension {
             }
         }
         for (_, s) in c.types.iter() {
-            report(cx, &s.extensions);
+            report(cx, &s.rare().extensions);
         }
     }
 }

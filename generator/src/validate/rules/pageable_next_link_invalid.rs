@@ -36,7 +36,9 @@ impl Rule for PageableNextLinkInvalid {
     fn check(&self, cx: &mut Checker<'_>) {
         let c = cx.connector;
         for op in &c.operations {
-            let Some(p) = &op.pageable else { continue };
+            let Some(p) = &op.rare().pageable else {
+                continue;
+            };
             let Some(name) = p.next_link_name.as_deref() else {
                 continue;
             };

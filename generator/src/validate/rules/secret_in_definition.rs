@@ -124,6 +124,7 @@ impl Rule for SecretInDefinition {
                 let default = c
                     .types
                     .get(p.schema)
+                    .rare()
                     .default
                     .as_ref()
                     .and_then(|d| d.as_str())

@@ -88,7 +88,7 @@ impl Rule for ServerAddressInvalid {
             }
         }
         for op in &c.operations {
-            for (i, s) in op.servers.iter().enumerate() {
+            for (i, s) in op.rare().servers.iter().enumerate() {
                 if let Some(why) = authority_problem(authority_of(&s.url_with_defaults())) {
                     found.push((
                         op.origin.clone(),
