@@ -140,8 +140,12 @@ impl Diagnostic {
 }
 
 /// Orders diagnostics by file, then position, then code: stable output for people and snapshots.
+///
+/// The keys are sorted with their positions (stable), and the diagnostics then moved once into
+/// their places: a merge sort of the diagnostics themselves keeps half of them again as scratch
+/// (60 MB for the 600,000 of a definition of 100,000 operations); the keys take 40 bytes each.
 pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    diags.sort_by_cached_key(sort_key);
 }
 
 /// What [`sort_diagnostics`] orders by: the file, the start of the span, the code.

@@ -65,6 +65,7 @@ pub struct SourceFile {
     pub original: Option<Vec<u8>>,
     index: OnceLock<LineIndex>,
     members: std::sync::Mutex<MemberIndex>,
+    shown: OnceLock<std::sync::Arc<str>>,
 }
 
 /// Bytes between two checkpoints of [`LineIndex::checkpoints`].
@@ -158,6 +159,7 @@ impl SourceFile {
             original: None,
             index: OnceLock::new(),
             members: Default::default(),
+            shown: OnceLock::new(),
         }
     }
 
@@ -179,6 +181,13 @@ impl SourceFile {
     /// of the line, as [`SourceFile::line_col`].
     pub fn line_start(&self, offset: u32) -> usize {
         self.line_starts()[self.line_index_of(offset)] as usize
+    }
+
+    /// The path as shown in messages, made once and shared (every finding of the file names it).
+    pub fn shown_path(&self) -> std::sync::Arc<str> {
+        self.shown
+            .get_or_init(|| self.path.display().to_string().into())
+            .clone()
     }
 
     /// Line and column of a byte offset. Constant time in the length of the line (a minified

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::borrow::Cow;
 use std::fmt::Write;
+use std::sync::Arc;
 
 /// A diagnostic with its location resolved to file, line and column (what every format prints).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,8 +22,9 @@ pub struct Finding {
     pub severity: Cow<'static, str>,
     /// What is wrong.
     pub message: String,
-    /// The file, as given on the command line (joined with the path inside it).
-    pub file: String,
+    /// The file, as given on the command line (joined with the path inside it); shared by the
+    /// findings of one file.
+    pub file: Arc<str>,
     /// 1-based line (0 when the finding concerns the whole file).
     pub line: u32,
     /// 1-based column in characters (0 when the finding concerns the whole file).
@@ -40,11 +42,20 @@ pub struct Finding {
     pub help: Option<Cow<'static, str>>,
     /// The fix offered for it, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fix: Option<FixNote>,
+    pub fix: Option<Box<FixNote>>,
     /// The compiler-style rendering, made while the sources were at hand (human format only).
     #[serde(skip)]
     pub rendered: Option<String>,
 }
+
+// `validate` makes its findings in the list of the diagnostics they come from (an in-place
+// collect, which needs the two types to have one size and alignment): a finding grown past a
+// diagnostic would need a second list as large as the first for a large definition.
+const _: () = assert!(
+    std::mem::size_of::<Finding>() == std::mem::size_of::<Diagnostic>()
+        && std::mem::align_of::<Finding>() == std::mem::align_of::<Diagnostic>(),
+    "a Finding must keep the size of a Diagnostic (see cli::validate::report_of)"
+);
 
 /// What fix a finding offers.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -69,7 +80,7 @@ impl Finding {
         let (file, line, column, end_line, end_column) = match d.file {
             Some(f) => {
                 let src = sources.get(f);
-                let path = src.path.display().to_string();
+                let path = src.shown_path();
                 match d.span {
                     Some(span)
                         if !(span.start == 0
@@ -83,7 +94,7 @@ impl Finding {
                     _ => (path, 0, 0, 0, 0),
                 }
             }
-            None => (fallback_file.to_string(), 0, 0, 0, 0),
+            None => (Arc::from(fallback_file), 0, 0, 0, 0),
         };
         Finding {
             code: Cow::Borrowed(d.code),
@@ -97,9 +108,11 @@ impl Finding {
             end_column,
             pointer: d.pointer,
             help: d.help,
-            fix: d.fix.map(|f| FixNote {
-                safety: Cow::Borrowed(f.safety.as_str()),
-                title: f.title,
+            fix: d.fix.map(|f| {
+                Box::new(FixNote {
+                    safety: Cow::Borrowed(f.safety.as_str()),
+                    title: f.title,
+                })
             }),
             rendered,
         }
