@@ -148,3 +148,44 @@ fn a_hostile_definition_generates_a_crate_whose_tests_run_none_of_its_text() {
         marker.display()
     );
 }
+
+/// The version a definition gives (`openapi: "3.0.3\n..."`) is its own text, and the generated
+/// crate's first comment names it: a line break in it must not end the comment and let the rest
+/// of the text stand as code.
+#[test]
+fn a_version_with_line_breaks_stays_in_the_crate_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = json!({
+        "openapi": "3.0.3\n}\npub fn injected() { std::process::abort() }\n//",
+        "info": {"title": "Versioned", "version": "1.0"},
+        "servers": [{"url": "https://api.versioned.example"}],
+        "paths": {"/items": {"get": {"operationId": "ListItems",
+            "responses": {"200": {"description": "OK"}}}}}
+    });
+    let def = dir.path().join("versioned.json");
+    std::fs::write(&def, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
+    let out = dir.path().join("crate");
+    let r = common::run(&[
+        "generate",
+        def.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--name",
+        "versioned",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    let head: Vec<&str> = lib.lines().take_while(|l| !l.starts_with("#![")).collect();
+    assert!(
+        head.iter().all(|l| l.starts_with("//!")),
+        "every line before the crate's attributes is a doc comment:\n{}",
+        head.join("\n")
+    );
+    assert!(head.iter().any(|l| l.contains("pub fn injected")), "{lib}");
+    syn::parse_file(&lib).expect("the generated lib.rs parses");
+    let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(
+        !readme.lines().any(|l| l.starts_with("pub fn injected")),
+        "{readme}"
+    );
+}
