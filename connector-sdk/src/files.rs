@@ -119,8 +119,8 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     }
     // Room for the size the file says it has, and one byte more to see that it ends there: a
     // list grown while reading would keep up to twice the file's size.
-    let opened = opened.len().min(limit);
-    let mut bytes = Vec::with_capacity(usize::try_from(opened).unwrap_or(0).saturating_add(1));
+    let size = usize::try_from(opened.len().min(limit)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(size.saturating_add(1));
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io)?;

@@ -7,6 +7,7 @@
 mod common;
 
 use serde_json::json;
+use std::path::{Path, PathBuf};
 
 /// Text that tries everything at once; `marker` is the file its code would create.
 fn hostile_text(marker: &str) -> String {
@@ -17,6 +18,16 @@ fn hostile_text(marker: &str) -> String {
          ~~~~rust\n```\nstd::fs::write({marker:?}, \"nested\").unwrap();\n```\n~~~~\n\
          end */ #![deny(warnings)] \" \\ \u{202e}txt.exe\u{2066} \u{1b}[2J\u{7} done"
     )
+}
+
+/// Writes `doc` as `NAME.json` in `dir` and generates crate `NAME` from it into `dir/NAME`
+/// (against this checkout's SDK); the run must succeed.
+fn generate(dir: &Path, name: &str, doc: &serde_json::Value) -> (common::Run, PathBuf) {
+    let def = dir.join(format!("{name}.json"));
+    std::fs::write(&def, serde_json::to_vec_pretty(doc).unwrap()).unwrap();
+    let r = common::generate_member(dir, name, def.to_str().unwrap());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    (r, dir.join(name))
 }
 
 /// A name that is every kind of trouble for an identifier, a string literal and a comment.
@@ -96,21 +107,7 @@ fn a_hostile_definition_generates_a_crate_whose_tests_run_none_of_its_text() {
             }
         }
     });
-    let def = dir.path().join("hostile.json");
-    std::fs::write(&def, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
-    let out = dir.path().join("crate");
-    let sdk = common::root().join("connector-sdk");
-    let r = common::run(&[
-        "generate",
-        def.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--name",
-        "hostile",
-        "--sdk-path",
-        sdk.to_str().unwrap(),
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (r, out) = generate(dir.path(), "hostile", &doc);
     assert!(
         !r.stderr.contains("PP0007"),
         "the hostile names resolve: {}",
@@ -162,18 +159,7 @@ fn a_version_with_line_breaks_stays_in_the_crate_comment() {
         "paths": {"/items": {"get": {"operationId": "ListItems",
             "responses": {"200": {"description": "OK"}}}}}
     });
-    let def = dir.path().join("versioned.json");
-    std::fs::write(&def, serde_json::to_vec_pretty(&doc).unwrap()).unwrap();
-    let out = dir.path().join("crate");
-    let r = common::run(&[
-        "generate",
-        def.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--name",
-        "versioned",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_, out) = generate(dir.path(), "versioned", &doc);
     let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
     let head: Vec<&str> = lib.lines().take_while(|l| !l.starts_with("#![")).collect();
     assert!(

@@ -25,6 +25,16 @@ fn op<'a>(c: &'a Connector, id: &str) -> &'a Operation {
         .unwrap_or_else(|| panic!("no operation {id}"))
 }
 
+/// The `nextLinkName` of an operation's `x-ms-pageable` (the operation must be pageable).
+fn next_link(o: &Operation) -> Option<&str> {
+    let pageable = o
+        .rare()
+        .pageable
+        .as_ref()
+        .expect("the operation is pageable");
+    pageable.next_link_name.as_deref()
+}
+
 fn param<'a>(o: &'a Operation, name: &str) -> &'a Parameter {
     o.parameters
         .iter()
@@ -53,15 +63,7 @@ fn swagger2_connector_folder_is_fully_modelled() {
 
     let list = op(c, "ListProjects");
     assert_eq!(list.visibility, Some(Visibility::Important));
-    assert_eq!(
-        list.rare()
-            .pageable
-            .as_ref()
-            .unwrap()
-            .next_link_name
-            .as_deref(),
-        Some("@odata.nextLink")
-    );
+    assert_eq!(next_link(list), Some("@odata.nextLink"));
     assert_eq!(param(list, "$top").visibility, Some(Visibility::Advanced));
     assert_eq!(param(list, "$top").summary.as_deref(), Some("Top"));
     assert_eq!(
@@ -551,15 +553,7 @@ fn openapi30_servers_callbacks_compositions_and_parameter_styles() {
         c.types.get(param(list, "filter").schema).additional,
         Some(Additional::Any)
     );
-    assert_eq!(
-        list.rare()
-            .pageable
-            .as_ref()
-            .unwrap()
-            .next_link_name
-            .as_deref(),
-        Some("nextLink")
-    );
+    assert_eq!(next_link(list), Some("nextLink"));
 
     let (_, sub) = c
         .types

@@ -149,14 +149,7 @@ impl<'a> ModelsGen<'a> {
         if !self.merged_properties(s).is_empty() {
             return Shape::Struct;
         }
-        let variants: Vec<SchemaId> = s
-            .rare()
-            .one_of
-            .iter()
-            .chain(&s.rare().any_of)
-            .copied()
-            .filter(|&v| !self.is_null(v))
-            .collect();
+        let variants: Vec<SchemaId> = s.alternatives().filter(|&v| !self.is_null(v)).collect();
         if variants.len() > 1 {
             // Variants that are all string enums: one enum of every value.
             let strings: Option<Vec<String>> =
@@ -210,11 +203,8 @@ impl<'a> ModelsGen<'a> {
                     vs.additional,
                     Some(Additional::Schema(_)) | Some(Additional::Any)
                 );
-                (!props.is_empty()
-                    && !extra
-                    && vs.rare().one_of.is_empty()
-                    && vs.rare().any_of.is_empty())
-                .then_some((r, props))
+                (!props.is_empty() && !extra && vs.alternatives().next().is_none())
+                    .then_some((r, props))
             })
             .collect::<Option<_>>()?;
         let single = |pid: SchemaId| -> Option<String> {
@@ -343,12 +333,8 @@ impl<'a> ModelsGen<'a> {
                 _ => {
                     // A single `oneOf` variant, or an `allOf` of one part: that type.
                     let only = s
-                        .rare()
-                        .one_of
-                        .iter()
-                        .chain(&s.rare().any_of)
-                        .chain(&s.all_of)
-                        .copied()
+                        .alternatives()
+                        .chain(s.all_of.iter().copied())
                         .find(|&v| !self.is_null(v));
                     match only {
                         Some(v) if self.types.resolve(v) != id => self.type_ref(v, hint),
@@ -403,9 +389,8 @@ impl<'a> ModelsGen<'a> {
             let parts: Vec<SchemaId> = s
                 .all_of
                 .iter()
-                .chain(&s.rare().one_of)
-                .chain(&s.rare().any_of)
                 .copied()
+                .chain(s.alternatives())
                 .filter(|&v| !self.is_null(v))
                 .collect();
             match parts.as_slice() {
@@ -517,11 +502,8 @@ impl<'a> ModelsGen<'a> {
                 let (mut variants, mut to_str, mut from_str) = (Vec::new(), Vec::new(), Vec::new());
                 // A `oneOf` of constants keeps each constant's description.
                 let described: HashMap<String, String> = s
-                    .rare()
-                    .one_of
-                    .iter()
-                    .chain(&s.rare().any_of)
-                    .filter_map(|&v| {
+                    .alternatives()
+                    .filter_map(|v| {
                         let vs = self.types.get(self.types.resolve(v));
                         match string_values(vs)?.as_slice() {
                             [one] => Some((one.clone(), vs.description.clone()?)),
@@ -692,10 +674,7 @@ fn subtypes(types: &TypeSpace) -> HashMap<SchemaId, Vec<SchemaId>> {
     let mut out = HashMap::new();
     for &base in direct.keys() {
         let b = types.get(base);
-        if b.rare().discriminator.is_none()
-            || !b.rare().one_of.is_empty()
-            || !b.rare().any_of.is_empty()
-        {
+        if b.rare().discriminator.is_none() || b.alternatives().next().is_some() {
             continue;
         }
         let mut seen = HashSet::from([base]);

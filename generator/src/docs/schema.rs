@@ -67,7 +67,7 @@ pub fn base_label(s: &Schema) -> String {
         .unwrap_or_else(|| {
             if !s.properties.is_empty() || !s.all_of.is_empty() {
                 "object".into()
-            } else if !s.rare().one_of.is_empty() || !s.rare().any_of.is_empty() {
+            } else if s.alternatives().next().is_some() {
                 "one of several".into()
             } else {
                 "any".into()

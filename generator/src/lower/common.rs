@@ -313,12 +313,7 @@ impl<'a> Ctx<'a> {
                 };
                 queue.push_back((p.schema, sub));
             }
-            for &c in s
-                .all_of
-                .iter()
-                .chain(&s.rare().one_of)
-                .chain(&s.rare().any_of)
-            {
+            for c in s.all_of.iter().copied().chain(s.alternatives()) {
                 queue.push_back((c, path.clone()));
             }
         }

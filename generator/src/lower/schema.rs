@@ -127,7 +127,7 @@ impl<'a> Ctx<'a> {
                     .pointer(ptr.as_string()),
                 );
             }
-            s.set_rare(rare);
+            s.rare = Rare::of(rare);
             return s;
         }
         s.description = self.str_field(file, node, ptr, "description");
@@ -164,7 +164,7 @@ impl<'a> Ctx<'a> {
             }
             // Swagger 2.0 and OpenAPI 3.0 ignore a `$ref`'s siblings; 3.1 allows a few. Keep the
             // annotations (description, x-ms-*) that were read above and nothing structural.
-            s.set_rare(rare);
+            s.rare = Rare::of(rare);
             return s;
         }
         match node.get("type").map(|t| &t.value) {
@@ -340,7 +340,7 @@ impl<'a> Ctx<'a> {
             max_items: node.get("maxItems").and_then(Node::as_u64),
             pattern: node.get_str("pattern").map(str::to_string),
         };
-        s.set_rare(rare);
+        s.rare = Rare::of(rare);
         s
     }
 

@@ -148,7 +148,7 @@ pub struct Schema {
     /// Where it is written.
     pub origin: Origin,
     /// The rest, when the schema has any of it (read with [`Schema::rare`], changed with
-    /// [`Schema::rare_mut`] and [`Schema::set_rare`]).
+    /// [`Schema::rare_mut`], or made whole with [`Rare::of`]).
     pub rare: Rare<SchemaRare>,
 }
 
@@ -222,9 +222,10 @@ impl Schema {
         self.rare.get_mut()
     }
 
-    /// Sets the parts few schemas have (kept apart only when any of them is there).
-    pub fn set_rare(&mut self, rare: SchemaRare) {
-        self.rare = Rare::of(rare);
+    /// The schemas of `oneOf`, then those of `anyOf`: the alternatives a value may match.
+    pub fn alternatives(&self) -> impl Iterator<Item = SchemaId> + '_ {
+        let rare = self.rare();
+        rare.one_of.iter().chain(&rare.any_of).copied()
     }
 
     /// True when the schema says nothing about its values (no type, no structure): any JSON.
@@ -235,8 +236,7 @@ impl Schema {
             && self.properties.is_empty()
             && self.items.is_none()
             && self.all_of.is_empty()
-            && rare.one_of.is_empty()
-            && rare.any_of.is_empty()
+            && self.alternatives().next().is_none()
             && rare.enum_values.is_empty()
             && rare.const_value.is_none()
     }
@@ -253,8 +253,7 @@ impl Schema {
             })
             .chain(self.items)
             .chain(self.all_of.iter().copied())
-            .chain(self.rare().one_of.iter().copied())
-            .chain(self.rare().any_of.iter().copied())
+            .chain(self.alternatives())
             .chain(self.rare().not)
     }
 }
